@@ -1,0 +1,279 @@
+//! Sample kernels with runtime SIMD dispatch.
+//!
+//! Every kernel is dispatched through [`pulp::Arch`], which picks AVX-512, AVX2+FMA or
+//! SSE-level code on the running CPU from one stock build. Kernels with arithmetic
+//! are written with explicit vectors; the conversions and interleaving are plain
+//! loops placed inside the dispatched context, where LLVM vectorises them for the
+//! detected target. No kernel uses `unsafe`.
+//!
+//! Contract shared by all kernels: they operate on the common length of their
+//! arguments (callers pass equal lengths; a mismatch is a bug caught by
+//! `debug_assert!`, never an out-of-bounds access) and return bit-for-bit what
+//! the reference in [`scalar`] returns. Kernels never allocate, lock or block, so
+//! they are safe on the audio thread.
+
+pub mod scalar;
+
+use pulp::{Arch, Simd, WithSimd};
+
+/// Number of frames both sides of an interleave hold: the smallest channel, and no
+/// more than the interleaved buffer has room for.
+fn common_frames(interleaved_len: usize, channels: usize, lens: impl Iterator<Item = usize>) -> usize {
+    if channels == 0 {
+        return 0;
+    }
+    lens.fold(interleaved_len / channels, usize::min)
+}
+
+/// `dst[i] = src[i]`: a bulk copy. The standard library's `copy_from_slice` is
+/// already the best bulk copy on every target (the C library's vectorised
+/// `memcpy`), so this kernel is that, named so the call sites read as kernels.
+#[inline]
+pub fn copy(dst: &mut [f32], src: &[f32]) {
+    debug_assert_eq!(dst.len(), src.len());
+    let len = dst.len().min(src.len());
+    dst[..len].copy_from_slice(&src[..len]);
+}
+
+/// `dst[i] = src[i] * gain`.
+pub fn copy_with_gain(dst: &mut [f32], src: &[f32], gain: f32) {
+    debug_assert_eq!(dst.len(), src.len());
+    let len = dst.len().min(src.len());
+    Arch::new().dispatch(CopyWithGain { dst: &mut dst[..len], src: &src[..len], gain });
+}
+
+struct CopyWithGain<'a> {
+    dst: &'a mut [f32],
+    src: &'a [f32],
+    gain: f32,
+}
+
+impl WithSimd for CopyWithGain<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        let (dst_head, dst_tail) = S::as_mut_simd_f32s(self.dst);
+        let (src_head, src_tail) = S::as_simd_f32s(self.src);
+        let gain = simd.splat_f32s(self.gain);
+        for (d, s) in dst_head.iter_mut().zip(src_head) {
+            *d = simd.mul_f32s(*s, gain);
+        }
+        scalar::copy_with_gain(dst_tail, src_tail, self.gain);
+    }
+}
+
+/// `dst[i] += src[i]`.
+pub fn add(dst: &mut [f32], src: &[f32]) {
+    debug_assert_eq!(dst.len(), src.len());
+    let len = dst.len().min(src.len());
+    Arch::new().dispatch(Add { dst: &mut dst[..len], src: &src[..len] });
+}
+
+struct Add<'a> {
+    dst: &'a mut [f32],
+    src: &'a [f32],
+}
+
+impl WithSimd for Add<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        let (dst_head, dst_tail) = S::as_mut_simd_f32s(self.dst);
+        let (src_head, src_tail) = S::as_simd_f32s(self.src);
+        for (d, s) in dst_head.iter_mut().zip(src_head) {
+            *d = simd.add_f32s(*d, *s);
+        }
+        scalar::add(dst_tail, src_tail);
+    }
+}
+
+/// `dst[i] += src[i] * gain`, as a multiply then an add (no fused multiply-add) so
+/// the result is identical on every CPU.
+pub fn mix(dst: &mut [f32], src: &[f32], gain: f32) {
+    debug_assert_eq!(dst.len(), src.len());
+    let len = dst.len().min(src.len());
+    Arch::new().dispatch(Mix { dst: &mut dst[..len], src: &src[..len], gain });
+}
+
+struct Mix<'a> {
+    dst: &'a mut [f32],
+    src: &'a [f32],
+    gain: f32,
+}
+
+impl WithSimd for Mix<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        let (dst_head, dst_tail) = S::as_mut_simd_f32s(self.dst);
+        let (src_head, src_tail) = S::as_simd_f32s(self.src);
+        let gain = simd.splat_f32s(self.gain);
+        for (d, s) in dst_head.iter_mut().zip(src_head) {
+            *d = simd.add_f32s(*d, simd.mul_f32s(*s, gain));
+        }
+        scalar::mix(dst_tail, src_tail, self.gain);
+    }
+}
+
+/// `dst[i] = value`.
+pub fn fill(dst: &mut [f32], value: f32) {
+    // `slice::fill` lowers to `memset` for zero and to a vectorised store loop
+    // otherwise; nothing a hand-written kernel does beats either.
+    dst.fill(value);
+}
+
+/// Planar channels to one interleaved buffer: `dst[frame * channels + ch] = src[ch][frame]`.
+pub fn interleave(dst: &mut [f32], src: &[&[f32]]) {
+    Arch::new().dispatch(Interleave { dst, src });
+}
+
+struct Interleave<'a, 'b> {
+    dst: &'a mut [f32],
+    src: &'a [&'b [f32]],
+}
+
+impl WithSimd for Interleave<'_, '_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _simd: S) {
+        let channels = self.src.len();
+        let frames = common_frames(self.dst.len(), channels, self.src.iter().map(|c| c.len()));
+        let dst = &mut self.dst[..frames * channels];
+        match self.src {
+            [mono] => dst.copy_from_slice(&mono[..frames]),
+            [left, right] => {
+                for ((pair, l), r) in dst.chunks_exact_mut(2).zip(&left[..frames]).zip(&right[..frames]) {
+                    pair[0] = *l;
+                    pair[1] = *r;
+                }
+            }
+            _ => {
+                for (ch, channel) in self.src.iter().enumerate() {
+                    for (frame, sample) in channel[..frames].iter().enumerate() {
+                        dst[frame * channels + ch] = *sample;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One interleaved buffer to planar channels: `dst[ch][frame] = src[frame * channels + ch]`.
+pub fn deinterleave(dst: &mut [&mut [f32]], src: &[f32]) {
+    Arch::new().dispatch(Deinterleave { dst, src });
+}
+
+struct Deinterleave<'a, 'b> {
+    dst: &'a mut [&'b mut [f32]],
+    src: &'a [f32],
+}
+
+impl WithSimd for Deinterleave<'_, '_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _simd: S) {
+        let channels = self.dst.len();
+        let frames = common_frames(self.src.len(), channels, self.dst.iter().map(|c| c.len()));
+        let src = &self.src[..frames * channels];
+        match self.dst {
+            [mono] => mono[..frames].copy_from_slice(src),
+            [left, right] => {
+                for ((pair, l), r) in src.chunks_exact(2).zip(&mut left[..frames]).zip(&mut right[..frames]) {
+                    *l = pair[0];
+                    *r = pair[1];
+                }
+            }
+            _ => {
+                for (ch, channel) in self.dst.iter_mut().enumerate() {
+                    for (frame, sample) in channel[..frames].iter_mut().enumerate() {
+                        *sample = src[frame * channels + ch];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Widens `f32` samples to `f64` (exact).
+pub fn f32_to_f64(dst: &mut [f64], src: &[f32]) {
+    debug_assert_eq!(dst.len(), src.len());
+    Arch::new().dispatch(Widen { dst, src });
+}
+
+struct Widen<'a> {
+    dst: &'a mut [f64],
+    src: &'a [f32],
+}
+
+impl WithSimd for Widen<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _simd: S) {
+        for (d, s) in self.dst.iter_mut().zip(self.src) {
+            *d = f64::from(*s);
+        }
+    }
+}
+
+/// Narrows `f64` samples to `f32`, rounding to nearest.
+pub fn f64_to_f32(dst: &mut [f32], src: &[f64]) {
+    debug_assert_eq!(dst.len(), src.len());
+    Arch::new().dispatch(Narrow { dst, src });
+}
+
+struct Narrow<'a> {
+    dst: &'a mut [f32],
+    src: &'a [f64],
+}
+
+impl WithSimd for Narrow<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _simd: S) {
+        for (d, s) in self.dst.iter_mut().zip(self.src) {
+            *d = *s as f32;
+        }
+    }
+}
+
+/// The largest magnitude in `src` (0 for an empty slice). NaNs are ignored, as in
+/// the reference.
+pub fn peak(src: &[f32]) -> f32 {
+    Arch::new().dispatch(Peak { src })
+}
+
+struct Peak<'a> {
+    src: &'a [f32],
+}
+
+impl WithSimd for Peak<'_> {
+    type Output = f32;
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) -> f32 {
+        let (head, tail) = S::as_simd_f32s(self.src);
+        // Four accumulators hide the latency of the max instruction.
+        let zero = simd.splat_f32s(0.0);
+        let mut acc = [zero; 4];
+        let (quads, rest) = head.as_chunks::<4>();
+        for quad in quads {
+            for (a, x) in acc.iter_mut().zip(quad) {
+                // The new value goes first: x86's max returns its second operand when
+                // either is NaN, so a NaN sample leaves the accumulator untouched.
+                *a = simd.max_f32s(simd.abs_f32s(*x), *a);
+            }
+        }
+        for x in rest {
+            acc[0] = simd.max_f32s(simd.abs_f32s(*x), acc[0]);
+        }
+        let acc = simd.max_f32s(simd.max_f32s(acc[0], acc[1]), simd.max_f32s(acc[2], acc[3]));
+        simd.reduce_max_f32s(acc).max(scalar::peak(tail))
+    }
+}
