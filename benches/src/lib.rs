@@ -1,1 +1,20 @@
-//! Criterion benches live in `benches/`.
+//! Shared settings of the criterion benches in `benches/`.
+
+use std::time::Duration;
+
+use criterion::Criterion;
+
+/// Block sizes in frames, from a small DAW buffer to a large offline block.
+pub const BLOCK_SIZES: [usize; 5] = [32, 64, 256, 1024, 4096];
+
+/// Short but stable measurements: the benches run on a shared 2-core machine, and
+/// every figure is a ratio against a baseline measured in the same group.
+pub fn criterion() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(400))
+        .measurement_time(Duration::from_millis(1200))
+        .sample_size(40)
+        .nresamples(20_000)
+        .without_plots()
+        .configure_from_args()
+}

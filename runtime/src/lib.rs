@@ -1,9 +1,11 @@
 //! Write-ahead runtime for config-generated VST3 plugins.
 //!
+//! - [`engine`]: the write-ahead engine: worker thread, modes, events, aging, telemetry.
 //! - [`ring`]: lock-free SPSC planar sample ring whose positions are sample clocks.
 //! - [`simd`]: sample kernels with runtime SIMD dispatch and scalar references.
 //! - [`writeahead`]: the write-ahead buffer: exact latency, sample aging, stats.
 
+pub mod engine;
 pub mod ring;
 pub mod simd;
 pub mod writeahead;

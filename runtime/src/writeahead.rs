@@ -292,6 +292,13 @@ impl WriteAheadWriter {
         self.producer.free_len()
     }
 
+    /// Frames the next write may carry without an overrun: the free frames plus
+    /// any the reader has already passed (which the write drops).
+    pub fn writable_len(&mut self) -> usize {
+        let free = self.producer.free_len();
+        free + self.producer.lag() as usize
+    }
+
     /// Writes the frames for the next input clocks (one slice per channel, equal
     /// lengths). All or nothing: if they do not fit, nothing is written and the
     /// overrun is counted. Frames whose time the reader has already passed are
@@ -339,6 +346,12 @@ impl WriteAheadReader {
     /// The ring clock of the next frame to read; it holds input clock `clock - L`.
     pub fn clock(&self) -> u64 {
         self.consumer.clock()
+    }
+
+    /// The ring clock up to which the writer has published frames (frames for
+    /// input clocks below `produced_clock() - L` exist or have been dropped).
+    pub fn produced_clock(&self) -> u64 {
+        self.stats.observer.clocks().1
     }
 
     /// Fills `output` (one slice per channel, equal lengths) with the frames due

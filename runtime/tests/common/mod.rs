@@ -24,3 +24,76 @@ pub fn as_refs(channels: &[Vec<f32>]) -> Vec<&[f32]> {
 pub fn as_muts(channels: &mut [Vec<f32>]) -> Vec<&mut [f32]> {
     channels.iter_mut().map(Vec::as_mut_slice).collect()
 }
+
+pub mod processors;
+
+use runtime::engine::{BufferedProcessor, Event, ProcessMode, Processor};
+
+/// Deterministic noise in [-1, 1).
+pub fn noise(channels: usize, frames: usize, seed: u64) -> Vec<Vec<f32>> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..channels)
+        .map(|_| {
+            (0..frames)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    (state >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Block sizes drawn from `sizes` (a small deterministic generator) until
+/// `total` frames are covered; the last block is cut to fit.
+pub fn blocks(total: usize, seed: u64, sizes: std::ops::RangeInclusive<usize>) -> Vec<usize> {
+    let mut state = seed.wrapping_add(0x2545_F491_4F6C_DD1D);
+    let mut out = Vec::new();
+    let mut covered = 0;
+    let span = (sizes.end() - sizes.start() + 1) as u64;
+    while covered < total {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let size = (sizes.start() + ((state >> 33) % span) as usize).min(total - covered);
+        out.push(size);
+        covered += size;
+    }
+    out
+}
+
+/// Runs `input` through `engine` in `blocks`, with `mode(i)` for block `i` and
+/// the events `events(start, len)` for the block at `start`. Returns the output.
+pub fn render<P: Processor>(
+    engine: &mut BufferedProcessor<P>,
+    input: &[Vec<f32>],
+    blocks: &[usize],
+    mut mode: impl FnMut(usize) -> ProcessMode,
+    mut events: impl FnMut(usize, usize) -> Vec<Event>,
+) -> Vec<Vec<f32>> {
+    let frames: usize = blocks.iter().sum();
+    let mut output = vec![vec![0.0_f32; frames]; input.len()];
+    let mut start = 0;
+    for (i, &len) in blocks.iter().enumerate() {
+        let ins: Vec<&[f32]> = input.iter().map(|c| &c[start..start + len]).collect();
+        let mut outs: Vec<&mut [f32]> = output.iter_mut().map(|c| &mut c[start..start + len]).collect();
+        engine.process(mode(i), &ins, &mut outs, &events(start, len)).unwrap();
+        start += len;
+    }
+    output
+}
+
+/// Asserts `delayed[t] == reference[t - latency]` bit for bit (silence before),
+/// naming the first differing frame.
+pub fn assert_delayed_copy(delayed: &[Vec<f32>], reference: &[Vec<f32>], latency: usize, what: &str) {
+    for (ch, (got, want)) in delayed.iter().zip(reference).enumerate() {
+        for (t, sample) in got.iter().enumerate() {
+            let expected = if t < latency { 0.0 } else { want[t - latency] };
+            assert!(
+                sample.to_bits() == expected.to_bits(),
+                "{what}: channel {ch} frame {t}: got {sample}, expected {expected} (reference frame {})",
+                t as i64 - latency as i64
+            );
+        }
+    }
+}

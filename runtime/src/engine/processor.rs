@@ -1,0 +1,180 @@
+//! What a DSP author implements: the [`Processor`] trait, and the block it sees.
+
+use super::event::EventKind;
+
+/// Most channels the engine carries per stream.
+pub const MAX_CHANNELS: usize = 32;
+
+/// How the host will run the processor: known before any audio flows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProcessSetup {
+    /// Frames per second.
+    pub sample_rate: f64,
+    /// The largest block one call may carry. Larger host blocks are split.
+    pub max_block: usize,
+    /// Audio channels in (effects) and out.
+    pub channels: usize,
+}
+
+/// How long a processor keeps sounding after its input falls silent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tail {
+    /// Output stops with the input.
+    #[default]
+    None,
+    /// Output rings on for this many frames.
+    Frames(usize),
+    /// Output may never stop on its own (a synth voice, a feedback delay at 1.0).
+    Infinite,
+}
+
+/// A DSP algorithm. Safe Rust only; the engine decides which thread calls it
+/// (its worker, or the host's audio thread when catching up or rendering
+/// offline) but never calls it from two threads at once.
+///
+/// Output must not depend on how the stream is cut into blocks: the engine
+/// splits blocks at event positions and into chunks of its own choosing, and
+/// promises buffered output equal to unbuffered output delayed by the latency.
+pub trait Processor: Send + 'static {
+    /// Called before processing starts and whenever the setup changes, never on
+    /// the audio thread: allocate everything `process` needs here.
+    fn prepare(&mut self, setup: &ProcessSetup);
+
+    /// Processes one block in place: `audio` holds the input on entry (silence for
+    /// instruments) and must hold the output on return. Must not allocate, lock or
+    /// block when the host runs in real time.
+    fn process(&mut self, audio: &mut AudioBlock<'_, '_>);
+
+    /// Applies one event between the samples before and after its position.
+    fn event(&mut self, event: &EventKind) {
+        let _ = event;
+    }
+
+    /// Clears all internal state (delay lines, envelopes, filter memory).
+    fn reset(&mut self) {}
+
+    /// The processor's own latency in frames, valid after `prepare`.
+    fn latency(&self) -> usize {
+        0
+    }
+
+    /// How long the output outlasts the input.
+    fn tail(&self) -> Tail {
+        Tail::None
+    }
+}
+
+/// Planar channels of one block, all `frames()` long.
+pub struct AudioBlock<'a, 'b> {
+    channels: &'a mut [&'b mut [f32]],
+    start: usize,
+    frames: usize,
+}
+
+impl<'a, 'b> AudioBlock<'a, 'b> {
+    /// A block over `channels[..][start..start + frames]`.
+    pub(crate) fn new(channels: &'a mut [&'b mut [f32]], start: usize, frames: usize) -> Self {
+        debug_assert!(channels.iter().all(|c| c.len() >= start + frames));
+        Self { channels, start, frames }
+    }
+
+    /// Frames in every channel.
+    pub fn frames(&self) -> usize {
+        self.frames
+    }
+
+    /// Number of channels.
+    pub fn channels(&self) -> usize {
+        self.channels.len()
+    }
+
+    /// One channel's samples.
+    pub fn channel(&self, channel: usize) -> &[f32] {
+        &self.channels[channel][self.start..self.start + self.frames]
+    }
+
+    /// One channel's samples, writable.
+    pub fn channel_mut(&mut self, channel: usize) -> &mut [f32] {
+        &mut self.channels[channel][self.start..self.start + self.frames]
+    }
+
+    /// Every channel, writable, in order.
+    pub fn channels_mut(&mut self) -> impl Iterator<Item = &mut [f32]> {
+        let range = self.start..self.start + self.frames;
+        self.channels.iter_mut().map(move |c| &mut c[range.clone()])
+    }
+}
+
+/// Fixed-size arrays of channel slices, so the engine can hand planar audio
+/// around without allocating.
+pub(crate) struct ChannelsMut<'a> {
+    refs: [&'a mut [f32]; MAX_CHANNELS],
+    len: usize,
+}
+
+impl<'a> ChannelsMut<'a> {
+    /// `channels` consecutive runs of `stride` samples in `data`, each cut to
+    /// `frames` samples.
+    pub(crate) fn from_planar(data: &'a mut [f32], stride: usize, channels: usize, frames: usize) -> Self {
+        let mut refs: [&'a mut [f32]; MAX_CHANNELS] = Default::default();
+        for (slot, run) in refs.iter_mut().zip(data.chunks_exact_mut(stride).take(channels)) {
+            *slot = &mut run[..frames];
+        }
+        Self { refs, len: channels.min(MAX_CHANNELS) }
+    }
+
+    /// Up to [`MAX_CHANNELS`] slices from an iterator.
+    pub(crate) fn from_iter(channels: impl Iterator<Item = &'a mut [f32]>) -> Self {
+        let mut refs: [&'a mut [f32]; MAX_CHANNELS] = Default::default();
+        let mut len = 0;
+        for (slot, channel) in refs.iter_mut().zip(channels) {
+            *slot = channel;
+            len += 1;
+        }
+        Self { refs, len }
+    }
+
+    pub(crate) fn as_mut(&mut self) -> &mut [&'a mut [f32]] {
+        &mut self.refs[..self.len]
+    }
+}
+
+/// Read-only twin of [`ChannelsMut`].
+pub(crate) struct ChannelsRef<'a> {
+    refs: [&'a [f32]; MAX_CHANNELS],
+    len: usize,
+}
+
+impl<'a> ChannelsRef<'a> {
+    pub(crate) fn from_planar(data: &'a [f32], stride: usize, channels: usize, frames: usize) -> Self {
+        let mut refs: [&'a [f32]; MAX_CHANNELS] = [&[]; MAX_CHANNELS];
+        for (slot, run) in refs.iter_mut().zip(data.chunks_exact(stride).take(channels)) {
+            *slot = &run[..frames];
+        }
+        Self { refs, len: channels.min(MAX_CHANNELS) }
+    }
+
+    /// Sub-slices `start..start + frames` of each of `channels`.
+    pub(crate) fn window(channels: &[&'a [f32]], start: usize, frames: usize) -> Self {
+        let mut refs: [&'a [f32]; MAX_CHANNELS] = [&[]; MAX_CHANNELS];
+        for (slot, channel) in refs.iter_mut().zip(channels) {
+            *slot = &channel[start..start + frames];
+        }
+        Self { refs, len: channels.len().min(MAX_CHANNELS) }
+    }
+
+    /// Up to [`MAX_CHANNELS`] slices from an iterator.
+    pub(crate) fn from_iter(channels: impl Iterator<Item = &'a [f32]>) -> Self {
+        let mut refs: [&'a [f32]; MAX_CHANNELS] = [&[]; MAX_CHANNELS];
+        let mut len = 0;
+        for (slot, channel) in refs.iter_mut().zip(channels) {
+            *slot = channel;
+            len += 1;
+        }
+        Self { refs, len }
+    }
+
+    pub(crate) fn as_slice(&self) -> &[&'a [f32]] {
+        &self.refs[..self.len]
+    }
+}

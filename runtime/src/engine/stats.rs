@@ -1,0 +1,140 @@
+//! Engine telemetry, readable lock-free from any thread.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
+use std::time::Duration;
+
+/// Counters shared by the audio thread, the worker and observers. They outlive
+/// activations, so a handle taken once keeps reporting.
+pub(crate) struct EngineCounters {
+    pub(crate) underruns: AtomicU64,
+    pub(crate) produced: AtomicU64,
+    pub(crate) overruns: AtomicU64,
+    pub(crate) adjustments: AtomicU64,
+    pub(crate) catch_ups: AtomicU64,
+    pub(crate) inline_frames: AtomicU64,
+    pub(crate) lead: AtomicI64,
+    pub(crate) worst_lead: AtomicI64,
+    pub(crate) longest_stall_nanos: AtomicU64,
+    pub(crate) dsp_panics: AtomicU64,
+    pub(crate) dropped_events: AtomicU64,
+    pub(crate) lost_input_frames: AtomicU64,
+    pub(crate) latency_samples: AtomicU64,
+    pub(crate) ring_latency_samples: AtomicU64,
+    pub(crate) capacity: AtomicU64,
+    pub(crate) block_nanos_max: AtomicU64,
+    pub(crate) tick_nanos: AtomicU64,
+    pub(crate) sample_rate_bits: AtomicU64,
+}
+
+impl EngineCounters {
+    pub(crate) fn new() -> Arc<Self> {
+        Arc::new(Self {
+            underruns: AtomicU64::new(0),
+            produced: AtomicU64::new(0),
+            overruns: AtomicU64::new(0),
+            adjustments: AtomicU64::new(0),
+            catch_ups: AtomicU64::new(0),
+            inline_frames: AtomicU64::new(0),
+            lead: AtomicI64::new(0),
+            worst_lead: AtomicI64::new(i64::MAX),
+            longest_stall_nanos: AtomicU64::new(0),
+            dsp_panics: AtomicU64::new(0),
+            dropped_events: AtomicU64::new(0),
+            lost_input_frames: AtomicU64::new(0),
+            latency_samples: AtomicU64::new(0),
+            ring_latency_samples: AtomicU64::new(0),
+            capacity: AtomicU64::new(0),
+            block_nanos_max: AtomicU64::new(0),
+            tick_nanos: AtomicU64::new(0),
+            sample_rate_bits: AtomicU64::new(0),
+        })
+    }
+}
+
+/// A snapshot of the engine's health.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EngineStats {
+    /// Frames that came due before they were produced and were played as silence.
+    pub underruns: u64,
+    /// Input frames the processor has finished since activation (by the worker
+    /// or inline).
+    pub produced: u64,
+    /// Output writes refused because the ring was full (should stay 0).
+    pub overruns: u64,
+    /// Times the worker found the host already past the frames it delivered and
+    /// dropped them to land back on its clock (after an underrun).
+    pub adjustments: u64,
+    /// Realtime calls in which the audio thread computed frames itself because
+    /// the worker was not ahead (asleep, descheduled, or the host calls faster
+    /// than real time).
+    pub catch_ups: u64,
+    /// Frames the audio thread computed itself in realtime mode.
+    pub inline_frames: u64,
+    /// Output frames that existed beyond the end of the last realtime block
+    /// before any catch-up: how far the worker was ahead (negative: behind).
+    pub lead: i64,
+    /// The smallest lead seen at any realtime call: the worst headroom.
+    pub worst_lead: i64,
+    /// Output ring fill after the last call, as a fraction of its capacity.
+    pub fill: f64,
+    /// The longest time the worker was unresponsive (stalled, descheduled or
+    /// inside one DSP call), beyond its planned sleep.
+    pub longest_stall: Duration,
+    /// The smallest `latency_ms` that would have hidden `longest_stall` with the
+    /// largest block seen: stall + block + worker tick, rounded up to 1 ms.
+    pub recommended_latency_ms: u64,
+    /// Panics caught from the processor (its output is replaced by the dry
+    /// signal until reset).
+    pub dsp_panics: u64,
+    /// Events dropped because the event queue was full.
+    pub dropped_events: u64,
+    /// Input frames replaced by silence because the worker was stuck for longer
+    /// than the input queue holds (at least a second).
+    pub lost_input_frames: u64,
+    /// The latency reported to the host, in frames.
+    pub latency_samples: u64,
+    /// The same latency as a duration.
+    pub latency: Duration,
+}
+
+/// Reads [`EngineStats`] from any thread.
+#[derive(Clone)]
+pub struct EngineStatsHandle {
+    pub(crate) counters: Arc<EngineCounters>,
+}
+
+impl EngineStatsHandle {
+    pub fn stats(&self) -> EngineStats {
+        let c = &self.counters;
+        let sample_rate = f64::from_bits(c.sample_rate_bits.load(Relaxed));
+        let latency_samples = c.latency_samples.load(Relaxed);
+        let latency = if sample_rate > 0.0 {
+            Duration::from_secs_f64(latency_samples as f64 / sample_rate)
+        } else {
+            Duration::ZERO
+        };
+        let longest_stall = Duration::from_nanos(c.longest_stall_nanos.load(Relaxed));
+        let needed = longest_stall.as_nanos() as u64 + c.block_nanos_max.load(Relaxed) + c.tick_nanos.load(Relaxed);
+        let lead = c.lead.load(Relaxed);
+        let capacity = c.capacity.load(Relaxed);
+        EngineStats {
+            underruns: c.underruns.load(Relaxed),
+            produced: c.produced.load(Relaxed),
+            overruns: c.overruns.load(Relaxed),
+            adjustments: c.adjustments.load(Relaxed),
+            catch_ups: c.catch_ups.load(Relaxed),
+            inline_frames: c.inline_frames.load(Relaxed),
+            lead,
+            worst_lead: c.worst_lead.load(Relaxed),
+            fill: if capacity > 0 { lead.max(0) as f64 / capacity as f64 } else { 0.0 },
+            longest_stall,
+            recommended_latency_ms: needed.div_ceil(1_000_000),
+            dsp_panics: c.dsp_panics.load(Relaxed),
+            dropped_events: c.dropped_events.load(Relaxed),
+            lost_input_frames: c.lost_input_frames.load(Relaxed),
+            latency_samples,
+            latency,
+        }
+    }
+}

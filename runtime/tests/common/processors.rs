@@ -1,0 +1,169 @@
+//! Reference processors for the engine tests. Each processes sample by sample,
+//! so its output does not depend on how the stream is cut into blocks.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use runtime::engine::{AudioBlock, EventKind, ProcessSetup, Processor};
+
+/// A feedback delay into a one-pole low-pass, times a gain (parameter 0):
+/// every output sample depends on the whole input history.
+#[derive(Default)]
+pub struct FeedbackFilter {
+    delay: Vec<Vec<f32>>,
+    position: usize,
+    smooth: Vec<f32>,
+    gain: f32,
+}
+
+const DELAY: usize = 37;
+
+impl Processor for FeedbackFilter {
+    fn prepare(&mut self, setup: &ProcessSetup) {
+        self.delay = vec![vec![0.0; DELAY]; setup.channels];
+        self.smooth = vec![0.0; setup.channels];
+    }
+
+    fn process(&mut self, audio: &mut AudioBlock<'_, '_>) {
+        let start = self.position;
+        for ((samples, delay), smooth) in audio.channels_mut().zip(&mut self.delay).zip(&mut self.smooth) {
+            let mut position = start;
+            for sample in samples {
+                let fed_back = *sample * self.gain + 0.6 * delay[position];
+                delay[position] = fed_back;
+                *smooth = *smooth * 0.8 + fed_back * 0.2;
+                *sample = *smooth;
+                position = (position + 1) % DELAY;
+            }
+        }
+        self.position = (start + audio.frames()) % DELAY;
+    }
+
+    fn event(&mut self, event: &EventKind) {
+        if let EventKind::Param { id: 0, value } = event {
+            self.gain = *value as f32;
+        }
+    }
+
+    fn reset(&mut self) {
+        self.delay.iter_mut().for_each(|d| d.fill(0.0));
+        self.smooth.fill(0.0);
+        self.position = 0;
+        self.gain = 1.0;
+    }
+}
+
+/// Outputs `level` (parameter 0) plus 0.5 while a note is held, ignoring its
+/// input: the first frame after an event shows exactly where it landed.
+#[derive(Default)]
+pub struct OnsetProbe {
+    level: f32,
+    held: bool,
+}
+
+impl Processor for OnsetProbe {
+    fn prepare(&mut self, _setup: &ProcessSetup) {}
+
+    fn process(&mut self, audio: &mut AudioBlock<'_, '_>) {
+        let value = self.level + if self.held { 0.5 } else { 0.0 };
+        for samples in audio.channels_mut() {
+            samples.fill(value);
+        }
+    }
+
+    fn event(&mut self, event: &EventKind) {
+        match event {
+            EventKind::NoteOn { .. } => self.held = true,
+            EventKind::NoteOff { .. } => self.held = false,
+            EventKind::Param { id: 0, value } => self.level = *value as f32,
+            _ => {}
+        }
+    }
+
+    fn reset(&mut self) {
+        *self = Self::default();
+    }
+}
+
+/// Shared controls of a [`Gate`]: where it sticks, whether it is released, and
+/// what it has seen.
+#[derive(Default)]
+pub struct GateControl {
+    /// Input clock at which the processor gets stuck (once).
+    pub stick_at: AtomicU64,
+    pub armed: AtomicBool,
+    pub released: AtomicBool,
+    /// Input clock of the first frame of the block it got stuck in.
+    pub stuck_at: AtomicU64,
+    pub stuck: AtomicBool,
+}
+
+/// A gain of 1 that, once armed, gets stuck inside `process` on the block that
+/// contains input clock `stick_at` until released: a garbage collector that
+/// never finishes, under test control. Only the engine's worker gets stuck (the
+/// test releases the gate from the audio thread).
+pub struct Gate {
+    pub control: Arc<GateControl>,
+    clock: u64,
+}
+
+impl Gate {
+    pub fn new(control: Arc<GateControl>) -> Self {
+        Self { control, clock: 0 }
+    }
+}
+
+impl Processor for Gate {
+    fn prepare(&mut self, _setup: &ProcessSetup) {}
+
+    fn process(&mut self, audio: &mut AudioBlock<'_, '_>) {
+        let c = &self.control;
+        let stick_at = c.stick_at.load(Ordering::Acquire);
+        let end = self.clock + audio.frames() as u64;
+        let on_worker = std::thread::current().name() == Some("writeahead-worker");
+        if on_worker && c.armed.load(Ordering::Acquire) && (self.clock..end).contains(&stick_at) {
+            c.armed.store(false, Ordering::Release);
+            c.stuck_at.store(self.clock, Ordering::Release);
+            c.stuck.store(true, Ordering::Release);
+            while !c.released.load(Ordering::Acquire) {
+                std::thread::sleep(std::time::Duration::from_micros(200));
+            }
+            c.stuck.store(false, Ordering::Release);
+        }
+        self.clock = end;
+    }
+
+    fn reset(&mut self) {
+        self.clock = 0;
+    }
+}
+
+/// A gain of 1 that panics on the block containing input clock `at`.
+pub struct PanicAt {
+    pub at: u64,
+    clock: u64,
+}
+
+impl PanicAt {
+    pub fn new(at: u64) -> Self {
+        Self { at, clock: 0 }
+    }
+}
+
+impl Processor for PanicAt {
+    fn prepare(&mut self, _setup: &ProcessSetup) {}
+
+    fn process(&mut self, audio: &mut AudioBlock<'_, '_>) {
+        let end = self.clock + audio.frames() as u64;
+        let hit = (self.clock..end).contains(&self.at);
+        self.clock = end;
+        assert!(!hit, "PanicAt reached clock {}", self.at);
+        for samples in audio.channels_mut() {
+            samples.iter_mut().for_each(|s| *s *= 2.0);
+        }
+    }
+
+    fn reset(&mut self) {
+        self.clock = 0;
+    }
+}

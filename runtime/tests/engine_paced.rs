@@ -1,0 +1,136 @@
+//! Contract points 3 and 4 under a real clock: a simulated audio device on its
+//! own thread calls `process` once per block period, as a DAW does.
+//!
+//! These tests measure behaviour in real time, so they run one at a time.
+
+mod common;
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::processors::{FeedbackFilter, Gate, GateControl};
+use common::{assert_delayed_copy, blocks, noise, render};
+use runtime::engine::{
+    BufferedProcessor, EngineConfig, EngineStats, ProcessMode, ProcessSetup, Processor, StallPlace, StallPlan,
+};
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+const RATE: f64 = 48_000.0;
+
+fn engine<P: Processor>(processor: P, config: EngineConfig, channels: usize) -> BufferedProcessor<P> {
+    let mut engine = BufferedProcessor::new(processor, config);
+    engine.setup(ProcessSetup { sample_rate: RATE, max_block: 1024, channels }).unwrap();
+    engine.activate().unwrap();
+    engine
+}
+
+/// Plays `input` through `engine` in realtime mode on a thread paced like an
+/// audio device: block i is processed at its deadline, the sum of the previous
+/// blocks' durations. `between(clock)` runs after each block on that thread.
+fn play_paced<P: Processor>(
+    mut engine: BufferedProcessor<P>,
+    input: Vec<Vec<f32>>,
+    sizes: Vec<usize>,
+    mut between: impl FnMut(u64) + Send + 'static,
+) -> (Vec<Vec<f32>>, EngineStats) {
+    std::thread::Builder::new()
+        .name("simulated-audio-device".into())
+        .spawn(move || {
+            let frames: usize = sizes.iter().sum();
+            let mut output = vec![vec![0.0_f32; frames]; input.len()];
+            let started = Instant::now();
+            let mut start = 0;
+            for len in sizes {
+                let deadline = started + Duration::from_secs_f64(start as f64 / RATE);
+                if let Some(wait) = deadline.checked_duration_since(Instant::now()) {
+                    std::thread::sleep(wait);
+                }
+                let ins: Vec<&[f32]> = input.iter().map(|c| &c[start..start + len]).collect();
+                let mut outs: Vec<&mut [f32]> = output.iter_mut().map(|c| &mut c[start..start + len]).collect();
+                engine.process(ProcessMode::Realtime, &ins, &mut outs, &[]).unwrap();
+                start += len;
+                between(start as u64);
+            }
+            let stats = engine.stats();
+            (output, stats)
+        })
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+fn stalled_run(place: StallPlace) {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let frames = (RATE * 1.5) as usize;
+    let input = noise(2, frames, 21);
+    let mut unbuffered = engine(FeedbackFilter::default(), EngineConfig { buffering: false, ..Default::default() }, 2);
+    let reference = render(&mut unbuffered, &input, &[frames], |_| ProcessMode::Offline, |_, _| Vec::new());
+
+    let stall = StallPlan { place, pause: Duration::from_millis(20), every: Duration::from_millis(100) };
+    let buffered = engine(FeedbackFilter::default(), EngineConfig { stall: Some(stall), ..Default::default() }, 2);
+    let latency = buffered.latency_samples();
+    let (output, stats) = play_paced(buffered, input, blocks(frames, 5, 32..=1024), |_| {});
+    assert_delayed_copy(&output, &reference, latency, &format!("paced realtime with {place:?} stalls"));
+    assert_eq!(stats.underruns, 0, "{stats:?}");
+    assert_eq!(stats.catch_ups, 0, "the buffer, not catch-up, must absorb the stalls: {stats:?}");
+    assert!(stats.longest_stall >= Duration::from_millis(20), "the stalls happened: {stats:?}");
+    assert!(stats.worst_lead > 0, "the worker stayed ahead: {stats:?}");
+}
+
+#[test]
+fn stalls_in_the_worker_loop_are_absorbed_exactly() {
+    stalled_run(StallPlace::WorkerLoop);
+}
+
+#[test]
+fn stalls_inside_the_dsp_are_absorbed_exactly() {
+    stalled_run(StallPlace::InsideDsp);
+}
+
+/// A processor stuck for longer than the headroom: exactly the frames that come
+/// due while it is stuck are silent and counted, and every frame after it
+/// recovers is exact.
+#[test]
+fn a_stall_beyond_the_headroom_silences_exactly_the_frames_due_meanwhile() {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let frames = (RATE * 1.0) as usize;
+    let input = noise(1, frames, 33);
+    let control = Arc::new(GateControl::default());
+    control.stick_at.store(12_000, Ordering::Release);
+    control.armed.store(true, Ordering::Release);
+    let config = EngineConfig { latency_ms: 20.0, ..Default::default() };
+    let buffered = engine(Gate::new(Arc::clone(&control)), config, 1);
+    let latency = buffered.latency_samples() as u64;
+    let stats_handle = buffered.stats_handle();
+    let released_at = Arc::new(Mutex::new(None::<u64>));
+    let release_clock = Arc::clone(&released_at);
+    let gate = Arc::clone(&control);
+    let (output, stats) = play_paced(buffered, input.clone(), vec![256; frames / 256], move |clock| {
+        // Hold the processor for 80 ms of host time after it got stuck (4x the
+        // latency), then let it go and wait until its stuck chunk is out.
+        if gate.stuck.load(Ordering::Acquire) {
+            let stuck_at = gate.stuck_at.load(Ordering::Acquire);
+            if clock >= stuck_at + latency + 3840 && !gate.released.load(Ordering::Acquire) {
+                gate.released.store(true, Ordering::Release);
+                *release_clock.lock().unwrap() = Some(clock);
+                while stats_handle.stats().produced <= stuck_at {
+                    std::thread::yield_now();
+                }
+            }
+        }
+    });
+    let stuck_at = control.stuck_at.load(Ordering::Acquire);
+    let released = released_at.lock().unwrap().expect("the gate was released");
+    // Frames for input stuck_at.. come due at stuck_at + L; those due before the
+    // release were not produced.
+    let silent_from = (stuck_at + latency) as usize;
+    let silent_to = released as usize;
+    assert_eq!(stats.underruns, (silent_to - silent_from) as u64, "{stats:?}");
+    for (t, sample) in output[0].iter().enumerate().skip(latency as usize) {
+        let expected = if (silent_from..silent_to).contains(&t) { 0.0 } else { input[0][t - latency as usize] };
+        assert_eq!(sample.to_bits(), expected.to_bits(), "frame {t} (silence expected in {silent_from}..{silent_to})");
+    }
+    assert!(stats.adjustments >= 1, "the worker dropped its late frames: {stats:?}");
+}
