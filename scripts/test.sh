@@ -34,3 +34,11 @@ RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom LOOM_MAX_PREEMPTIONS=3 \
     cargo test --release -p runtime --test loom_ring --locked
 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
     cargo clippy -p runtime --all-targets --locked -- -D warnings
+
+step "RealtimeSanitizer over every audio-thread path (nightly toolchain)"
+if ! rustup toolchain list | grep -q '^nightly'; then
+    echo "the nightly toolchain is missing; RealtimeSanitizer needs it (-Zsanitizer=realtime)" >&2
+    exit 1
+fi
+RUSTFLAGS="-Zsanitizer=realtime --cfg rtsan" CARGO_TARGET_DIR=target/rtsan \
+    cargo +nightly test -p runtime --test rtsan --target "$(rustc -vV | sed -n 's/^host: //p')" --locked

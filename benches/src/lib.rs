@@ -1,4 +1,6 @@
-//! Shared settings of the criterion benches in `benches/`.
+//! Shared settings and processors of the benches in `benches/`.
+
+pub mod processors;
 
 use std::time::Duration;
 
@@ -17,4 +19,10 @@ pub fn criterion() -> Criterion {
         .nresamples(20_000)
         .without_plots()
         .configure_from_args()
+}
+
+/// Whether a `harness = false` bench was started by `cargo bench` (which passes
+/// `--bench`) rather than by `cargo test --benches` (a quick smoke run).
+pub fn full_run() -> bool {
+    std::env::args().any(|arg| arg == "--bench")
 }

@@ -5,6 +5,9 @@
 //! - [`simd`]: sample kernels with runtime SIMD dispatch and scalar references.
 //! - [`writeahead`]: the write-ahead buffer: exact latency, sample aging, stats.
 
+#![cfg_attr(rtsan, feature(sanitize))]
+
+mod cache_padded;
 pub mod engine;
 pub mod ring;
 pub mod simd;

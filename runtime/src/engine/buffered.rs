@@ -12,7 +12,7 @@ use super::mode::ProcessMode;
 use super::pipeline::Pipeline;
 use super::processor::{ChannelsMut, ChannelsRef, MAX_CHANNELS, ProcessSetup, Processor};
 use super::stall::StallPlan;
-use super::stats::{EngineCounters, EngineStats, EngineStatsHandle};
+use super::stats::{self, EngineCounters, EngineStats, EngineStatsHandle};
 use super::worker::{self, Shared};
 use crate::ring::{self, RingError, ShapeError};
 use crate::writeahead::{self, ConfigError, WriteAheadBuffer, WriteAheadConfig, WriteAheadReader};
@@ -28,8 +28,11 @@ pub struct EngineConfig {
     pub buffering: bool,
     /// The write-ahead latency in milliseconds.
     pub latency_ms: f64,
-    /// How often the worker wakes to look for new input.
-    pub worker_tick: Duration,
+    /// How often the worker wakes to look for new input. `None` picks L/10
+    /// within 0.5 to 5 ms: every wake costs CPU (tens of microseconds on a
+    /// virtual machine), and the tick is taken from the headroom, which is about
+    /// L - block - tick.
+    pub worker_tick: Option<Duration>,
     /// Injected worker stalls; `None` reads [`super::STALL_ENV`].
     pub stall: Option<StallPlan>,
     /// Events that can wait in the queue to the worker.
@@ -41,7 +44,7 @@ impl Default for EngineConfig {
         Self {
             buffering: true,
             latency_ms: writeahead::DEFAULT_LATENCY_MS,
-            worker_tick: Duration::from_millis(2),
+            worker_tick: None,
             stall: None,
             event_capacity: 4096,
         }
@@ -156,12 +159,19 @@ impl<P: Processor> BufferedProcessor<P> {
         let ring_latency = if self.config.buffering { ring_config.latency_samples() } else { 0 };
         self.latency = ring_latency + processor.latency();
         self.setup = Some(setup);
-        let c = &self.counters;
-        c.latency_samples.store(self.latency as u64, Ordering::Relaxed);
-        c.ring_latency_samples.store(ring_latency as u64, Ordering::Relaxed);
-        c.sample_rate_bits.store(setup.sample_rate.to_bits(), Ordering::Relaxed);
-        c.tick_nanos.store(self.config.worker_tick.as_nanos() as u64, Ordering::Relaxed);
+        let values = &self.counters.setup;
+        values.latency_samples.store(self.latency as u64, Ordering::Relaxed);
+        values.sample_rate_bits.store(setup.sample_rate.to_bits(), Ordering::Relaxed);
+        values.tick_nanos.store(self.worker_tick(setup.sample_rate).as_nanos() as u64, Ordering::Relaxed);
         Ok(self.latency)
+    }
+
+    /// The worker's tick for this configuration at `sample_rate`.
+    pub fn worker_tick(&self, sample_rate: f64) -> Duration {
+        self.config.worker_tick.unwrap_or_else(|| {
+            let latency = writeahead::latency_samples(self.config.latency_ms, sample_rate) as f64 / sample_rate;
+            Duration::from_secs_f64(latency / 10.0).clamp(Duration::from_micros(500), Duration::from_millis(5))
+        })
     }
 
     /// The latency to report to the host, in frames: the write-ahead latency
@@ -187,7 +197,8 @@ impl<P: Processor> BufferedProcessor<P> {
         };
         let dsp = Dsp::new(processor, &setup, Arc::clone(&self.counters));
         self.state = if self.config.buffering {
-            match Buffered::start(dsp, &setup, &self.config, &self.counters) {
+            let tick = self.worker_tick(setup.sample_rate);
+            match Buffered::start(dsp, &setup, &self.config, tick, &self.counters) {
                 Ok(buffered) => State::Buffered(Box::new(buffered)),
                 Err(failure) => {
                     let (err, dsp) = *failure;
@@ -228,7 +239,9 @@ impl<P: Processor> BufferedProcessor<P> {
     /// an instrument: silence), `output` one slice per channel of the block's
     /// length, `events` are sorted by offset. Any block size works, including 0
     /// (events are applied, time does not advance) and blocks above `max_block`
-    /// (split). Real-time safe: no allocation, no lock, no blocking call.
+    /// (split). Real-time safe: no allocation, no lock, no blocking call
+    /// (RealtimeSanitizer checks this in the `rtsan` build).
+    #[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
     pub fn process(
         &mut self,
         mode: ProcessMode,
@@ -348,6 +361,7 @@ impl<P: Processor> Buffered<P> {
         dsp: Dsp<P>,
         setup: &ProcessSetup,
         config: &EngineConfig,
+        tick: Duration,
         counters: &Arc<EngineCounters>,
     ) -> Result<Self, Box<(EngineError, Dsp<P>)>> {
         let ring_config = WriteAheadConfig::new(setup.sample_rate, setup.channels, setup.max_block)
@@ -364,8 +378,8 @@ impl<P: Processor> Buffered<P> {
             Ok(buffer) => buffer,
             Err(err) => return Err(Box::new((EngineError::Config(err), dsp))),
         };
-        counters.capacity.store(output.stats().capacity as u64, Ordering::Relaxed);
-        counters.produced.store(0, Ordering::Relaxed);
+        counters.setup.capacity.store(output.stats().capacity as u64, Ordering::Relaxed);
+        counters.pipeline.produced.store(0, Ordering::Relaxed);
         let (writer, reader) = output.split();
         let (events, events_consumer) = rtrb::RingBuffer::new(config.event_capacity.max(1));
         let pipeline = Pipeline::new(
@@ -377,7 +391,7 @@ impl<P: Processor> Buffered<P> {
             Arc::clone(counters),
         );
         let shared = Arc::new(Shared::new(pipeline, Arc::clone(counters)));
-        let worker = match worker::spawn(Arc::clone(&shared), config.worker_tick, config.stall) {
+        let worker = match worker::spawn(Arc::clone(&shared), tick, config.stall) {
             Ok(worker) => worker,
             Err(err) => {
                 let dsp = Arc::into_inner(shared).map(|s| s.pipeline.into_inner().dsp);
@@ -424,7 +438,7 @@ impl<P: Processor> Buffered<P> {
     ) {
         self.queue_events(events, frames);
         let block_nanos = (frames as f64 * 1e9 / self.sample_rate) as u64;
-        self.counters.block_nanos_max.fetch_max(block_nanos, Ordering::Relaxed);
+        stats::raise(&self.counters.audio.block_nanos_max, block_nanos);
         let unpaced = mode.uses_worker() && self.pace.is_ahead_of_real_time(frames, self.sample_rate);
         let mut done = 0;
         while done < frames {
@@ -435,7 +449,7 @@ impl<P: Processor> Buffered<P> {
             let mut piece = window_mut(output, done, n);
             let missing = self.output.read(piece.as_mut()).unwrap_or(0);
             if missing > 0 {
-                self.counters.underruns.fetch_add(missing as u64, Ordering::Relaxed);
+                stats::add(&self.counters.audio.underruns, missing as u64);
             }
             self.clock += n as u64;
             done += n;
@@ -448,7 +462,7 @@ impl<P: Processor> Buffered<P> {
             let time = (self.clock + event.offset.min(frames) as u64).max(self.last_event_time);
             self.last_event_time = time;
             if self.events.push(TimedEvent { time, kind: event.kind }).is_err() {
-                self.counters.dropped_events.fetch_add(1, Ordering::Relaxed);
+                stats::add(&self.counters.audio.dropped_events, 1);
             }
         }
     }
@@ -477,7 +491,7 @@ impl<P: Processor> Buffered<P> {
         };
         if written < n {
             self.owed_input += (n - written) as u64;
-            self.counters.lost_input_frames.fetch_add((n - written) as u64, Ordering::Relaxed);
+            stats::add(&self.counters.audio.lost_input_frames, (n - written) as u64);
         }
     }
 
@@ -493,9 +507,9 @@ impl<P: Processor> Buffered<P> {
         // silence counts: it is output too).
         let lead = self.output.produced_clock() as i64 - (self.clock + n as u64) as i64;
         if mode.uses_worker() {
-            self.counters.lead.store(lead, Ordering::Relaxed);
+            self.counters.audio.lead.store(lead, Ordering::Relaxed);
             if !unpaced {
-                self.counters.worst_lead.fetch_min(lead, Ordering::Relaxed);
+                stats::lower(&self.counters.audio.worst_lead, lead);
             }
         }
         if self.produced() >= needed {
@@ -511,8 +525,8 @@ impl<P: Processor> Buffered<P> {
         });
         let inline = self.catch_up(needed, patience);
         if mode.uses_worker() && inline > 0 {
-            self.counters.catch_ups.fetch_add(1, Ordering::Relaxed);
-            self.counters.inline_frames.fetch_add(inline as u64, Ordering::Relaxed);
+            stats::add(&self.counters.audio.catch_ups, 1);
+            stats::add(&self.counters.audio.inline_frames, inline as u64);
         }
     }
 

@@ -125,7 +125,7 @@ impl<P: Processor> Dsp<P> {
             eprintln!("runtime: the processor panicked; output continues dry (bypassed) until it is reset");
         }
         self.failed = true;
-        self.counters.dsp_panics.fetch_add(1, Ordering::Relaxed);
+        self.counters.pipeline.dsp_panics.fetch_add(1, Ordering::Relaxed);
     }
 }
 

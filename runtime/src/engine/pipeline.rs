@@ -61,10 +61,10 @@ impl<P: Processor> Pipeline<P> {
             if self.output.write(processed.as_slice()).is_err() {
                 // Cannot happen (frames were bounded by the room in the output);
                 // counted rather than trusted.
-                self.counters.overruns.fetch_add(1, Ordering::Relaxed);
+                self.counters.pipeline.overruns.fetch_add(1, Ordering::Relaxed);
             }
             self.count_adjustments();
-            self.counters.produced.store(clock + frames as u64, Ordering::Relaxed);
+            self.counters.pipeline.produced.store(clock + frames as u64, Ordering::Relaxed);
             done += frames;
             if !keep_going() {
                 break;
@@ -80,7 +80,7 @@ impl<P> Pipeline<P> {
     fn count_adjustments(&mut self) {
         let total = self.output.stats().adjustments;
         if total > self.adjustments_seen {
-            self.counters.adjustments.fetch_add(total - self.adjustments_seen, Ordering::Relaxed);
+            self.counters.pipeline.adjustments.fetch_add(total - self.adjustments_seen, Ordering::Relaxed);
             self.adjustments_seen = total;
         }
     }

@@ -4,52 +4,78 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
+use crate::cache_padded::CachePadded;
+
 /// Counters shared by the audio thread, the worker and observers. They outlive
-/// activations, so a handle taken once keeps reporting.
+/// activations, so a handle taken once keeps reporting. Each group has one
+/// writer at a time and its own cache lines, so counting never makes the audio
+/// thread and the worker fight over a line.
 pub(crate) struct EngineCounters {
+    /// Written by the audio thread.
+    pub(crate) audio: CachePadded<AudioCounters>,
+    /// Written by whoever holds the pipeline, and by the worker loop.
+    pub(crate) pipeline: CachePadded<PipelineCounters>,
+    /// Written by `setup`.
+    pub(crate) setup: SetupValues,
+}
+
+#[derive(Default)]
+pub(crate) struct AudioCounters {
     pub(crate) underruns: AtomicU64,
-    pub(crate) produced: AtomicU64,
-    pub(crate) overruns: AtomicU64,
-    pub(crate) adjustments: AtomicU64,
     pub(crate) catch_ups: AtomicU64,
     pub(crate) inline_frames: AtomicU64,
     pub(crate) lead: AtomicI64,
     pub(crate) worst_lead: AtomicI64,
-    pub(crate) longest_stall_nanos: AtomicU64,
-    pub(crate) dsp_panics: AtomicU64,
     pub(crate) dropped_events: AtomicU64,
     pub(crate) lost_input_frames: AtomicU64,
-    pub(crate) latency_samples: AtomicU64,
-    pub(crate) ring_latency_samples: AtomicU64,
-    pub(crate) capacity: AtomicU64,
     pub(crate) block_nanos_max: AtomicU64,
+}
+
+#[derive(Default)]
+pub(crate) struct PipelineCounters {
+    pub(crate) produced: AtomicU64,
+    pub(crate) overruns: AtomicU64,
+    pub(crate) adjustments: AtomicU64,
+    pub(crate) dsp_panics: AtomicU64,
+    pub(crate) longest_stall_nanos: AtomicU64,
+}
+
+#[derive(Default)]
+pub(crate) struct SetupValues {
+    pub(crate) latency_samples: AtomicU64,
+    pub(crate) capacity: AtomicU64,
     pub(crate) tick_nanos: AtomicU64,
     pub(crate) sample_rate_bits: AtomicU64,
 }
 
 impl EngineCounters {
     pub(crate) fn new() -> Arc<Self> {
+        let audio = AudioCounters { worst_lead: AtomicI64::new(i64::MAX), ..AudioCounters::default() };
         Arc::new(Self {
-            underruns: AtomicU64::new(0),
-            produced: AtomicU64::new(0),
-            overruns: AtomicU64::new(0),
-            adjustments: AtomicU64::new(0),
-            catch_ups: AtomicU64::new(0),
-            inline_frames: AtomicU64::new(0),
-            lead: AtomicI64::new(0),
-            worst_lead: AtomicI64::new(i64::MAX),
-            longest_stall_nanos: AtomicU64::new(0),
-            dsp_panics: AtomicU64::new(0),
-            dropped_events: AtomicU64::new(0),
-            lost_input_frames: AtomicU64::new(0),
-            latency_samples: AtomicU64::new(0),
-            ring_latency_samples: AtomicU64::new(0),
-            capacity: AtomicU64::new(0),
-            block_nanos_max: AtomicU64::new(0),
-            tick_nanos: AtomicU64::new(0),
-            sample_rate_bits: AtomicU64::new(0),
+            audio: CachePadded(audio),
+            pipeline: CachePadded(PipelineCounters::default()),
+            setup: SetupValues::default(),
         })
     }
+}
+
+/// Raises a single-writer maximum without a read-modify-write instruction.
+pub(crate) fn raise(counter: &AtomicU64, value: u64) {
+    if value > counter.load(Relaxed) {
+        counter.store(value, Relaxed);
+    }
+}
+
+/// Lowers a single-writer minimum without a read-modify-write instruction.
+pub(crate) fn lower(counter: &AtomicI64, value: i64) {
+    if value < counter.load(Relaxed) {
+        counter.store(value, Relaxed);
+    }
+}
+
+/// Adds to a single-writer count without a read-modify-write instruction.
+pub(crate) fn add(counter: &AtomicU64, value: u64) {
+    counter.store(counter.load(Relaxed) + value, Relaxed);
 }
 
 /// A snapshot of the engine's health.
@@ -106,33 +132,33 @@ pub struct EngineStatsHandle {
 
 impl EngineStatsHandle {
     pub fn stats(&self) -> EngineStats {
-        let c = &self.counters;
-        let sample_rate = f64::from_bits(c.sample_rate_bits.load(Relaxed));
-        let latency_samples = c.latency_samples.load(Relaxed);
+        let (a, p, s) = (&self.counters.audio, &self.counters.pipeline, &self.counters.setup);
+        let sample_rate = f64::from_bits(s.sample_rate_bits.load(Relaxed));
+        let latency_samples = s.latency_samples.load(Relaxed);
         let latency = if sample_rate > 0.0 {
             Duration::from_secs_f64(latency_samples as f64 / sample_rate)
         } else {
             Duration::ZERO
         };
-        let longest_stall = Duration::from_nanos(c.longest_stall_nanos.load(Relaxed));
-        let needed = longest_stall.as_nanos() as u64 + c.block_nanos_max.load(Relaxed) + c.tick_nanos.load(Relaxed);
-        let lead = c.lead.load(Relaxed);
-        let capacity = c.capacity.load(Relaxed);
+        let longest_stall = Duration::from_nanos(p.longest_stall_nanos.load(Relaxed));
+        let needed = longest_stall.as_nanos() as u64 + a.block_nanos_max.load(Relaxed) + s.tick_nanos.load(Relaxed);
+        let lead = a.lead.load(Relaxed);
+        let capacity = s.capacity.load(Relaxed);
         EngineStats {
-            underruns: c.underruns.load(Relaxed),
-            produced: c.produced.load(Relaxed),
-            overruns: c.overruns.load(Relaxed),
-            adjustments: c.adjustments.load(Relaxed),
-            catch_ups: c.catch_ups.load(Relaxed),
-            inline_frames: c.inline_frames.load(Relaxed),
+            underruns: a.underruns.load(Relaxed),
+            produced: p.produced.load(Relaxed),
+            overruns: p.overruns.load(Relaxed),
+            adjustments: p.adjustments.load(Relaxed),
+            catch_ups: a.catch_ups.load(Relaxed),
+            inline_frames: a.inline_frames.load(Relaxed),
             lead,
-            worst_lead: c.worst_lead.load(Relaxed),
+            worst_lead: a.worst_lead.load(Relaxed),
             fill: if capacity > 0 { lead.max(0) as f64 / capacity as f64 } else { 0.0 },
             longest_stall,
             recommended_latency_ms: needed.div_ceil(1_000_000),
-            dsp_panics: c.dsp_panics.load(Relaxed),
-            dropped_events: c.dropped_events.load(Relaxed),
-            lost_input_frames: c.lost_input_frames.load(Relaxed),
+            dsp_panics: p.dsp_panics.load(Relaxed),
+            dropped_events: a.dropped_events.load(Relaxed),
+            lost_input_frames: a.lost_input_frames.load(Relaxed),
             latency_samples,
             latency,
         }

@@ -51,7 +51,8 @@ pub(crate) fn spawn<P: Processor>(
     tick: Duration,
     stall: Option<StallPlan>,
 ) -> std::io::Result<JoinHandle<()>> {
-    std::thread::Builder::new().name("writeahead-worker".into()).spawn(move || run(&shared, tick, stall))
+    // Named within the 15 bytes Linux keeps, so /proc and debuggers show it whole.
+    std::thread::Builder::new().name("writeahead-dsp".into()).spawn(move || run(&shared, tick, stall))
 }
 
 fn run<P: Processor>(shared: &Shared<P>, tick: Duration, stall: Option<StallPlan>) {
@@ -86,7 +87,7 @@ fn run<P: Processor>(shared: &Shared<P>, tick: Duration, stall: Option<StallPlan
         std::thread::sleep(tick);
         let overslept = going_to_sleep.elapsed().saturating_sub(tick);
         let unresponsive = (going_to_sleep - awake_since) + overslept;
-        shared.counters.longest_stall_nanos.fetch_max(unresponsive.as_nanos() as u64, Ordering::Relaxed);
+        super::stats::raise(&shared.counters.pipeline.longest_stall_nanos, unresponsive.as_nanos() as u64);
         awake_since = Instant::now();
     }
 }

@@ -256,7 +256,9 @@ impl Producer {
                 // bounds.
                 unsafe {
                     self.shared.storage.write(ch, start, &samples[..first]);
-                    self.shared.storage.write(ch, 0, &samples[first..]);
+                    if first < count {
+                        self.shared.storage.write(ch, 0, &samples[first..]);
+                    }
                 }
             }
             self.write += count as u64;
@@ -356,7 +358,9 @@ impl Consumer {
             // two segments stay within capacity.
             unsafe {
                 self.shared.storage.read(ch, start, head);
-                self.shared.storage.read(ch, 0, tail);
+                if !tail.is_empty() {
+                    self.shared.storage.read(ch, 0, tail);
+                }
             }
         }
         self.read += count as u64;

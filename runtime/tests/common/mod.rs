@@ -25,6 +25,7 @@ pub fn as_muts(channels: &mut [Vec<f32>]) -> Vec<&mut [f32]> {
     channels.iter_mut().map(Vec::as_mut_slice).collect()
 }
 
+pub mod audio_paths;
 pub mod processors;
 
 use runtime::engine::{BufferedProcessor, Event, ProcessMode, Processor};

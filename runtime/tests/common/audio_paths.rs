@@ -1,0 +1,79 @@
+//! Drives every audio-thread path of the engine: used by the no-allocation
+//! test and by the RealtimeSanitizer run, so both check the same paths.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use super::processors::{Gate, GateControl};
+use runtime::engine::{BufferedProcessor, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup, Processor};
+
+const NOTE: EventKind = EventKind::NoteOn { channel: 0, pitch: 64, velocity: 0.8, note_id: 3 };
+
+pub fn engine<P: Processor>(processor: P, buffering: bool) -> BufferedProcessor<P> {
+    let mut engine = BufferedProcessor::new(processor, EngineConfig { buffering, ..EngineConfig::default() });
+    engine.setup(ProcessSetup { sample_rate: 48_000.0, max_block: 512, channels: 2 }).unwrap();
+    engine.activate().unwrap();
+    engine
+}
+
+/// Calls `process` in every mode with events, bypass, empty blocks, calls
+/// without input (instruments) and blocks above `max_block`, each call inside
+/// `guard`.
+pub fn every_mode<P: Processor>(
+    engine: &mut BufferedProcessor<P>,
+    rounds: usize,
+    guard: &mut dyn FnMut(&mut dyn FnMut()),
+) {
+    let input = vec![vec![0.25_f32; 2048]; 2];
+    let mut output = vec![vec![0.0_f32; 2048]; 2];
+    let events = [
+        Event::new(3, EventKind::Param { id: 0, value: 0.5 }),
+        Event::new(100, NOTE),
+        Event::new(200, EventKind::Bypass(true)),
+        Event::new(400, EventKind::Bypass(false)),
+    ];
+    for round in 0..rounds {
+        let mode = [ProcessMode::Realtime, ProcessMode::Offline, ProcessMode::Prefetch][round % 3];
+        let len = [512, 0, 1536, 64][round % 4];
+        let [left_in, right_in] = &input[..] else { unreachable!() };
+        let [left, right] = &mut output[..] else { unreachable!() };
+        let ins: [&[f32]; 2] = [&left_in[..len], &right_in[..len]];
+        let mut outs: [&mut [f32]; 2] = [&mut left[..len], &mut right[..len]];
+        let with_input: &[&[f32]] = if round % 5 == 4 { &[] } else { &ins };
+        let events = &events[..if len > 400 { 4 } else { 0 }];
+        guard(&mut || {
+            engine.process(mode, with_input, &mut outs, events).unwrap();
+            std::hint::black_box(engine.stats());
+        });
+    }
+}
+
+/// Gets the worker stuck inside the processor, then makes paced realtime calls
+/// whose frames age into silence, each call inside `guard`. Returns the engine
+/// (its gate released) for inspection.
+pub fn aging(guard: &mut dyn FnMut(&mut dyn FnMut())) -> BufferedProcessor<Gate> {
+    let control = Arc::new(GateControl::default());
+    control.stick_at.store(0, Ordering::Release);
+    control.armed.store(true, Ordering::Release);
+    let mut stuck = engine(Gate::new(Arc::clone(&control)), true);
+    let input = vec![vec![0.5_f32; 512]; 2];
+    let mut output = vec![vec![0.0_f32; 512]; 2];
+    let ins: Vec<&[f32]> = input.iter().map(Vec::as_slice).collect();
+    {
+        let mut outs: Vec<&mut [f32]> = output.iter_mut().map(Vec::as_mut_slice).collect();
+        stuck.process(ProcessMode::Realtime, &ins, &mut outs, &[]).unwrap();
+    }
+    while !control.stuck.load(Ordering::Acquire) {
+        std::thread::yield_now();
+    }
+    for _ in 0..20 {
+        let [left, right] = &mut output[..] else { unreachable!() };
+        let mut outs: [&mut [f32]; 2] = [left, right];
+        guard(&mut || stuck.process(ProcessMode::Realtime, &ins, &mut outs, &[]).unwrap());
+        // Paced like a device, so the engine does not wait for the stuck worker.
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    control.released.store(true, Ordering::Release);
+    stuck
+}

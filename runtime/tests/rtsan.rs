@@ -1,0 +1,59 @@
+//! RealtimeSanitizer over every audio-thread path of the engine.
+//!
+//! Built only with the nightly toolchain and
+//! `RUSTFLAGS="-Zsanitizer=realtime --cfg rtsan"`, which marks
+//! `BufferedProcessor::process` as nonblocking: any allocation, lock or
+//! blocking system call inside it aborts the process with a report.
+#![cfg(rtsan)]
+#![feature(sanitize)]
+
+mod common;
+
+use common::audio_paths::{aging, engine, every_mode};
+use common::processors::FeedbackFilter;
+
+fn direct(call: &mut dyn FnMut()) {
+    call();
+}
+
+#[test]
+fn buffered_paths_are_realtime_safe() {
+    let mut buffered = engine(FeedbackFilter::default(), true);
+    every_mode(&mut buffered, 300, &mut direct);
+    assert!(buffered.stats().catch_ups > 0, "the catch-up path ran: {:?}", buffered.stats());
+}
+
+#[test]
+fn unbuffered_paths_are_realtime_safe() {
+    let mut unbuffered = engine(FeedbackFilter::default(), false);
+    every_mode(&mut unbuffered, 300, &mut direct);
+}
+
+#[test]
+fn aging_path_is_realtime_safe() {
+    let stuck = aging(&mut direct);
+    assert!(stuck.stats().underruns > 0, "the aging path ran: {:?}", stuck.stats());
+}
+
+/// The control: an allocation inside a nonblocking function must abort, or the
+/// tests above prove nothing. Runs this binary again to make one.
+#[test]
+fn the_sanitizer_catches_an_allocation() {
+    if std::env::var_os("RTSAN_CONTROL_CHILD").is_some() {
+        allocate_in_realtime_context();
+        return;
+    }
+    let child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "the_sanitizer_catches_an_allocation", "--nocapture"])
+        .env("RTSAN_CONTROL_CHILD", "1")
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&child.stderr);
+    assert!(!child.status.success(), "the allocation was not caught");
+    assert!(report.contains("RealtimeSanitizer"), "no sanitizer report: {report}");
+}
+
+#[sanitize(realtime = "nonblocking")]
+fn allocate_in_realtime_context() {
+    std::hint::black_box(Box::new([0_u8; 64]));
+}
