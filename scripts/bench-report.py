@@ -45,3 +45,17 @@ print("| --- |" + " ---: |" * len(sizes))
 for group in kernel_groups:
     cells = [ratio(group, "scalar", "simd", s) for s in sizes]
     print(f"| {group.split('/', 1)[1]} | " + " | ".join(cells) + " |")
+
+audio_groups = sorted({g for g, _, _ in median if g.startswith("audio_thread/")})
+if audio_groups:
+    print("\nAudio thread per block, worker ahead (48 kHz stereo): time relative to two memcpys of the block (< 2 is the target)\n")
+    print("| DSP | frames | two memcpys ns | buffered ns | buffered / memcpys | memcpys from another core ns | buffered / those | unbuffered inline ns |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for group in audio_groups:
+        for size in sorted({s for g, _, s in median if g == group}):
+            base = median.get((group, "two_memcpy", size))
+            buffered = median.get((group, "buffered_worker_ahead", size))
+            inline = median.get((group, "unbuffered_inline", size))
+            cross = median.get((group, "two_memcpy_cross_core", size))
+            print(f"| {group.split('/')[1]} | {size} | {base:.0f} | {buffered:.0f} | {buffered / base:.2f}x "
+                  f"| {cross:.0f} | {buffered / cross:.2f}x | {inline:.0f} |")

@@ -4,6 +4,8 @@
 //! the same DSP inline.
 
 use std::hint::black_box;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, AtomicU32, Ordering};
 use std::time::Duration;
 
 use benches::criterion;
@@ -46,6 +48,29 @@ fn audio_thread<P: Processor>(c: &mut Criterion, name: &str, make: impl Fn() -> 
             );
         });
 
+        // The same two memcpys, but the block was just written by another core,
+        // as the worker writes the output the audio thread then reads: the part
+        // of the buffered cost that any hand-over between threads pays.
+        group.bench_function(BenchmarkId::new("two_memcpy_cross_core", block), |b| {
+            let shared = Arc::new(CrossCoreBlock::new(block * CHANNELS));
+            let writer = {
+                let shared = Arc::clone(&shared);
+                std::thread::spawn(move || shared.serve())
+            };
+            let mut queue = vec![0.0_f32; block * CHANNELS];
+            let mut out = vec![0.0_f32; block * CHANNELS];
+            b.iter_batched(
+                || shared.rewrite(),
+                |()| {
+                    shared.read_into(&mut queue);
+                    out.copy_from_slice(black_box(&queue));
+                },
+                BatchSize::PerIteration,
+            );
+            shared.stop();
+            writer.join().unwrap();
+        });
+
         for (id, buffering) in [("buffered_worker_ahead", true), ("unbuffered_inline", false)] {
             let mut engine = engine(make(), buffering, block);
             let handle = engine.stats_handle();
@@ -76,6 +101,54 @@ fn audio_thread<P: Processor>(c: &mut Criterion, name: &str, make: impl Fn() -> 
         }
     }
     group.finish();
+}
+
+/// A block another thread rewrites on request, so the next read finds it in
+/// that thread's cache.
+struct CrossCoreBlock {
+    samples: Vec<AtomicU32>,
+    /// 0: idle, 1: rewrite requested, 2: rewritten, 3: stop.
+    state: AtomicU8,
+}
+
+impl CrossCoreBlock {
+    fn new(len: usize) -> Self {
+        Self { samples: (0..len).map(|_| AtomicU32::new(0)).collect(), state: AtomicU8::new(0) }
+    }
+
+    fn serve(&self) {
+        let mut round = 0_u32;
+        loop {
+            match self.state.load(Ordering::Acquire) {
+                1 => {
+                    round += 1;
+                    for sample in &self.samples {
+                        sample.store(round, Ordering::Relaxed);
+                    }
+                    self.state.store(2, Ordering::Release);
+                }
+                3 => return,
+                _ => std::hint::spin_loop(),
+            }
+        }
+    }
+
+    fn rewrite(&self) {
+        self.state.store(1, Ordering::Release);
+        while self.state.load(Ordering::Acquire) != 2 {
+            std::hint::spin_loop();
+        }
+    }
+
+    fn read_into(&self, dst: &mut [f32]) {
+        for (d, s) in dst.iter_mut().zip(&self.samples) {
+            *d = f32::from_bits(s.load(Ordering::Relaxed));
+        }
+    }
+
+    fn stop(&self) {
+        self.state.store(3, Ordering::Release);
+    }
 }
 
 fn benches(c: &mut Criterion) {

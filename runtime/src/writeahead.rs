@@ -103,7 +103,8 @@ impl WriteAheadConfig {
         (4 * latency).max(latency + self.max_block).next_power_of_two()
     }
 
-    fn validate(&self) -> Result<(), ConfigError> {
+    /// Checks every value's range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
         if !(self.sample_rate.is_finite() && self.sample_rate > 0.0) {
             return Err(ConfigError::SampleRate(self.sample_rate));
         }
@@ -349,9 +350,18 @@ impl WriteAheadReader {
     }
 
     /// The ring clock up to which the writer has published frames (frames for
-    /// input clocks below `produced_clock() - L` exist or have been dropped).
-    pub fn produced_clock(&self) -> u64 {
-        self.stats.observer.clocks().1
+    /// input clocks below `produced_clock - L` exist or have been dropped), as
+    /// far as the reader knows: its cached view, refreshed from the writer only
+    /// when it is below `wanted`. Checking readiness this way costs no shared
+    /// cache line while the writer is ahead.
+    pub fn produced_clock(&mut self, wanted: u64) -> u64 {
+        self.consumer.written_until(wanted)
+    }
+
+    /// See [`Consumer::release_every`]: tell the writer about freed frames only
+    /// every `frames` frames (underruns are always told at once).
+    pub fn release_every(&mut self, frames: usize) {
+        self.consumer.release_every(frames);
     }
 
     /// Fills `output` (one slice per channel, equal lengths) with the frames due

@@ -18,10 +18,15 @@ use runtime::engine::{
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 const RATE: f64 = 48_000.0;
+const RATES: [f64; 5] = [44_100.0, 48_000.0, 88_200.0, 96_000.0, 192_000.0];
 
 fn engine<P: Processor>(processor: P, config: EngineConfig, channels: usize) -> BufferedProcessor<P> {
+    engine_at(processor, config, channels, RATE)
+}
+
+fn engine_at<P: Processor>(processor: P, config: EngineConfig, channels: usize, rate: f64) -> BufferedProcessor<P> {
     let mut engine = BufferedProcessor::new(processor, config);
-    engine.setup(ProcessSetup { sample_rate: RATE, max_block: 1024, channels }).unwrap();
+    engine.setup(ProcessSetup { sample_rate: rate, max_block: 1024, channels }).unwrap();
     engine.activate().unwrap();
     engine
 }
@@ -30,6 +35,7 @@ fn engine<P: Processor>(processor: P, config: EngineConfig, channels: usize) -> 
 /// audio device: block i is processed at its deadline, the sum of the previous
 /// blocks' durations. `between(clock)` runs after each block on that thread.
 fn play_paced<P: Processor>(
+    rate: f64,
     mut engine: BufferedProcessor<P>,
     input: Vec<Vec<f32>>,
     sizes: Vec<usize>,
@@ -43,7 +49,7 @@ fn play_paced<P: Processor>(
             let started = Instant::now();
             let mut start = 0;
             for len in sizes {
-                let deadline = started + Duration::from_secs_f64(start as f64 / RATE);
+                let deadline = started + Duration::from_secs_f64(start as f64 / rate);
                 if let Some(wait) = deadline.checked_duration_since(Instant::now()) {
                     std::thread::sleep(wait);
                 }
@@ -61,22 +67,31 @@ fn play_paced<P: Processor>(
         .unwrap()
 }
 
+/// Every rate, mono and stereo, one second each, with 20 ms stalls every
+/// 100 ms at `place`: bit-exact, no underrun, no catch-up.
 fn stalled_run(place: StallPlace) {
     let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let frames = (RATE * 1.5) as usize;
-    let input = noise(2, frames, 21);
-    let mut unbuffered = engine(FeedbackFilter::default(), EngineConfig { buffering: false, ..Default::default() }, 2);
-    let reference = render(&mut unbuffered, &input, &[frames], |_| ProcessMode::Offline, |_, _| Vec::new());
+    for (i, rate) in RATES.into_iter().enumerate() {
+        for channels in [1, 2] {
+            let frames = rate as usize;
+            let input = noise(channels, frames, 21 + i as u64);
+            let unbuffered_config = EngineConfig { buffering: false, ..Default::default() };
+            let mut unbuffered = engine_at(FeedbackFilter::default(), unbuffered_config, channels, rate);
+            let reference = render(&mut unbuffered, &input, &[frames], |_| ProcessMode::Offline, |_, _| Vec::new());
 
-    let stall = StallPlan { place, pause: Duration::from_millis(20), every: Duration::from_millis(100) };
-    let buffered = engine(FeedbackFilter::default(), EngineConfig { stall: Some(stall), ..Default::default() }, 2);
-    let latency = buffered.latency_samples();
-    let (output, stats) = play_paced(buffered, input, blocks(frames, 5, 32..=1024), |_| {});
-    assert_delayed_copy(&output, &reference, latency, &format!("paced realtime with {place:?} stalls"));
-    assert_eq!(stats.underruns, 0, "{stats:?}");
-    assert_eq!(stats.catch_ups, 0, "the buffer, not catch-up, must absorb the stalls: {stats:?}");
-    assert!(stats.longest_stall >= Duration::from_millis(20), "the stalls happened: {stats:?}");
-    assert!(stats.worst_lead > 0, "the worker stayed ahead: {stats:?}");
+            let stall = StallPlan { place, pause: Duration::from_millis(20), every: Duration::from_millis(100) };
+            let config = EngineConfig { stall: Some(stall), ..Default::default() };
+            let buffered = engine_at(FeedbackFilter::default(), config, channels, rate);
+            let latency = buffered.latency_samples();
+            let (output, stats) = play_paced(rate, buffered, input, blocks(frames, 5 + i as u64, 32..=1024), |_| {});
+            let what = format!("paced realtime, {place:?} stalls, {rate} Hz, {channels} ch");
+            assert_delayed_copy(&output, &reference, latency, &what);
+            assert_eq!(stats.underruns, 0, "{what}: {stats:?}");
+            assert_eq!(stats.catch_ups, 0, "{what}: the buffer, not catch-up, must absorb the stalls: {stats:?}");
+            assert!(stats.longest_stall >= Duration::from_millis(20), "{what}: the stalls happened: {stats:?}");
+            assert!(stats.worst_lead > 0, "{what}: the worker stayed ahead: {stats:?}");
+        }
+    }
 }
 
 #[test]
@@ -107,7 +122,7 @@ fn a_stall_beyond_the_headroom_silences_exactly_the_frames_due_meanwhile() {
     let released_at = Arc::new(Mutex::new(None::<u64>));
     let release_clock = Arc::clone(&released_at);
     let gate = Arc::clone(&control);
-    let (output, stats) = play_paced(buffered, input.clone(), vec![256; frames / 256], move |clock| {
+    let (output, stats) = play_paced(RATE, buffered, input.clone(), vec![256; frames / 256], move |clock| {
         // Hold the processor for 80 ms of host time after it got stuck (4x the
         // latency), then let it go and wait until its stuck chunk is out.
         if gate.stuck.load(Ordering::Acquire) {

@@ -31,6 +31,9 @@ fn op(max: usize) -> impl Strategy<Value = Op> {
 struct Model {
     capacity: usize,
     read: u64,
+    /// The read clock as the consumer last published it.
+    published: u64,
+    release_every: u64,
     write: u64,
     frames: VecDeque<(u64, Vec<f32>)>,
 }
@@ -67,14 +70,32 @@ impl Model {
     }
 }
 
-fn run(channels: usize, min_capacity: usize, start: u64, silence: usize, ops: Vec<Op>) -> Result<(), TestCaseError> {
+impl Model {
+    fn publish(&mut self, now: bool) {
+        if now || self.read - self.published >= self.release_every {
+            self.published = self.read;
+        }
+    }
+}
+
+fn run(
+    channels: usize,
+    min_capacity: usize,
+    start: u64,
+    silence: usize,
+    release_every: usize,
+    ops: Vec<Op>,
+) -> Result<(), TestCaseError> {
     let silence = silence.min(min_capacity.next_power_of_two());
     let (mut producer, mut consumer) = ring::with_clock(channels, min_capacity, start, silence).unwrap();
+    consumer.release_every(release_every);
     let capacity = producer.capacity();
     prop_assert!(capacity.is_power_of_two() && capacity >= min_capacity);
     let mut model = Model {
         capacity,
         read: start,
+        published: start,
+        release_every: release_every.max(1) as u64,
         write: start + silence as u64,
         frames: (start..start + silence as u64).map(|c| (c, vec![0.0; channels])).collect(),
     };
@@ -89,7 +110,7 @@ fn run(channels: usize, min_capacity: usize, start: u64, silence: usize, ops: Ve
                 let cached_free = (known_read + capacity as u64 - model.write.max(known_read)) as usize;
                 let cached_late = known_read.saturating_sub(model.write) as usize;
                 if frames > 0 && cached_free + cached_late < frames {
-                    known_read = model.read; // the ring reloads when it looks full
+                    known_read = model.published; // the ring reloads when it looks full
                 }
                 let taken = producer.write(&as_refs(&block)).unwrap();
                 prop_assert_eq!(taken, model.write(&block, frames, known_read));
@@ -100,6 +121,7 @@ fn run(channels: usize, min_capacity: usize, start: u64, silence: usize, ops: Ve
                 let got = consumer.read(&mut as_muts(&mut out)).unwrap();
                 let expected = model.pop_up_to(frames);
                 prop_assert_eq!(got, expected.len());
+                model.publish(false);
                 for (i, frame) in expected.iter().enumerate() {
                     for ch in 0..channels {
                         prop_assert_eq!(out[ch][i].to_bits(), frame[ch].to_bits());
@@ -115,6 +137,7 @@ fn run(channels: usize, min_capacity: usize, start: u64, silence: usize, ops: Ve
                 let expected = model.pop_up_to(frames);
                 prop_assert_eq!(missing, frames - expected.len());
                 model.read += missing as u64;
+                model.publish(missing > 0);
                 for (ch, channel) in out.iter().enumerate() {
                     for (i, sample) in channel.iter().enumerate() {
                         let want = expected.get(i).map_or(0.0, |f| f[ch]);
@@ -124,7 +147,7 @@ fn run(channels: usize, min_capacity: usize, start: u64, silence: usize, ops: Ve
             }
             Op::Refresh => {
                 producer.refresh();
-                known_read = model.read;
+                known_read = model.published;
             }
         }
         prop_assert_eq!(consumer.clock(), model.read);
@@ -144,9 +167,10 @@ proptest! {
         start_slot in 0_u64..16,
         start_high in prop_oneof![Just(0_u64), Just(1_u64 << 40), Just(u64::MAX / 2)],
         silence in 0_usize..=16,
+        release_every in prop_oneof![Just(1_usize), 1_usize..=9],
         ops in proptest::collection::vec(op(40), 0..60),
     ) {
-        run(channels, min_capacity, start_high + start_slot, silence, ops)?;
+        run(channels, min_capacity, start_high + start_slot, silence, release_every, ops)?;
     }
 }
 

@@ -153,14 +153,14 @@ impl<P: Processor> BufferedProcessor<P> {
         }
         let ring_config = WriteAheadConfig::new(setup.sample_rate, setup.channels, setup.max_block)
             .with_latency_ms(if self.config.buffering { self.config.latency_ms } else { 0.0 });
-        // Validates rate, latency and block size even in unbuffered mode.
-        WriteAheadBuffer::new(WriteAheadConfig { max_block: 1, ..ring_config }).map_err(EngineError::Config)?;
+        ring_config.validate().map_err(EngineError::Config)?;
         processor.prepare(&setup);
         let ring_latency = if self.config.buffering { ring_config.latency_samples() } else { 0 };
         self.latency = ring_latency + processor.latency();
         self.setup = Some(setup);
         let values = &self.counters.setup;
         values.latency_samples.store(self.latency as u64, Ordering::Relaxed);
+        values.ring_latency.store(ring_latency as u64, Ordering::Relaxed);
         values.sample_rate_bits.store(setup.sample_rate.to_bits(), Ordering::Relaxed);
         values.tick_nanos.store(self.worker_tick(setup.sample_rate).as_nanos() as u64, Ordering::Relaxed);
         Ok(self.latency)
@@ -380,7 +380,12 @@ impl<P: Processor> Buffered<P> {
         };
         counters.setup.capacity.store(output.stats().capacity as u64, Ordering::Relaxed);
         counters.pipeline.produced.store(0, Ordering::Relaxed);
-        let (writer, reader) = output.split();
+        counters.audio.host_clock.store(0, Ordering::Relaxed);
+        let (writer, mut reader) = output.split();
+        // The worker keeps the ring at most L + a block full; the slack above
+        // that can hold frames the worker has not been told are free yet.
+        let slack = reader.stats().capacity - (ring_latency + setup.max_block);
+        reader.release_every((slack / 2).min(reader.stats().capacity / 8));
         let (events, events_consumer) = rtrb::RingBuffer::new(config.event_capacity.max(1));
         let pipeline = Pipeline::new(
             dsp,
@@ -454,6 +459,7 @@ impl<P: Processor> Buffered<P> {
             self.clock += n as u64;
             done += n;
         }
+        self.counters.audio.host_clock.store(self.clock, Ordering::Relaxed);
     }
 
     fn queue_events(&mut self, events: &[Event], frames: usize) {
@@ -495,9 +501,10 @@ impl<P: Processor> Buffered<P> {
         }
     }
 
-    /// Input clock up to which output exists.
-    fn produced(&self) -> u64 {
-        self.output.produced_clock().saturating_sub(self.ring_latency)
+    /// Input clock up to which output exists, refreshing the reader's view of
+    /// the worker only if it does not reach `needed`.
+    fn produced(&mut self, needed: u64) -> u64 {
+        self.output.produced_clock(needed + self.ring_latency).saturating_sub(self.ring_latency)
     }
 
     /// Makes sure output exists up to input clock `needed`, computing it on this
@@ -505,14 +512,7 @@ impl<P: Processor> Buffered<P> {
     fn produce(&mut self, mode: ProcessMode, unpaced: bool, needed: u64, n: usize) {
         // Frames of output that exist beyond the end of this block (the initial
         // silence counts: it is output too).
-        let lead = self.output.produced_clock() as i64 - (self.clock + n as u64) as i64;
-        if mode.uses_worker() {
-            self.counters.audio.lead.store(lead, Ordering::Relaxed);
-            if !unpaced {
-                stats::lower(&self.counters.audio.worst_lead, lead);
-            }
-        }
-        if self.produced() >= needed {
+        if self.produced(needed) >= needed {
             return;
         }
         // Paced by a device: wait for the worker's current chunk only briefly; a
@@ -542,7 +542,8 @@ impl<P: Processor> Buffered<P> {
                 inline = pipeline.process_until(needed, || true);
                 break;
             }
-            if self.output.produced_clock().saturating_sub(self.ring_latency) >= needed {
+            let written = self.output.produced_clock(needed + self.ring_latency);
+            if written.saturating_sub(self.ring_latency) >= needed {
                 break;
             }
             if let Some(patience) = patience {

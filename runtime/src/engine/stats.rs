@@ -24,8 +24,8 @@ pub(crate) struct AudioCounters {
     pub(crate) underruns: AtomicU64,
     pub(crate) catch_ups: AtomicU64,
     pub(crate) inline_frames: AtomicU64,
-    pub(crate) lead: AtomicI64,
-    pub(crate) worst_lead: AtomicI64,
+    /// Host time after the last block: frames delivered to `process`.
+    pub(crate) host_clock: AtomicU64,
     pub(crate) dropped_events: AtomicU64,
     pub(crate) lost_input_frames: AtomicU64,
     pub(crate) block_nanos_max: AtomicU64,
@@ -33,7 +33,10 @@ pub(crate) struct AudioCounters {
 
 #[derive(Default)]
 pub(crate) struct PipelineCounters {
+    /// Input frames processed since activation.
     pub(crate) produced: AtomicU64,
+    /// The smallest lead the worker found when it woke to process new input.
+    pub(crate) worst_lead: AtomicI64,
     pub(crate) overruns: AtomicU64,
     pub(crate) adjustments: AtomicU64,
     pub(crate) dsp_panics: AtomicU64,
@@ -43,6 +46,7 @@ pub(crate) struct PipelineCounters {
 #[derive(Default)]
 pub(crate) struct SetupValues {
     pub(crate) latency_samples: AtomicU64,
+    pub(crate) ring_latency: AtomicU64,
     pub(crate) capacity: AtomicU64,
     pub(crate) tick_nanos: AtomicU64,
     pub(crate) sample_rate_bits: AtomicU64,
@@ -50,10 +54,10 @@ pub(crate) struct SetupValues {
 
 impl EngineCounters {
     pub(crate) fn new() -> Arc<Self> {
-        let audio = AudioCounters { worst_lead: AtomicI64::new(i64::MAX), ..AudioCounters::default() };
+        let pipeline = PipelineCounters { worst_lead: AtomicI64::new(i64::MAX), ..PipelineCounters::default() };
         Arc::new(Self {
-            audio: CachePadded(audio),
-            pipeline: CachePadded(PipelineCounters::default()),
+            audio: CachePadded(AudioCounters::default()),
+            pipeline: CachePadded(pipeline),
             setup: SetupValues::default(),
         })
     }
@@ -64,6 +68,12 @@ pub(crate) fn raise(counter: &AtomicU64, value: u64) {
     if value > counter.load(Relaxed) {
         counter.store(value, Relaxed);
     }
+}
+
+/// Output frames that exist beyond host time `host_clock`: how far the worker
+/// is ahead (negative: behind).
+pub(crate) fn lead(produced: u64, ring_latency: u64, host_clock: u64) -> i64 {
+    (produced + ring_latency) as i64 - host_clock as i64
 }
 
 /// Lowers a single-writer minimum without a read-modify-write instruction.
@@ -97,10 +107,11 @@ pub struct EngineStats {
     pub catch_ups: u64,
     /// Frames the audio thread computed itself in realtime mode.
     pub inline_frames: u64,
-    /// Output frames that existed beyond the end of the last realtime block
-    /// before any catch-up: how far the worker was ahead (negative: behind).
+    /// Output frames that exist beyond the host's current time: how far the
+    /// processing is ahead (negative: behind).
     pub lead: i64,
-    /// The smallest lead seen at any realtime call: the worst headroom.
+    /// The smallest lead the worker found when it woke to new input (its lead
+    /// is lowest just then): the worst headroom seen, in frames.
     pub worst_lead: i64,
     /// Output ring fill after the last call, as a fraction of its capacity.
     pub fill: f64,
@@ -142,7 +153,7 @@ impl EngineStatsHandle {
         };
         let longest_stall = Duration::from_nanos(p.longest_stall_nanos.load(Relaxed));
         let needed = longest_stall.as_nanos() as u64 + a.block_nanos_max.load(Relaxed) + s.tick_nanos.load(Relaxed);
-        let lead = a.lead.load(Relaxed);
+        let lead = lead(p.produced.load(Relaxed), s.ring_latency.load(Relaxed), a.host_clock.load(Relaxed));
         let capacity = s.capacity.load(Relaxed);
         EngineStats {
             underruns: a.underruns.load(Relaxed),
@@ -152,7 +163,7 @@ impl EngineStatsHandle {
             catch_ups: a.catch_ups.load(Relaxed),
             inline_frames: a.inline_frames.load(Relaxed),
             lead,
-            worst_lead: a.worst_lead.load(Relaxed),
+            worst_lead: p.worst_lead.load(Relaxed),
             fill: if capacity > 0 { lead.max(0) as f64 / capacity as f64 } else { 0.0 },
             longest_stall,
             recommended_latency_ms: needed.div_ceil(1_000_000),

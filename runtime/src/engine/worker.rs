@@ -66,6 +66,14 @@ fn run<P: Processor>(shared: &Shared<P>, tick: Duration, stall: Option<StallPlan
         {
             shared.worker_holding_since.store(shared.now_nanos(), Ordering::Release);
             staller.maybe_stall(StallPlace::InsideDsp);
+            // The lead is lowest right now, before this wake's processing: that
+            // is the headroom left, recorded if there is new input to process.
+            let counters = &shared.counters;
+            let lead_at_wake = super::stats::lead(
+                counters.pipeline.produced.load(Ordering::Relaxed),
+                counters.setup.ring_latency.load(Ordering::Relaxed),
+                counters.audio.host_clock.load(Ordering::Relaxed),
+            );
             // The processor's own panics are contained inside `Dsp`; this catches
             // anything else so the worker never takes the plugin down.
             let result = catch_unwind(AssertUnwindSafe(|| {
@@ -74,8 +82,13 @@ fn run<P: Processor>(shared: &Shared<P>, tick: Duration, stall: Option<StallPlan
                 pipeline.process_until(u64::MAX, || {
                     shared.worker_holding_since.store(shared.now_nanos(), Ordering::Release);
                     !shared.yield_request.load(Ordering::Relaxed)
-                });
+                })
             }));
+            if let Ok(processed) = result
+                && processed > 0
+            {
+                super::stats::lower(&counters.pipeline.worst_lead, lead_at_wake);
+            }
             shared.worker_holding_since.store(0, Ordering::Release);
             drop(pipeline);
             if result.is_err() {

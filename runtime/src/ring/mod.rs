@@ -152,7 +152,14 @@ pub fn with_clock(
         capacity,
     });
     let producer = Producer { shared: Arc::clone(&shared), write, cached_read: start, late: 0, _not_sync: PhantomData };
-    let consumer = Consumer { shared, read: start, cached_write: write, _not_sync: PhantomData };
+    let consumer = Consumer {
+        shared,
+        read: start,
+        published_read: start,
+        release_every: 1,
+        cached_write: write,
+        _not_sync: PhantomData,
+    };
     Ok((producer, consumer))
 }
 
@@ -272,6 +279,10 @@ impl Producer {
 pub struct Consumer {
     shared: Arc<Shared>,
     read: u64,
+    /// The read clock as last published to the producer.
+    published_read: u64,
+    /// Publish the read clock once it has moved this many frames (1: always).
+    release_every: u64,
     cached_write: u64,
     _not_sync: NotSync,
 }
@@ -290,6 +301,38 @@ impl Consumer {
     /// The clock of the next frame to read.
     pub fn clock(&self) -> u64 {
         self.read
+    }
+
+    /// Publishes the read clock only after it has moved `frames` frames since
+    /// it was last published, instead of after every read (`frames` of 0 or 1
+    /// means every read). Publishing writes a cache line the producer reads,
+    /// which costs a cross-core transfer; a ring much larger than its usual fill
+    /// can afford to tell the producer about freed slots late. Reads that come
+    /// back with silence always publish, so a late producer learns it at once.
+    ///
+    /// The producer sees up to `frames - 1` fewer free slots than there are, so
+    /// use this only where the consumer keeps reading and the ring has that
+    /// much slack above its fill; otherwise a producer waiting for space can
+    /// wait for a consumer that has nothing left to read.
+    pub fn release_every(&mut self, frames: usize) {
+        self.release_every = frames.max(1) as u64;
+    }
+
+    /// Publishes the read clock if it is due, or right away if `now`.
+    fn publish_read(&mut self, now: bool) {
+        if now || self.read - self.published_read >= self.release_every {
+            self.shared.read.store(self.read, Ordering::Release);
+            self.published_read = self.read;
+        }
+    }
+
+    /// The clock below which frames are readable, reloading the producer's
+    /// position only if the cached one is below `wanted`.
+    pub fn written_until(&mut self, wanted: u64) -> u64 {
+        if self.cached_write < wanted {
+            self.cached_write = self.shared.write.load(Ordering::Acquire);
+        }
+        self.cached_write
     }
 
     /// Frames readable now (reloads the producer's position).
@@ -327,10 +370,8 @@ impl Consumer {
             crate::simd::fill(&mut channel[copied..frames], 0.0);
         }
         let missing = frames - copied;
-        if missing > 0 {
-            self.read += missing as u64;
-            self.shared.read.store(self.read, Ordering::Release);
-        }
+        self.read += missing as u64;
+        self.publish_read(missing > 0);
         Ok(missing)
     }
 
@@ -364,7 +405,7 @@ impl Consumer {
             }
         }
         self.read += count as u64;
-        self.shared.read.store(self.read, Ordering::Release);
+        self.publish_read(false);
         count
     }
 }
