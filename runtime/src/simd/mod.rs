@@ -37,84 +37,100 @@ pub fn copy(dst: &mut [f32], src: &[f32]) {
 
 /// `dst[i] = src[i] * gain`.
 pub fn copy_with_gain(dst: &mut [f32], src: &[f32], gain: f32) {
-    debug_assert_eq!(dst.len(), src.len());
-    let len = dst.len().min(src.len());
-    Arch::new().dispatch(CopyWithGain { dst: &mut dst[..len], src: &src[..len], gain });
-}
-
-struct CopyWithGain<'a> {
-    dst: &'a mut [f32],
-    src: &'a [f32],
-    gain: f32,
-}
-
-impl WithSimd for CopyWithGain<'_> {
-    type Output = ();
-
-    #[inline(always)]
-    fn with_simd<S: Simd>(self, simd: S) {
-        let (dst_head, dst_tail) = S::as_mut_simd_f32s(self.dst);
-        let (src_head, src_tail) = S::as_simd_f32s(self.src);
-        let gain = simd.splat_f32s(self.gain);
-        for (d, s) in dst_head.iter_mut().zip(src_head) {
-            *d = simd.mul_f32s(*s, gain);
-        }
-        scalar::copy_with_gain(dst_tail, src_tail, self.gain);
-    }
+    zip(dst, src, Gain(gain));
 }
 
 /// `dst[i] += src[i]`.
 pub fn add(dst: &mut [f32], src: &[f32]) {
-    debug_assert_eq!(dst.len(), src.len());
-    let len = dst.len().min(src.len());
-    Arch::new().dispatch(Add { dst: &mut dst[..len], src: &src[..len] });
-}
-
-struct Add<'a> {
-    dst: &'a mut [f32],
-    src: &'a [f32],
-}
-
-impl WithSimd for Add<'_> {
-    type Output = ();
-
-    #[inline(always)]
-    fn with_simd<S: Simd>(self, simd: S) {
-        let (dst_head, dst_tail) = S::as_mut_simd_f32s(self.dst);
-        let (src_head, src_tail) = S::as_simd_f32s(self.src);
-        for (d, s) in dst_head.iter_mut().zip(src_head) {
-            *d = simd.add_f32s(*d, *s);
-        }
-        scalar::add(dst_tail, src_tail);
-    }
+    zip(dst, src, Add);
 }
 
 /// `dst[i] += src[i] * gain`, as a multiply then an add (no fused multiply-add) so
 /// the result is identical on every CPU.
 pub fn mix(dst: &mut [f32], src: &[f32], gain: f32) {
+    zip(dst, src, Mix(gain));
+}
+
+/// An element-wise `dst[i] = op(dst[i], src[i])`, in vector and scalar form. Both
+/// forms must round identically, so the vector form of each op is the scalar one
+/// lane by lane.
+trait ZipOp: Copy {
+    fn vector<S: Simd>(self, simd: S, dst: S::f32s, src: S::f32s) -> S::f32s;
+    fn scalar(self, dst: f32, src: f32) -> f32;
+}
+
+#[derive(Clone, Copy)]
+struct Gain(f32);
+
+impl ZipOp for Gain {
+    #[inline(always)]
+    fn vector<S: Simd>(self, simd: S, _dst: S::f32s, src: S::f32s) -> S::f32s {
+        simd.mul_f32s(src, simd.splat_f32s(self.0))
+    }
+
+    #[inline(always)]
+    fn scalar(self, _dst: f32, src: f32) -> f32 {
+        src * self.0
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Add;
+
+impl ZipOp for Add {
+    #[inline(always)]
+    fn vector<S: Simd>(self, simd: S, dst: S::f32s, src: S::f32s) -> S::f32s {
+        simd.add_f32s(dst, src)
+    }
+
+    #[inline(always)]
+    fn scalar(self, dst: f32, src: f32) -> f32 {
+        dst + src
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Mix(f32);
+
+impl ZipOp for Mix {
+    #[inline(always)]
+    fn vector<S: Simd>(self, simd: S, dst: S::f32s, src: S::f32s) -> S::f32s {
+        simd.add_f32s(dst, simd.mul_f32s(src, simd.splat_f32s(self.0)))
+    }
+
+    #[inline(always)]
+    fn scalar(self, dst: f32, src: f32) -> f32 {
+        dst + src * self.0
+    }
+}
+
+/// Runs `op` over the common length of `dst` and `src` with the best vectors the
+/// CPU has.
+fn zip(dst: &mut [f32], src: &[f32], op: impl ZipOp) {
     debug_assert_eq!(dst.len(), src.len());
     let len = dst.len().min(src.len());
-    Arch::new().dispatch(Mix { dst: &mut dst[..len], src: &src[..len], gain });
+    Arch::new().dispatch(Zip { dst: &mut dst[..len], src: &src[..len], op });
 }
 
-struct Mix<'a> {
+struct Zip<'a, Op> {
     dst: &'a mut [f32],
     src: &'a [f32],
-    gain: f32,
+    op: Op,
 }
 
-impl WithSimd for Mix<'_> {
+impl<Op: ZipOp> WithSimd for Zip<'_, Op> {
     type Output = ();
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
         let (dst_head, dst_tail) = S::as_mut_simd_f32s(self.dst);
         let (src_head, src_tail) = S::as_simd_f32s(self.src);
-        let gain = simd.splat_f32s(self.gain);
         for (d, s) in dst_head.iter_mut().zip(src_head) {
-            *d = simd.add_f32s(*d, simd.mul_f32s(*s, gain));
+            *d = self.op.vector(simd, *d, *s);
         }
-        scalar::mix(dst_tail, src_tail, self.gain);
+        for (d, s) in dst_tail.iter_mut().zip(src_tail) {
+            *d = self.op.scalar(*d, *s);
+        }
     }
 }
 
