@@ -2,7 +2,10 @@
 # Runs every check and test of the project, from a fresh clone.
 #
 # What it needs and installs: the Rust toolchain's clippy and rustfmt components
-# (added through rustup when missing) and the crates pinned in Cargo.lock.
+# (added through rustup when missing), the crates pinned in Cargo.lock, the
+# Debian libraries the host wheels load (apt-get, when missing), and a Python
+# virtualenv in target/venv with the pinned VST3 hosts (pedalboard, DawDreamer,
+# minihost). The RealtimeSanitizer step needs the machine's nightly toolchain.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,11 +17,25 @@ for component in clippy rustfmt; do
 done
 cargo fetch --locked
 
+step "real VST3 hosts: Debian libraries and a virtualenv with the pinned PyPI hosts"
+host_libs=(libgl1 libglib2.0-0 libatomic1 libasound2)
+if ! dpkg -s "${host_libs[@]}" >/dev/null 2>&1; then
+    apt-get update -qq && apt-get install -y -qq "${host_libs[@]}"
+fi
+requirements=example-plugin/tests/hosts/requirements.txt
+if [ ! -x target/venv/bin/python ] || ! cmp -s "$requirements" target/venv/requirements.txt; then
+    rm -rf target/venv
+    python3 -m venv target/venv
+    target/venv/bin/pip install --quiet --disable-pip-version-check -r "$requirements"
+    cp "$requirements" target/venv/requirements.txt
+fi
+export HOSTS_PYTHON="$PWD/target/venv/bin/python"
+
 step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "unit, property, model, no-alloc and stress tests; benches run once each in test mode"
+step "unit, property, model, no-alloc, stress and real-host tests; benches run once each in test mode"
 cargo test --workspace --all-targets --locked
 
 step "doc tests (including the compile-fail proofs that ring halves are not Sync)"

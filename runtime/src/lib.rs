@@ -3,6 +3,7 @@
 //! - [`engine`]: the write-ahead engine: worker thread, modes, events, aging, telemetry.
 //! - [`ring`]: lock-free SPSC planar sample ring whose positions are sample clocks.
 //! - [`simd`]: sample kernels with runtime SIMD dispatch and scalar references.
+//! - [`vst3`]: the VST3 glue: factory, plugin object and the export macro.
 //! - [`writeahead`]: the write-ahead buffer: exact latency, sample aging, stats.
 
 #![cfg_attr(rtsan, feature(sanitize))]
@@ -11,4 +12,5 @@ mod cache_padded;
 pub mod engine;
 pub mod ring;
 pub mod simd;
+pub mod vst3;
 pub mod writeahead;

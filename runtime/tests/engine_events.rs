@@ -145,3 +145,26 @@ fn a_panicking_processor_is_contained_and_the_plugin_goes_on_dry() {
         assert_eq!(stats.underruns, 0);
     }
 }
+
+#[test]
+fn bypass_set_before_the_first_frame_applies_without_a_crossfade() {
+    // A host that restores "bypassed" and then renders (pedalboard resets the
+    // plugin for every render) must get the dry input from the first frame.
+    let input = noise(2, 8000, 6);
+    let mut buffered = engine(OnsetProbe::default(), true, 2);
+    let latency = buffered.latency_samples();
+    let output = render(
+        &mut buffered,
+        &input,
+        &[1000; 8],
+        |_| ProcessMode::Offline,
+        |start, _| {
+            if start == 0 { vec![Event::new(0, EventKind::Bypass(true))] } else { Vec::new() }
+        },
+    );
+    for (channel, dry) in output.iter().zip(&input) {
+        for t in 0..8000 - latency {
+            assert_eq!(channel[t + latency].to_bits(), dry[t].to_bits(), "frame {t}");
+        }
+    }
+}

@@ -22,6 +22,9 @@ pub(crate) struct Dsp<P> {
     dry_stride: usize,
     dry_delay: DelayLine,
     bypass: BypassRamp,
+    /// Whether any frame has been rendered since the last reset: before that, a
+    /// bypass change has no sound to crossfade from and applies at once.
+    started: bool,
     failed: bool,
     counters: Arc<EngineCounters>,
 }
@@ -39,6 +42,7 @@ impl<P: Processor> Dsp<P> {
             dry_delay: DelayLine::new(setup.channels, processor.latency()),
             bypass: BypassRamp { bypassed: false, position: 0, frames: ramp_frames as u32 },
             processor,
+            started: false,
             failed: false,
             counters,
         }
@@ -75,7 +79,12 @@ impl<P: Processor> Dsp<P> {
     /// Applies an event now, between the frames already rendered and the next.
     pub(crate) fn apply(&mut self, event: &EventKind) {
         match event {
-            EventKind::Bypass(on) => self.bypass.bypassed = *on,
+            EventKind::Bypass(on) => {
+                self.bypass.bypassed = *on;
+                if !self.started {
+                    self.bypass.settle();
+                }
+            }
             other if !self.failed => {
                 let processor = &mut self.processor;
                 if catch_unwind(AssertUnwindSafe(|| processor.event(other))).is_err() {
@@ -91,6 +100,7 @@ impl<P: Processor> Dsp<P> {
         if start == end {
             return;
         }
+        self.started = true;
         let needs_dry = self.failed || self.bypass.active();
         if needs_dry && self.dry_delay.frames == 0 {
             // With no processor latency the dry signal is the input itself, which
@@ -141,6 +151,11 @@ impl BypassRamp {
     /// Whether any dry signal is heard.
     fn active(&self) -> bool {
         self.bypassed || self.position > 0
+    }
+
+    /// Jumps to the end of the crossfade.
+    fn settle(&mut self) {
+        self.position = if self.bypassed { self.frames } else { 0 };
     }
 
     fn force_dry(&mut self) {

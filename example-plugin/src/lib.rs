@@ -1,0 +1,71 @@
+//! Example Gain: a stereo gain effect whose DSP runs 50 ms ahead on the
+//! write-ahead worker. Written by hand; the generator renders plugins of the
+//! same shape from plugins.toml.
+
+use runtime::engine::{AudioBlock, EventKind, ProcessSetup, Processor};
+use runtime::vst3::{ParamSpec, PluginInfo, PluginKind};
+
+/// The gain parameter's id.
+pub const GAIN: u32 = 0;
+
+const PARAMS: &[ParamSpec] =
+    &[ParamSpec { id: GAIN, title: "Gain", units: "dB", min: -24.0, max: 24.0, default: 0.0, automatable: true }];
+
+/// The plugin as shipped: buffered, 50 ms ahead.
+pub static BUFFERED: PluginInfo = PluginInfo {
+    name: "Example Gain",
+    vendor: "Writeahead Audio",
+    url: "https://example.com/writeahead",
+    email: "plugins@example.com",
+    version: "0.1.0",
+    class_id: [0x57A1_4E5D, 0x0C1E_4A1B, 0x9E1A_0000, 0x0000_0001],
+    kind: PluginKind::Effect,
+    channels: 2,
+    latency_ms: 50.0,
+    buffering: true,
+    params: PARAMS,
+};
+
+/// The same plugin with buffering off: its own name and class id, no added
+/// latency. Built with the `unbuffered` feature.
+pub static UNBUFFERED: PluginInfo = PluginInfo {
+    name: "Example Gain Unbuffered",
+    class_id: [0x57A1_4E5D, 0x0C1E_4A1B, 0x9E1A_0000, 0x0000_0002],
+    buffering: false,
+    ..BUFFERED
+};
+
+#[cfg(not(feature = "unbuffered"))]
+runtime::export_vst3!(BUFFERED, Gain::default);
+#[cfg(feature = "unbuffered")]
+runtime::export_vst3!(UNBUFFERED, Gain::default);
+
+/// Multiplies by a gain set in decibels.
+#[derive(Default)]
+pub struct Gain {
+    factor: f32,
+}
+
+impl Processor for Gain {
+    fn prepare(&mut self, _setup: &ProcessSetup) {
+        self.factor = 1.0;
+    }
+
+    fn process(&mut self, audio: &mut AudioBlock<'_, '_>) {
+        for channel in audio.channels_mut() {
+            for sample in channel.iter_mut() {
+                *sample *= self.factor;
+            }
+        }
+    }
+
+    fn event(&mut self, event: &EventKind) {
+        if let EventKind::Param { id: GAIN, value } = event {
+            self.factor = 10_f64.powf(value / 20.0) as f32;
+        }
+    }
+
+    fn reset(&mut self) {
+        self.factor = 1.0;
+    }
+}

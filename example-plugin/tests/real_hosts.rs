@@ -1,0 +1,84 @@
+//! The example plugin in real VST3 hosts from PyPI (pedalboard, DawDreamer,
+//! minihost), run from the virtualenv `scripts/test.sh` creates. Each check
+//! script asserts sample values and positions and exits non-zero on failure.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use runtime::vst3::PluginInfo;
+use runtime::vst3::bundle::write_bundle;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// The Python with the pinned hosts: `HOSTS_PYTHON`, or the test command's venv.
+fn python() -> PathBuf {
+    let python = std::env::var_os("HOSTS_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target/venv/bin/python"));
+    assert!(
+        python.exists(),
+        "no Python with the host packages at {}: run scripts/test.sh, which creates it",
+        python.display()
+    );
+    python
+}
+
+/// Builds the plugin with `features` in release mode and bundles it as `info`.
+fn build_bundle(info: &PluginInfo, features: &[&str]) -> PathBuf {
+    let target = workspace().join("target/plugin-builds");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--locked", "-p", "example-plugin", "--target-dir"])
+        .arg(&target)
+        .args(features.iter().flat_map(|f| ["--features", f]))
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building the example plugin failed");
+    write_bundle(&workspace().join("target/test-bundles"), info, &target.join("release/libexample_plugin.so"))
+        .expect("bundle written")
+}
+
+/// Both bundles, built once per test run.
+fn bundles() -> &'static (PathBuf, PathBuf) {
+    static BUNDLES: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+    BUNDLES.get_or_init(|| {
+        let buffered = build_bundle(&example_plugin::BUFFERED, &[]);
+        let unbuffered = build_bundle(&example_plugin::UNBUFFERED, &["unbuffered"]);
+        (buffered, unbuffered)
+    })
+}
+
+fn run_check(script: &str) {
+    let (buffered, unbuffered) = bundles();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hosts");
+    let output = Command::new("timeout")
+        .arg("300")
+        .arg(python())
+        .arg(dir.join(script))
+        .args([buffered, unbuffered])
+        .current_dir(&dir)
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    assert!(output.status.success(), "{script} failed ({}):\n{stdout}\n{stderr}", output.status);
+}
+
+#[test]
+fn pedalboard_offline_with_latency_compensation() {
+    run_check("pedalboard_check.py");
+}
+
+#[test]
+fn dawdreamer_without_latency_compensation() {
+    run_check("dawdreamer_check.py");
+}
+
+#[test]
+fn minihost_unpaced_realtime_offline_double_and_state() {
+    run_check("minihost_check.py");
+}

@@ -1,0 +1,456 @@
+//! The plugin object: component, audio processor and edit controller in one
+//! class (a "single component" plugin, which hosts find through
+//! `queryInterface`), so parameters and state live in one place and need no
+//! messages between a processor and a controller.
+//!
+//! Threads: hosts call `setupProcessing`, `setActive` and state from the main
+//! thread and `process` from the audio thread, never both at once. The engine
+//! sits in an [`Exclusive`] cell anyway: `process` only tries it (a host that
+//! breaks the rule gets `kResultFalse`, never a data race), and main-thread
+//! calls wait for it. Parameter values are atomics any thread can read.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+
+use vst3::Steinberg::Vst::{
+    BusDirection, BusDirections_, BusInfo, BusInfo_, BusTypes_, IAudioProcessor, IAudioProcessorTrait, IComponent,
+    IComponentHandler, IComponentTrait, IEditController, IEditControllerTrait, IProcessContextRequirements,
+    IProcessContextRequirementsTrait, IoMode, MediaType, MediaTypes_, ParamID, ParameterInfo, ParameterInfo_,
+    ProcessData, ProcessSetup as VstProcessSetup, RoutingInfo, SpeakerArr, SpeakerArrangement, String128,
+    SymbolicSampleSizes_, TChar,
+};
+use vst3::Steinberg::{
+    FIDString, FUnknown, IBStream, IBStreamTrait, IPlugView, IPluginBaseTrait, TBool, TUID, kInvalidArgument,
+    kNotImplemented, kResultFalse, kResultOk, kResultTrue, tresult,
+};
+use vst3::{Class, ComRef};
+
+use super::info::{BYPASS_PARAM_ID, PluginInfo, PluginKind};
+use super::process::{self, Audio};
+use super::state;
+use super::strings::{copy_wstring, read_wstring};
+use crate::engine::exclusive::{Exclusive, ExclusiveGuard};
+use crate::engine::{BufferedProcessor, ProcessSetup, Processor};
+
+/// What a host that never calls `setupProcessing` gets (the SDK's defaults).
+const DEFAULT_SETUP: (f64, usize) = (44_100.0, 1024);
+
+pub(crate) struct Plugin<P: Processor> {
+    info: &'static PluginInfo,
+    audio: Exclusive<Audio<P>>,
+    /// Normalized values, in `info.params` order, bypass last.
+    params: Box<[AtomicU64]>,
+    /// Set when values changed outside `process` (state restored, activation):
+    /// the next `process` sends them all to the processor first.
+    resend_params: AtomicBool,
+    latency: AtomicU32,
+}
+
+impl<P: Processor> Class for Plugin<P> {
+    type Interfaces = (IComponent, IAudioProcessor, IEditController, IProcessContextRequirements);
+}
+
+impl<P: Processor> Plugin<P> {
+    pub(crate) fn new(info: &'static PluginInfo, processor: P) -> Self {
+        let engine = BufferedProcessor::new(processor, info.engine_config());
+        let mut params: Vec<AtomicU64> =
+            info.params.iter().map(|p| AtomicU64::new(p.default_normalized().to_bits())).collect();
+        params.push(AtomicU64::new(0.0_f64.to_bits()));
+        Self {
+            info,
+            audio: Exclusive::new(Audio::new(engine, info.channels)),
+            params: params.into_boxed_slice(),
+            resend_params: AtomicBool::new(true),
+            latency: AtomicU32::new(0),
+        }
+    }
+
+    /// The engine, for calls from the main thread: waits while `process` runs.
+    fn audio_blocking(&self) -> ExclusiveGuard<'_, Audio<P>> {
+        loop {
+            if let Some(audio) = self.audio.try_lock() {
+                return audio;
+            }
+            std::thread::yield_now();
+        }
+    }
+
+    fn param(&self, id: u32) -> Option<&AtomicU64> {
+        self.info.param_index(id).map(|index| &self.params[index])
+    }
+
+    fn normalized(&self, id: u32) -> Option<f64> {
+        self.param(id).map(|value| f64::from_bits(value.load(Ordering::Relaxed)))
+    }
+
+    fn set_normalized(&self, id: u32, value: f64) -> bool {
+        match self.param(id) {
+            Some(slot) if value.is_finite() => {
+                slot.store(value.clamp(0.0, 1.0).to_bits(), Ordering::Relaxed);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn arrangement(&self) -> SpeakerArrangement {
+        match self.info.channels {
+            1 => SpeakerArr::kMono,
+            2 => SpeakerArr::kStereo,
+            n => (1_u64 << n) - 1,
+        }
+    }
+
+    fn write_state(&self, stream: *mut IBStream) -> tresult {
+        // SAFETY: the host passes a live stream or null, checked by from_raw.
+        let Some(stream) = (unsafe { ComRef::from_raw(stream) }) else { return kInvalidArgument };
+        let values = (0..self.info.param_count()).map(|index| {
+            let id = self.info.params.get(index).map_or(BYPASS_PARAM_ID, |p| p.id);
+            (id, f64::from_bits(self.params[index].load(Ordering::Relaxed)))
+        });
+        let bytes = state::encode(values);
+        let mut written = 0;
+        // SAFETY: `bytes` is alive for the call and its length fits i32 (it is
+        // at most a few kilobytes); the stream only reads from it.
+        let result = unsafe { stream.write(bytes.as_ptr() as *mut _, bytes.len() as i32, &mut written) };
+        if result == kResultOk && written as usize == bytes.len() { kResultOk } else { kResultFalse }
+    }
+
+    fn read_state(&self, stream: *mut IBStream) -> tresult {
+        // SAFETY: the host passes a live stream or null, checked by from_raw.
+        let Some(stream) = (unsafe { ComRef::from_raw(stream) }) else { return kInvalidArgument };
+        let mut bytes = Vec::new();
+        let mut chunk = [0_u8; 4096];
+        loop {
+            let mut read = 0;
+            // SAFETY: `chunk` is writable for its full length, which fits i32.
+            let result = unsafe { stream.read(chunk.as_mut_ptr().cast(), chunk.len() as i32, &mut read) };
+            let read = read.clamp(0, chunk.len() as i32) as usize;
+            bytes.extend_from_slice(&chunk[..read]);
+            if result != kResultOk || read == 0 || bytes.len() > state::MAX_BYTES {
+                break;
+            }
+        }
+        let Ok(values) = state::decode(&bytes) else { return kResultFalse };
+        for (id, value) in values {
+            // A parameter this version no longer has is skipped, not an error.
+            self.set_normalized(id, value);
+        }
+        self.resend_params.store(true, Ordering::Release);
+        kResultOk
+    }
+}
+
+impl<P: Processor> IPluginBaseTrait for Plugin<P> {
+    unsafe fn initialize(&self, _context: *mut FUnknown) -> tresult {
+        kResultOk
+    }
+
+    unsafe fn terminate(&self) -> tresult {
+        // Stop the worker even if the host forgot setActive(false).
+        guard(|| {
+            self.audio_blocking().engine.deactivate();
+            kResultOk
+        })
+    }
+}
+
+impl<P: Processor> IComponentTrait for Plugin<P> {
+    unsafe fn getControllerClassId(&self, _class_id: *mut TUID) -> tresult {
+        // No separate controller: this object is its own IEditController.
+        kNotImplemented
+    }
+
+    unsafe fn setIoMode(&self, _mode: IoMode) -> tresult {
+        kResultOk
+    }
+
+    unsafe fn getBusCount(&self, media_type: MediaType, dir: BusDirection) -> i32 {
+        let (audio, event) = (MediaTypes_::kAudio as MediaType, MediaTypes_::kEvent as MediaType);
+        let (input, output) = (BusDirections_::kInput as BusDirection, BusDirections_::kOutput as BusDirection);
+        match (self.info.kind, media_type, dir) {
+            (_, t, d) if t == audio && d == output => 1,
+            (PluginKind::Effect, t, d) if t == audio && d == input => 1,
+            (PluginKind::Instrument, t, d) if t == event && d == input => 1,
+            _ => 0,
+        }
+    }
+
+    unsafe fn getBusInfo(&self, media_type: MediaType, dir: BusDirection, index: i32, bus: *mut BusInfo) -> tresult {
+        // SAFETY: the host passes a writable BusInfo or null, checked here.
+        let Some(bus) = (unsafe { bus.as_mut() }) else { return kInvalidArgument };
+        // SAFETY: plain query of our own answer.
+        if index != 0 || index >= unsafe { self.getBusCount(media_type, dir) } {
+            return kInvalidArgument;
+        }
+        bus.mediaType = media_type;
+        bus.direction = dir;
+        bus.busType = BusTypes_::kMain as i32;
+        bus.flags = BusInfo_::BusFlags_::kDefaultActive as u32;
+        if media_type == MediaTypes_::kAudio as MediaType {
+            bus.channelCount = self.info.channels as i32;
+            copy_wstring(if dir == BusDirections_::kInput as BusDirection { "Input" } else { "Output" }, &mut bus.name);
+        } else {
+            bus.channelCount = 16;
+            copy_wstring("Notes", &mut bus.name);
+        }
+        kResultOk
+    }
+
+    unsafe fn getRoutingInfo(&self, _in_info: *mut RoutingInfo, _out_info: *mut RoutingInfo) -> tresult {
+        kNotImplemented
+    }
+
+    unsafe fn activateBus(&self, _media_type: MediaType, _dir: BusDirection, _index: i32, _state: TBool) -> tresult {
+        kResultOk
+    }
+
+    unsafe fn setActive(&self, state: TBool) -> tresult {
+        guard(|| {
+            let mut audio = self.audio_blocking();
+            if state == 0 {
+                audio.engine.deactivate();
+                return kResultOk;
+            }
+            if audio.setup.is_none() {
+                let (rate, block) = DEFAULT_SETUP;
+                let setup = ProcessSetup { sample_rate: rate, max_block: block, channels: self.info.channels };
+                match audio.prepare(setup) {
+                    Ok(latency) => self.latency.store(latency as u32, Ordering::Release),
+                    Err(_) => return kResultFalse,
+                }
+            }
+            // The processor starts from reset: give it every parameter again.
+            self.resend_params.store(true, Ordering::Release);
+            if audio.engine.activate().is_ok() { kResultOk } else { kResultFalse }
+        })
+    }
+
+    unsafe fn setState(&self, state: *mut IBStream) -> tresult {
+        guard(|| self.read_state(state))
+    }
+
+    unsafe fn getState(&self, state: *mut IBStream) -> tresult {
+        guard(|| self.write_state(state))
+    }
+}
+
+impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
+    unsafe fn setBusArrangements(
+        &self,
+        inputs: *mut SpeakerArrangement,
+        num_ins: i32,
+        outputs: *mut SpeakerArrangement,
+        num_outs: i32,
+    ) -> tresult {
+        let wanted_ins = i32::from(self.info.kind == PluginKind::Effect);
+        if num_ins != wanted_ins || num_outs != 1 || outputs.is_null() || (wanted_ins == 1 && inputs.is_null()) {
+            return kResultFalse;
+        }
+        let ours = self.arrangement();
+        // SAFETY: both pointers were checked non-null and the host passes as many
+        // arrangements as it says (one each here).
+        let matches = unsafe { *outputs == ours && (wanted_ins == 0 || *inputs == ours) };
+        if matches { kResultTrue } else { kResultFalse }
+    }
+
+    unsafe fn getBusArrangement(&self, dir: BusDirection, index: i32, arr: *mut SpeakerArrangement) -> tresult {
+        // SAFETY: the host passes a writable arrangement or null, checked here.
+        let Some(arr) = (unsafe { arr.as_mut() }) else { return kInvalidArgument };
+        // SAFETY: plain query of our own answer.
+        if index != 0 || unsafe { self.getBusCount(MediaTypes_::kAudio as MediaType, dir) } == 0 {
+            return kInvalidArgument;
+        }
+        *arr = self.arrangement();
+        kResultOk
+    }
+
+    unsafe fn canProcessSampleSize(&self, symbolic_sample_size: i32) -> tresult {
+        match symbolic_sample_size as u32 {
+            SymbolicSampleSizes_::kSample32 | SymbolicSampleSizes_::kSample64 => kResultTrue,
+            _ => kResultFalse,
+        }
+    }
+
+    unsafe fn getLatencySamples(&self) -> u32 {
+        self.latency.load(Ordering::Acquire)
+    }
+
+    unsafe fn setupProcessing(&self, setup: *mut VstProcessSetup) -> tresult {
+        // SAFETY: the host passes a readable ProcessSetup or null, checked here.
+        let Some(setup) = (unsafe { setup.as_ref() }) else { return kInvalidArgument };
+        if !(setup.sampleRate.is_finite() && setup.sampleRate > 0.0) {
+            return kInvalidArgument;
+        }
+        let wanted = ProcessSetup {
+            sample_rate: setup.sampleRate,
+            max_block: setup.maxSamplesPerBlock.max(1) as usize,
+            channels: self.info.channels,
+        };
+        guard(|| {
+            let mut audio = self.audio_blocking();
+            if audio.engine.is_active() {
+                return kResultFalse;
+            }
+            match audio.prepare(wanted) {
+                Ok(latency) => {
+                    self.latency.store(latency as u32, Ordering::Release);
+                    kResultOk
+                }
+                Err(_) => kInvalidArgument,
+            }
+        })
+    }
+
+    unsafe fn setProcessing(&self, _state: TBool) -> tresult {
+        kResultOk
+    }
+
+    unsafe fn process(&self, data: *mut ProcessData) -> tresult {
+        // SAFETY: the host passes a ProcessData valid for this call, or null.
+        let Some(data) = (unsafe { data.as_mut() }) else { return kInvalidArgument };
+        guard(|| {
+            let Some(mut audio) = self.audio.try_lock() else { return kResultFalse };
+            // SAFETY: `data` and everything it points to are the host's, valid for
+            // this call, as `process` requires.
+            unsafe { process::run(&mut audio, self.info, &self.params, &self.resend_params, data) }
+        })
+    }
+
+    unsafe fn getTailSamples(&self) -> u32 {
+        0
+    }
+}
+
+impl<P: Processor> IProcessContextRequirementsTrait for Plugin<P> {
+    unsafe fn getProcessContextRequirements(&self) -> u32 {
+        0
+    }
+}
+
+impl<P: Processor> IEditControllerTrait for Plugin<P> {
+    unsafe fn setComponentState(&self, state: *mut IBStream) -> tresult {
+        guard(|| self.read_state(state))
+    }
+
+    unsafe fn setState(&self, _state: *mut IBStream) -> tresult {
+        // Everything lives in the component state.
+        kResultOk
+    }
+
+    unsafe fn getState(&self, _state: *mut IBStream) -> tresult {
+        kResultOk
+    }
+
+    unsafe fn getParameterCount(&self) -> i32 {
+        self.info.param_count() as i32
+    }
+
+    unsafe fn getParameterInfo(&self, index: i32, info: *mut ParameterInfo) -> tresult {
+        // SAFETY: the host passes a writable ParameterInfo or null, checked here.
+        let Some(info) = (unsafe { info.as_mut() }) else { return kInvalidArgument };
+        let flags = ParameterInfo_::ParameterFlags_::kCanAutomate as i32;
+        match usize::try_from(index).ok() {
+            Some(i) if i < self.info.params.len() => {
+                let spec = &self.info.params[i];
+                info.id = spec.id;
+                copy_wstring(spec.title, &mut info.title);
+                copy_wstring(spec.title, &mut info.shortTitle);
+                copy_wstring(spec.units, &mut info.units);
+                info.stepCount = 0;
+                info.defaultNormalizedValue = spec.default_normalized();
+                info.unitId = 0;
+                info.flags = if spec.automatable { flags } else { 0 };
+            }
+            Some(i) if i == self.info.params.len() => {
+                info.id = BYPASS_PARAM_ID;
+                copy_wstring("Bypass", &mut info.title);
+                copy_wstring("Bypass", &mut info.shortTitle);
+                copy_wstring("", &mut info.units);
+                info.stepCount = 1;
+                info.defaultNormalizedValue = 0.0;
+                info.unitId = 0;
+                info.flags = flags | ParameterInfo_::ParameterFlags_::kIsBypass as i32;
+            }
+            _ => return kInvalidArgument,
+        }
+        kResultOk
+    }
+
+    unsafe fn getParamStringByValue(&self, id: ParamID, value: f64, string: *mut String128) -> tresult {
+        // SAFETY: the host passes a writable String128 or null, checked here.
+        let Some(string) = (unsafe { string.as_mut() }) else { return kInvalidArgument };
+        let text = if id == BYPASS_PARAM_ID {
+            if value >= 0.5 { "On".to_string() } else { "Off".to_string() }
+        } else {
+            let Some(spec) = self.info.params.iter().find(|p| p.id == id) else { return kInvalidArgument };
+            let plain = spec.to_plain(value);
+            if spec.units.is_empty() { format!("{plain:.2}") } else { format!("{plain:.2} {}", spec.units) }
+        };
+        copy_wstring(&text, string);
+        kResultOk
+    }
+
+    unsafe fn getParamValueByString(&self, id: ParamID, string: *mut TChar, value: *mut f64) -> tresult {
+        // SAFETY: the host passes a NUL-terminated string or null.
+        let Some(text) = (unsafe { read_wstring(string, 128) }) else { return kInvalidArgument };
+        // SAFETY: the host passes a writable f64 or null, checked here.
+        let Some(value) = (unsafe { value.as_mut() }) else { return kInvalidArgument };
+        let text = text.trim().to_ascii_lowercase();
+        if id == BYPASS_PARAM_ID {
+            *value = match text.as_str() {
+                "on" | "1" | "true" => 1.0,
+                "off" | "0" | "false" => 0.0,
+                _ => return kResultFalse,
+            };
+            return kResultOk;
+        }
+        let Some(spec) = self.info.params.iter().find(|p| p.id == id) else { return kInvalidArgument };
+        let number = text.split_whitespace().next().unwrap_or("");
+        match number.parse::<f64>() {
+            Ok(plain) if plain.is_finite() => {
+                *value = spec.to_normalized(plain);
+                kResultOk
+            }
+            _ => kResultFalse,
+        }
+    }
+
+    unsafe fn normalizedParamToPlain(&self, id: ParamID, value: f64) -> f64 {
+        match self.info.params.iter().find(|p| p.id == id) {
+            Some(spec) => spec.to_plain(value),
+            None => value,
+        }
+    }
+
+    unsafe fn plainParamToNormalized(&self, id: ParamID, plain: f64) -> f64 {
+        match self.info.params.iter().find(|p| p.id == id) {
+            Some(spec) => spec.to_normalized(plain),
+            None => plain.clamp(0.0, 1.0),
+        }
+    }
+
+    unsafe fn getParamNormalized(&self, id: ParamID) -> f64 {
+        self.normalized(id).unwrap_or(0.0)
+    }
+
+    unsafe fn setParamNormalized(&self, id: ParamID, value: f64) -> tresult {
+        if self.set_normalized(id, value) { kResultOk } else { kInvalidArgument }
+    }
+
+    unsafe fn setComponentHandler(&self, _handler: *mut IComponentHandler) -> tresult {
+        // Latency is fixed while active (it depends only on the setup), so this
+        // plugin never needs restartComponent and keeps no handler.
+        kResultOk
+    }
+
+    unsafe fn createView(&self, _name: FIDString) -> *mut IPlugView {
+        std::ptr::null_mut()
+    }
+}
+
+/// Runs a host call, turning a panic into `kResultFalse`: nothing unwinds
+/// across the FFI boundary.
+fn guard(call: impl FnOnce() -> tresult) -> tresult {
+    catch_unwind(AssertUnwindSafe(call)).unwrap_or(kResultFalse)
+}
