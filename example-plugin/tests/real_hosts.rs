@@ -2,16 +2,12 @@
 //! minihost), run from the virtualenv `scripts/test.sh` creates. Each check
 //! script asserts sample values and positions and exits non-zero on failure.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
-use runtime::vst3::PluginInfo;
-use runtime::vst3::bundle::write_bundle;
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
+use support::{bundles, workspace};
 
 /// The Python with the pinned hosts: `HOSTS_PYTHON`, or the test command's venv.
 fn python() -> PathBuf {
@@ -24,31 +20,6 @@ fn python() -> PathBuf {
         python.display()
     );
     python
-}
-
-/// Builds the plugin with `features` in release mode and bundles it as `info`.
-fn build_bundle(info: &PluginInfo, features: &[&str]) -> PathBuf {
-    let target = workspace().join("target/plugin-builds");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .args(["build", "--release", "--locked", "-p", "example-plugin", "--target-dir"])
-        .arg(&target)
-        .args(features.iter().flat_map(|f| ["--features", f]))
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "building the example plugin failed");
-    write_bundle(&workspace().join("target/test-bundles"), info, &target.join("release/libexample_plugin.so"))
-        .expect("bundle written")
-}
-
-/// Both bundles, built once per test run.
-fn bundles() -> &'static (PathBuf, PathBuf) {
-    static BUNDLES: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
-    BUNDLES.get_or_init(|| {
-        let buffered = build_bundle(&example_plugin::BUFFERED, &[]);
-        let unbuffered = build_bundle(&example_plugin::UNBUFFERED, &["unbuffered"]);
-        (buffered, unbuffered)
-    })
 }
 
 fn run_check(script: &str) {

@@ -269,9 +269,9 @@ impl<P: Processor> BufferedProcessor<P> {
         Ok(())
     }
 
-    /// The current telemetry.
+    /// The current telemetry (lock-free, no allocation: fine on the audio thread).
     pub fn stats(&self) -> EngineStats {
-        self.stats_handle().stats()
+        self.counters.snapshot()
     }
 
     /// A handle to read telemetry from any thread, valid across activations.

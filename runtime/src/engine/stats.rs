@@ -143,7 +143,14 @@ pub struct EngineStatsHandle {
 
 impl EngineStatsHandle {
     pub fn stats(&self) -> EngineStats {
-        let (a, p, s) = (&self.counters.audio, &self.counters.pipeline, &self.counters.setup);
+        self.counters.snapshot()
+    }
+}
+
+impl EngineCounters {
+    /// Reads every counter (lock-free, no allocation).
+    pub(crate) fn snapshot(&self) -> EngineStats {
+        let (a, p, s) = (&self.audio, &self.pipeline, &self.setup);
         let sample_rate = f64::from_bits(s.sample_rate_bits.load(Relaxed));
         let latency_samples = s.latency_samples.load(Relaxed);
         let latency = if sample_rate > 0.0 {

@@ -25,7 +25,7 @@ use vst3::Steinberg::{
 };
 use vst3::{Class, ComRef};
 
-use super::info::{BYPASS_PARAM_ID, PluginInfo, PluginKind};
+use super::info::{BYPASS_PARAM_ID, FILL_PARAM_ID, PluginInfo, PluginKind, UNDERRUNS_MAX, UNDERRUNS_PARAM_ID};
 use super::process::{self, Audio};
 use super::state;
 use super::strings::{copy_wstring, read_wstring};
@@ -55,7 +55,8 @@ impl<P: Processor> Plugin<P> {
         let engine = BufferedProcessor::new(processor, info.engine_config());
         let mut params: Vec<AtomicU64> =
             info.params.iter().map(|p| AtomicU64::new(p.default_normalized().to_bits())).collect();
-        params.push(AtomicU64::new(0.0_f64.to_bits()));
+        // Bypass, underruns and fill start at 0.
+        params.extend((0..3).map(|_| AtomicU64::new(0.0_f64.to_bits())));
         Self {
             info,
             audio: Exclusive::new(Audio::new(engine, info.channels)),
@@ -85,7 +86,7 @@ impl<P: Processor> Plugin<P> {
 
     fn set_normalized(&self, id: u32, value: f64) -> bool {
         match self.param(id) {
-            Some(slot) if value.is_finite() => {
+            Some(slot) if value.is_finite() && !is_telemetry(id) => {
                 slot.store(value.clamp(0.0, 1.0).to_bits(), Ordering::Relaxed);
                 true
             }
@@ -343,7 +344,7 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
     }
 
     unsafe fn getParameterCount(&self) -> i32 {
-        self.info.param_count() as i32
+        self.info.host_param_count() as i32
     }
 
     unsafe fn getParameterInfo(&self, index: i32, info: *mut ParameterInfo) -> tresult {
@@ -372,6 +373,21 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
                 info.unitId = 0;
                 info.flags = flags | ParameterInfo_::ParameterFlags_::kIsBypass as i32;
             }
+            Some(i) if i < self.info.host_param_count() => {
+                let (id, title) = if i == self.info.params.len() + 1 {
+                    (UNDERRUNS_PARAM_ID, "Underruns")
+                } else {
+                    (FILL_PARAM_ID, "Buffer fill")
+                };
+                info.id = id;
+                copy_wstring(title, &mut info.title);
+                copy_wstring(title, &mut info.shortTitle);
+                copy_wstring(if id == FILL_PARAM_ID { "%" } else { "" }, &mut info.units);
+                info.stepCount = 0;
+                info.defaultNormalizedValue = 0.0;
+                info.unitId = 0;
+                info.flags = ParameterInfo_::ParameterFlags_::kIsReadOnly as i32;
+            }
             _ => return kInvalidArgument,
         }
         kResultOk
@@ -382,6 +398,10 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
         let Some(string) = (unsafe { string.as_mut() }) else { return kInvalidArgument };
         let text = if id == BYPASS_PARAM_ID {
             if value >= 0.5 { "On".to_string() } else { "Off".to_string() }
+        } else if id == UNDERRUNS_PARAM_ID {
+            format!("{}", (value.clamp(0.0, 1.0) * UNDERRUNS_MAX).round())
+        } else if id == FILL_PARAM_ID {
+            format!("{:.1}", value.clamp(0.0, 1.0) * 100.0)
         } else {
             let Some(spec) = self.info.params.iter().find(|p| p.id == id) else { return kInvalidArgument };
             let plain = spec.to_plain(value);
@@ -447,6 +467,11 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
     unsafe fn createView(&self, _name: FIDString) -> *mut IPlugView {
         std::ptr::null_mut()
     }
+}
+
+/// Whether `id` is one of the read-only telemetry parameters.
+fn is_telemetry(id: u32) -> bool {
+    id == UNDERRUNS_PARAM_ID || id == FILL_PARAM_ID
 }
 
 /// Runs a host call, turning a panic into `kResultFalse`: nothing unwinds

@@ -21,7 +21,7 @@ mod state;
 mod strings;
 
 pub use factory::plugin_factory;
-pub use info::{BYPASS_PARAM_ID, ParamSpec, PluginInfo, PluginKind};
+pub use info::{BYPASS_PARAM_ID, FILL_PARAM_ID, ParamSpec, PluginInfo, PluginKind, UNDERRUNS_MAX, UNDERRUNS_PARAM_ID};
 
 /// Exports a complete VST3 module from the crate it is called in:
 /// `GetPluginFactory`, `ModuleEntry` and `ModuleExit`.

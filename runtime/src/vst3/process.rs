@@ -12,7 +12,7 @@ use vst3::Steinberg::Vst::{
 };
 use vst3::Steinberg::{kInvalidArgument, kResultFalse, kResultOk, tresult};
 
-use super::info::{BYPASS_PARAM_ID, PluginInfo, PluginKind};
+use super::info::{BYPASS_PARAM_ID, FILL_PARAM_ID, PluginInfo, PluginKind, UNDERRUNS_MAX, UNDERRUNS_PARAM_ID};
 use crate::engine::processor::{ChannelsMut, ChannelsRef};
 use crate::engine::{BufferedProcessor, EngineError, Event, EventKind, ProcessMode, ProcessSetup, Processor};
 
@@ -102,9 +102,50 @@ pub(crate) unsafe fn run<P: Processor>(
     };
     let double = data.symbolicSampleSize as u32 == SymbolicSampleSizes_::kSample64;
     // SAFETY: per this function's contract.
-    match unsafe { render(audio, setup.max_block, mode, input, output, frames, double) } {
+    let result = match unsafe { render(audio, setup.max_block, mode, input, output, frames, double) } {
         Ok(()) => kResultOk,
         Err(code) => code,
+    };
+    // SAFETY: per this function's contract.
+    unsafe { report_telemetry(&audio.engine, info, params, data) };
+    result
+}
+
+/// Publishes underruns and buffer fill as the read-only parameters' values,
+/// and to the host through the output parameter changes.
+///
+/// # Safety
+/// As for [`run`].
+unsafe fn report_telemetry<P: Processor>(
+    engine: &BufferedProcessor<P>,
+    info: &PluginInfo,
+    params: &[AtomicU64],
+    data: &ProcessData,
+) {
+    let stats = engine.stats();
+    let values = [
+        (UNDERRUNS_PARAM_ID, (stats.underruns as f64 / UNDERRUNS_MAX).min(1.0)),
+        (FILL_PARAM_ID, stats.fill.clamp(0.0, 1.0)),
+    ];
+    // SAFETY: a live IParameterChanges for this call, or null.
+    let changes = unsafe { ComRef::from_raw(data.outputParameterChanges) };
+    for (id, value) in values {
+        if let Some(index) = info.param_index(id) {
+            let previous = f64::from_bits(params[index].swap(value.to_bits(), Ordering::Relaxed));
+            if previous == value {
+                continue;
+            }
+        }
+        let Some(changes) = changes else { continue };
+        let mut queue_index = 0;
+        // SAFETY: `id` and `queue_index` are valid locals; the returned queue is
+        // the host's, valid for this call, or null.
+        let queue = unsafe { ComRef::from_raw(changes.addParameterData(&id, &mut queue_index)) };
+        if let Some(queue) = queue {
+            let mut point_index = 0;
+            // SAFETY: `point_index` is a valid local.
+            unsafe { queue.addPoint(0, value, &mut point_index) };
+        }
     }
 }
 
@@ -351,13 +392,14 @@ unsafe fn queue_param_changes(
                 continue;
             }
             let value = value.clamp(0.0, 1.0);
-            params[index].store(value.to_bits(), Ordering::Relaxed);
-            let offset = (offset.max(0) as usize).min(frames);
             let kind = match info.params.get(index) {
                 Some(spec) => EventKind::Param { id, value: spec.to_plain(value) },
                 None if id == BYPASS_PARAM_ID => EventKind::Bypass(value >= 0.5),
+                // Telemetry is read-only: a host writing it changes nothing.
                 None => continue,
             };
+            params[index].store(value.to_bits(), Ordering::Relaxed);
+            let offset = (offset.max(0) as usize).min(frames);
             push(events, Event::new(offset, kind));
         }
     }

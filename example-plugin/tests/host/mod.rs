@@ -1,0 +1,346 @@
+//! The host side of VST3, written with the `vst3` crate's types: loading a
+//! module through its C ABI, and the objects a host hands a plugin (a memory
+//! stream, parameter-change queues).
+#![allow(dead_code)]
+
+use std::cell::{Cell, RefCell};
+use std::ffi::c_void;
+use std::path::Path;
+
+use vst3::Steinberg::Vst::{
+    AudioBusBuffers, AudioBusBuffers__type0, IAudioProcessor, IAudioProcessorTrait, IComponent, IComponent_iid,
+    IEditController, IParamValueQueue, IParamValueQueueTrait, IParameterChanges, IParameterChangesTrait, ParamID,
+    ParamValue, ProcessData, ProcessModes_, SymbolicSampleSizes_,
+};
+use vst3::Steinberg::{
+    IBStream, IBStreamTrait, IPluginBaseTrait, IPluginFactory, IPluginFactoryTrait, PClassInfo, kInvalidArgument,
+    kResultFalse, kResultOk, tresult,
+};
+use vst3::{Class, ComPtr, ComWrapper};
+
+type ModuleEntry = unsafe extern "system" fn(*mut c_void) -> bool;
+type ModuleExit = unsafe extern "system" fn() -> bool;
+type GetPluginFactory = unsafe extern "system" fn() -> *mut IPluginFactory;
+
+/// A loaded module: library, entry called, factory held. Dropping it releases
+/// the factory, calls `ModuleExit` and unloads the library, in that order.
+pub struct Module {
+    pub factory: Option<ComPtr<IPluginFactory>>,
+    library: Option<libloading::Library>,
+}
+
+impl Module {
+    pub fn load(path: &Path) -> Module {
+        // SAFETY: loading our own plugin, whose initialisers are Rust statics.
+        let library = unsafe { libloading::Library::new(path) }.expect("the module loads");
+        // SAFETY: the symbols have the VST3 signatures (the plugin exports them
+        // through export_vst3!).
+        let factory = unsafe {
+            let entry = library.get::<ModuleEntry>(b"ModuleEntry").expect("ModuleEntry");
+            assert!(entry(std::ptr::null_mut()), "ModuleEntry returned false");
+            let get = library.get::<GetPluginFactory>(b"GetPluginFactory").expect("GetPluginFactory");
+            ComPtr::from_raw(get()).expect("a factory")
+        };
+        Module { factory: Some(factory), library: Some(library) }
+    }
+
+    pub fn factory(&self) -> &ComPtr<IPluginFactory> {
+        self.factory.as_ref().unwrap()
+    }
+
+    /// Creates the module's (only) class and queries its three interfaces.
+    pub fn create(&self) -> Instance {
+        // SAFETY: all-zero is a valid PClassInfo, filled in by getClassInfo.
+        let mut info: PClassInfo = unsafe { std::mem::zeroed() };
+        // SAFETY: valid out-pointers; a live factory.
+        let component = unsafe {
+            assert_eq!(self.factory().getClassInfo(0, &mut info), kResultOk);
+            let mut object = std::ptr::null_mut();
+            let result = self.factory().createInstance(info.cid.as_ptr(), IComponent_iid.as_ptr(), &mut object);
+            assert_eq!(result, kResultOk);
+            ComPtr::from_raw(object as *mut IComponent).expect("an IComponent")
+        };
+        // SAFETY: a live component; a null host context is allowed.
+        assert_eq!(unsafe { component.initialize(std::ptr::null_mut()) }, kResultOk);
+        let processor = component.cast::<IAudioProcessor>().expect("an IAudioProcessor");
+        let controller = component.cast::<IEditController>().expect("an IEditController (single component)");
+        Instance { component, processor, controller }
+    }
+}
+
+impl Drop for Module {
+    fn drop(&mut self) {
+        self.factory = None;
+        if let Some(library) = self.library.take() {
+            // SAFETY: the plugin's ModuleExit has the VST3 signature.
+            unsafe {
+                let exit = library.get::<ModuleExit>(b"ModuleExit").expect("ModuleExit");
+                assert!(exit(), "ModuleExit returned false");
+            }
+            library.close().expect("the module unloads");
+        }
+    }
+}
+
+pub struct Instance {
+    pub component: ComPtr<IComponent>,
+    pub processor: ComPtr<IAudioProcessor>,
+    pub controller: ComPtr<IEditController>,
+}
+
+/// The host's view of one call's audio: planar buffers, 32- or 64-bit.
+pub enum Buffers<'a> {
+    F32 { input: &'a [Vec<f32>], output: &'a mut [Vec<f32>] },
+    F64 { input: &'a [Vec<f64>], output: &'a mut [Vec<f64>] },
+}
+
+/// What one `process` call carries besides audio.
+#[derive(Default)]
+pub struct Extras<'a> {
+    pub changes: Option<&'a ComPtr<IParameterChanges>>,
+    pub output_changes: Option<&'a ComPtr<IParameterChanges>>,
+}
+
+impl Instance {
+    /// Calls `process` for frames `start..start + frames` of the buffers.
+    pub fn process(&self, mode: u32, buffers: Buffers<'_>, start: usize, frames: usize, extras: Extras<'_>) -> tresult {
+        let (mut in_ptrs32, mut out_ptrs32, mut in_ptrs64, mut out_ptrs64) = (vec![], vec![], vec![], vec![]);
+        let double = matches!(buffers, Buffers::F64 { .. });
+        match buffers {
+            Buffers::F32 { input, output } => {
+                in_ptrs32 = input.iter().map(|c| c[start..].as_ptr() as *mut f32).collect();
+                out_ptrs32 = output.iter_mut().map(|c| c[start..].as_mut_ptr()).collect();
+            }
+            Buffers::F64 { input, output } => {
+                in_ptrs64 = input.iter().map(|c| c[start..].as_ptr() as *mut f64).collect();
+                out_ptrs64 = output.iter_mut().map(|c| c[start..].as_mut_ptr()).collect();
+            }
+        }
+        let bus = |ptrs32: &mut Vec<*mut f32>, ptrs64: &mut Vec<*mut f64>| AudioBusBuffers {
+            numChannels: ptrs32.len().max(ptrs64.len()) as i32,
+            silenceFlags: 0,
+            __field0: if double {
+                AudioBusBuffers__type0 { channelBuffers64: ptrs64.as_mut_ptr() }
+            } else {
+                AudioBusBuffers__type0 { channelBuffers32: ptrs32.as_mut_ptr() }
+            },
+        };
+        let mut inputs = bus(&mut in_ptrs32, &mut in_ptrs64);
+        let mut outputs = bus(&mut out_ptrs32, &mut out_ptrs64);
+        let sample_size = if double { SymbolicSampleSizes_::kSample64 } else { SymbolicSampleSizes_::kSample32 };
+        let mut data = ProcessData {
+            processMode: mode as i32,
+            symbolicSampleSize: sample_size as i32,
+            numSamples: frames as i32,
+            numInputs: 1,
+            numOutputs: 1,
+            inputs: &mut inputs,
+            outputs: &mut outputs,
+            inputParameterChanges: extras.changes.map_or(std::ptr::null_mut(), |c| c.as_ptr()),
+            outputParameterChanges: extras.output_changes.map_or(std::ptr::null_mut(), |c| c.as_ptr()),
+            inputEvents: std::ptr::null_mut(),
+            outputEvents: std::ptr::null_mut(),
+            processContext: std::ptr::null_mut(),
+        };
+        // SAFETY: every pointer in `data` is alive for the call and each channel
+        // holds at least `frames` samples from `start`.
+        unsafe { self.processor.process(&mut data) }
+    }
+
+    /// A call with arbitrary `ProcessData`, for the flush forms.
+    pub fn process_raw(&self, data: &mut ProcessData) -> tresult {
+        // SAFETY: the caller builds `data` with live pointers (or nulls).
+        unsafe { self.processor.process(data) }
+    }
+}
+
+pub const REALTIME: u32 = ProcessModes_::kRealtime;
+pub const OFFLINE: u32 = ProcessModes_::kOffline;
+
+/// A growable in-memory IBStream.
+pub struct MemoryStream {
+    bytes: RefCell<Vec<u8>>,
+    position: Cell<usize>,
+}
+
+impl Class for MemoryStream {
+    type Interfaces = (IBStream,);
+}
+
+impl MemoryStream {
+    pub fn new(bytes: Vec<u8>) -> ComWrapper<MemoryStream> {
+        ComWrapper::new(MemoryStream { bytes: RefCell::new(bytes), position: Cell::new(0) })
+    }
+
+    pub fn bytes(&self) -> Vec<u8> {
+        self.bytes.borrow().clone()
+    }
+}
+
+impl IBStreamTrait for MemoryStream {
+    unsafe fn read(&self, buffer: *mut c_void, num_bytes: i32, num_read: *mut i32) -> tresult {
+        let bytes = self.bytes.borrow();
+        let start = self.position.get().min(bytes.len());
+        let count = (num_bytes.max(0) as usize).min(bytes.len() - start);
+        // SAFETY: the caller's buffer holds `num_bytes` >= `count` bytes.
+        unsafe { std::ptr::copy_nonoverlapping(bytes[start..].as_ptr(), buffer.cast(), count) };
+        self.position.set(start + count);
+        if !num_read.is_null() {
+            // SAFETY: non-null out-pointer from the caller.
+            unsafe { *num_read = count as i32 };
+        }
+        kResultOk
+    }
+
+    unsafe fn write(&self, buffer: *mut c_void, num_bytes: i32, num_written: *mut i32) -> tresult {
+        let count = num_bytes.max(0) as usize;
+        // SAFETY: the caller's buffer holds `num_bytes` bytes.
+        let data = unsafe { std::slice::from_raw_parts(buffer as *const u8, count) };
+        let mut bytes = self.bytes.borrow_mut();
+        let start = self.position.get();
+        if bytes.len() < start + count {
+            bytes.resize(start + count, 0);
+        }
+        bytes[start..start + count].copy_from_slice(data);
+        self.position.set(start + count);
+        if !num_written.is_null() {
+            // SAFETY: non-null out-pointer from the caller.
+            unsafe { *num_written = count as i32 };
+        }
+        kResultOk
+    }
+
+    unsafe fn seek(&self, pos: i64, mode: i32, result: *mut i64) -> tresult {
+        let base = match mode {
+            0 => 0,
+            1 => self.position.get() as i64,
+            2 => self.bytes.borrow().len() as i64,
+            _ => return kInvalidArgument,
+        };
+        let target = (base + pos).max(0) as usize;
+        self.position.set(target);
+        if !result.is_null() {
+            // SAFETY: non-null out-pointer from the caller.
+            unsafe { *result = target as i64 };
+        }
+        kResultOk
+    }
+
+    unsafe fn tell(&self, pos: *mut i64) -> tresult {
+        if pos.is_null() {
+            return kInvalidArgument;
+        }
+        // SAFETY: non-null out-pointer from the caller.
+        unsafe { *pos = self.position.get() as i64 };
+        kResultOk
+    }
+}
+
+/// One parameter's points in one call.
+pub struct ParamQueue {
+    id: ParamID,
+    points: RefCell<Vec<(i32, ParamValue)>>,
+}
+
+impl Class for ParamQueue {
+    type Interfaces = (IParamValueQueue,);
+}
+
+impl IParamValueQueueTrait for ParamQueue {
+    unsafe fn getParameterId(&self) -> ParamID {
+        self.id
+    }
+
+    unsafe fn getPointCount(&self) -> i32 {
+        self.points.borrow().len() as i32
+    }
+
+    unsafe fn getPoint(&self, index: i32, offset: *mut i32, value: *mut ParamValue) -> tresult {
+        let points = self.points.borrow();
+        let Some(&(at, v)) = usize::try_from(index).ok().and_then(|i| points.get(i)) else { return kResultFalse };
+        if offset.is_null() || value.is_null() {
+            return kInvalidArgument;
+        }
+        // SAFETY: non-null out-pointers from the caller.
+        unsafe {
+            *offset = at;
+            *value = v;
+        }
+        kResultOk
+    }
+
+    unsafe fn addPoint(&self, offset: i32, value: ParamValue, index: *mut i32) -> tresult {
+        let mut points = self.points.borrow_mut();
+        points.push((offset, value));
+        if !index.is_null() {
+            // SAFETY: non-null out-pointer from the caller.
+            unsafe { *index = points.len() as i32 - 1 };
+        }
+        kResultOk
+    }
+}
+
+/// The parameter changes of one call, in or out.
+#[derive(Default)]
+pub struct ParamChanges {
+    queues: RefCell<Vec<ComWrapper<ParamQueue>>>,
+}
+
+impl Class for ParamChanges {
+    type Interfaces = (IParameterChanges,);
+}
+
+impl ParamChanges {
+    /// Changes holding `(id, offset, normalized value)` points.
+    pub fn with(points: &[(ParamID, i32, ParamValue)]) -> ComPtr<IParameterChanges> {
+        let changes = ParamChanges::default();
+        for &(id, offset, value) in points {
+            changes.queue(id).points.borrow_mut().push((offset, value));
+        }
+        ComWrapper::new(changes).to_com_ptr::<IParameterChanges>().unwrap()
+    }
+
+    fn queue(&self, id: ParamID) -> ComWrapper<ParamQueue> {
+        let mut queues = self.queues.borrow_mut();
+        if let Some(queue) = queues.iter().find(|q| q.id == id) {
+            return queue.clone();
+        }
+        let queue = ComWrapper::new(ParamQueue { id, points: RefCell::new(Vec::new()) });
+        queues.push(queue.clone());
+        queue
+    }
+
+    /// The last value reported for `id`, if any.
+    pub fn last(&self, id: ParamID) -> Option<ParamValue> {
+        self.queues.borrow().iter().find(|q| q.id == id).and_then(|q| q.points.borrow().last().map(|p| p.1))
+    }
+}
+
+impl IParameterChangesTrait for ParamChanges {
+    unsafe fn getParameterCount(&self) -> i32 {
+        self.queues.borrow().len() as i32
+    }
+
+    unsafe fn getParameterData(&self, index: i32) -> *mut IParamValueQueue {
+        let queues = self.queues.borrow();
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| queues.get(i))
+            .and_then(|q| q.as_com_ref::<IParamValueQueue>())
+            .map_or(std::ptr::null_mut(), |q| q.as_ptr())
+    }
+
+    unsafe fn addParameterData(&self, id: *const ParamID, index: *mut i32) -> *mut IParamValueQueue {
+        if id.is_null() {
+            return std::ptr::null_mut();
+        }
+        // SAFETY: non-null pointer from the caller.
+        let queue = self.queue(unsafe { *id });
+        if !index.is_null() {
+            let position = self.queues.borrow().iter().position(|q| q.id == queue.id).unwrap_or(0);
+            // SAFETY: non-null out-pointer from the caller.
+            unsafe { *index = position as i32 };
+        }
+        queue.as_com_ref::<IParamValueQueue>().map_or(std::ptr::null_mut(), |q| q.as_ptr())
+    }
+}

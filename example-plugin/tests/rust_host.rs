@@ -1,0 +1,425 @@
+//! A strict host in Rust: loads the built plugin's `.so` through its C ABI
+//! (libloading and the `vst3` crate's types) and drives it like a DAW.
+
+mod host;
+mod support;
+
+use example_plugin::{BUFFERED, GAIN, UNBUFFERED};
+use host::{Buffers, Extras, Instance, MemoryStream, Module, OFFLINE, ParamChanges, REALTIME};
+use runtime::vst3::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_PARAM_ID};
+use support::{bundles, library};
+use vst3::Steinberg::Vst::{
+    BusDirections_, BusInfo, IAudioProcessorTrait, IComponentTrait, IEditControllerTrait, MediaTypes_, ParameterInfo,
+    ParameterInfo_, ProcessData, ProcessSetup, SpeakerArr, SymbolicSampleSizes_,
+};
+use vst3::Steinberg::{
+    IBStream, IPluginBaseTrait, IPluginFactory2, IPluginFactory2Trait, IPluginFactoryTrait, PClassInfo2, PFactoryInfo,
+    kInvalidArgument, kResultFalse, kResultOk, kResultTrue,
+};
+
+const MAX_BLOCK: usize = 8192;
+
+/// Tests run one at a time: the leak test counts this process's threads.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn buffered() -> Module {
+    Module::load(&library(&bundles().0, &BUFFERED))
+}
+
+fn unbuffered() -> Module {
+    Module::load(&library(&bundles().1, &UNBUFFERED))
+}
+
+fn c_string(bytes: &[std::ffi::c_char]) -> String {
+    bytes.iter().take_while(|c| **c != 0).map(|c| *c as u8 as char).collect()
+}
+
+/// setupProcessing, setActive(true), setProcessing(true); returns the latency
+/// read before activation.
+fn start(instance: &Instance, rate: f64, max_block: usize, sample_size: u32) -> u32 {
+    let mut setup = ProcessSetup {
+        processMode: REALTIME as i32,
+        symbolicSampleSize: sample_size as i32,
+        maxSamplesPerBlock: max_block as i32,
+        sampleRate: rate,
+    };
+    // SAFETY: live interfaces and a valid setup.
+    unsafe {
+        assert_eq!(instance.processor.setupProcessing(&mut setup), kResultOk);
+        let latency = instance.processor.getLatencySamples();
+        assert_eq!(instance.component.setActive(1), kResultOk);
+        assert_eq!(instance.processor.getLatencySamples(), latency, "latency is the same after activation");
+        assert_eq!(instance.processor.setProcessing(1), kResultOk);
+        latency
+    }
+}
+
+fn stop(instance: &Instance) {
+    // SAFETY: live interfaces.
+    unsafe {
+        assert_eq!(instance.processor.setProcessing(0), kResultOk);
+        assert_eq!(instance.component.setActive(0), kResultOk);
+        assert_eq!(instance.component.terminate(), kResultOk);
+    }
+}
+
+fn noise(frames: usize, seed: u64) -> Vec<Vec<f32>> {
+    let mut state = seed | 1;
+    (0..2)
+        .map(|_| {
+            (0..frames)
+                .map(|_| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    ((state >> 40) as f32 / (1u64 << 24) as f32) * 1.8 - 0.9
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Random block sizes 0..=8192 covering `total` frames.
+fn blocks(total: usize, seed: u64) -> Vec<usize> {
+    let mut state = seed;
+    let mut out = Vec::new();
+    let mut covered = 0;
+    while covered < total {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let size = ((state >> 33) % 8193).min((total - covered) as u64) as usize;
+        out.push(size);
+        covered += size;
+    }
+    out
+}
+
+/// Plays `input` through the instance in `sizes` blocks, 32-bit.
+fn play(instance: &Instance, mode: u32, input: &[Vec<f32>], sizes: &[usize]) -> Vec<Vec<f32>> {
+    let mut output = vec![vec![0.0_f32; input[0].len()]; 2];
+    let mut start = 0;
+    for &n in sizes {
+        let result = instance.process(mode, Buffers::F32 { input, output: &mut output }, start, n, Extras::default());
+        assert_eq!(result, kResultOk);
+        start += n;
+    }
+    output
+}
+
+fn assert_delayed(got: &[Vec<f32>], want: &[Vec<f32>], latency: usize, what: &str) {
+    for (ch, (got, want)) in got.iter().zip(want).enumerate() {
+        for (t, sample) in got.iter().enumerate() {
+            let expected = if t < latency { 0.0 } else { want[t - latency] };
+            assert_eq!(sample.to_bits(), expected.to_bits(), "{what}: channel {ch}, frame {t}");
+        }
+    }
+}
+
+#[test]
+fn factory_and_class_scan() {
+    let _serial = serial();
+    let module = buffered();
+    // SAFETY: zeroed infos are valid out-structs; live factory.
+    unsafe {
+        let mut factory_info: PFactoryInfo = std::mem::zeroed();
+        assert_eq!(module.factory().getFactoryInfo(&mut factory_info), kResultOk);
+        assert_eq!(c_string(&factory_info.vendor), BUFFERED.vendor);
+        assert_eq!(module.factory().countClasses(), 1);
+        let factory2 = module.factory().cast::<IPluginFactory2>().expect("IPluginFactory2");
+        let mut info: PClassInfo2 = std::mem::zeroed();
+        assert_eq!(factory2.getClassInfo2(0, &mut info), kResultOk);
+        assert_eq!(c_string(&info.name), "Example Gain");
+        assert_eq!(c_string(&info.subCategories), "Fx");
+        assert_eq!(c_string(&info.category), "Audio Module Class");
+        assert_eq!(factory2.getClassInfo2(1, &mut info), kInvalidArgument);
+        let mut object = std::ptr::null_mut();
+        let wrong = [0 as std::ffi::c_char; 16];
+        let iid = vst3::Steinberg::Vst::IComponent_iid;
+        assert_eq!(module.factory().createInstance(wrong.as_ptr(), iid.as_ptr(), &mut object), kInvalidArgument);
+        assert!(object.is_null());
+        // Null pointers get an error code, not a crash.
+        assert_eq!(module.factory().getClassInfo(0, std::ptr::null_mut()), kInvalidArgument);
+    }
+}
+
+#[test]
+fn buses_arrangements_and_parameters() {
+    let _serial = serial();
+    let module = buffered();
+    let instance = module.create();
+    let (audio, event) = (MediaTypes_::kAudio as i32, MediaTypes_::kEvent as i32);
+    let (input, output) = (BusDirections_::kInput as i32, BusDirections_::kOutput as i32);
+    // SAFETY: live interfaces, valid out-pointers.
+    unsafe {
+        assert_eq!(instance.component.getBusCount(audio, input), 1);
+        assert_eq!(instance.component.getBusCount(audio, output), 1);
+        assert_eq!(instance.component.getBusCount(event, input), 0);
+        let mut bus: BusInfo = std::mem::zeroed();
+        assert_eq!(instance.component.getBusInfo(audio, output, 0, &mut bus), kResultOk);
+        assert_eq!(bus.channelCount, 2);
+        assert_eq!(instance.component.getBusInfo(audio, output, 1, &mut bus), kInvalidArgument);
+
+        let (mut stereo_in, mut stereo_out, mut mono) = (SpeakerArr::kStereo, SpeakerArr::kStereo, SpeakerArr::kMono);
+        assert_eq!(instance.processor.setBusArrangements(&mut stereo_in, 1, &mut stereo_out, 1), kResultTrue);
+        assert_eq!(instance.processor.setBusArrangements(&mut mono, 1, &mut stereo_out, 1), kResultFalse);
+        assert_eq!(instance.processor.canProcessSampleSize(SymbolicSampleSizes_::kSample64 as i32), kResultTrue);
+
+        // Gain, bypass, then the two read-only telemetry parameters.
+        assert_eq!(instance.controller.getParameterCount(), 4);
+        let mut info: ParameterInfo = std::mem::zeroed();
+        assert_eq!(instance.controller.getParameterInfo(1, &mut info), kResultOk);
+        assert_eq!(info.id, BYPASS_PARAM_ID);
+        assert_ne!(info.flags & ParameterInfo_::ParameterFlags_::kIsBypass, 0);
+        assert_eq!(instance.controller.getParameterInfo(2, &mut info), kResultOk);
+        assert_eq!(info.id, UNDERRUNS_PARAM_ID);
+        assert_ne!(info.flags & ParameterInfo_::ParameterFlags_::kIsReadOnly, 0);
+        assert_eq!(instance.controller.setParamNormalized(UNDERRUNS_PARAM_ID, 0.5), kInvalidArgument);
+
+        // Display strings both ways: 0.375 of -24..24 dB is -6 dB.
+        let mut text = [0_u16; 128];
+        assert_eq!(instance.controller.getParamStringByValue(GAIN, 0.375, &mut text), kResultOk);
+        let shown: String = String::from_utf16_lossy(&text[..text.iter().position(|c| *c == 0).unwrap()]);
+        assert_eq!(shown, "-6.00 dB");
+        let mut value = 0.0;
+        assert_eq!(instance.controller.getParamValueByString(GAIN, text.as_mut_ptr(), &mut value), kResultOk);
+        assert_eq!(value, 0.375);
+    }
+    stop(&instance);
+}
+
+#[test]
+fn latency_is_reported_before_activation_at_every_rate() {
+    let _serial = serial();
+    for rate in [44_100.0, 48_000.0, 96_000.0] {
+        let module = buffered();
+        let instance = module.create();
+        assert_eq!(start(&instance, rate, 512, SymbolicSampleSizes_::kSample32), (0.05 * rate).round() as u32);
+        stop(&instance);
+        let module = unbuffered();
+        let instance = module.create();
+        assert_eq!(start(&instance, rate, 512, SymbolicSampleSizes_::kSample32), 0);
+        stop(&instance);
+    }
+}
+
+#[test]
+fn impulse_lands_at_its_index_plus_latency_and_buffered_equals_unbuffered() {
+    let _serial = serial();
+    for rate in [44_100.0, 48_000.0, 96_000.0] {
+        let frames = rate as usize;
+        let (buffered_module, unbuffered_module) = (buffered(), unbuffered());
+        let (b, u) = (buffered_module.create(), unbuffered_module.create());
+        // A smaller announced maximum than some blocks: the plugin must split.
+        let latency = start(&b, rate, 4096, SymbolicSampleSizes_::kSample32) as usize;
+        start(&u, rate, MAX_BLOCK, SymbolicSampleSizes_::kSample32);
+        let mut impulse = vec![vec![0.0_f32; frames]; 2];
+        impulse[0][1234] = 1.0;
+        impulse[1][1234] = 0.5;
+        let output = play(&b, REALTIME, &impulse, &blocks(frames, 3));
+        assert_delayed(&output, &impulse, latency, &format!("impulse at {rate} Hz"));
+
+        // A fresh instance for the comparison: the impulse run moved the clock on.
+        stop(&b);
+        let b = buffered_module.create();
+        start(&b, rate, 4096, SymbolicSampleSizes_::kSample32);
+        let input = noise(frames, 5);
+        let reference = play(&u, OFFLINE, &input, &blocks(frames, 11));
+        let output = play(&b, OFFLINE, &input, &blocks(frames, 13));
+        assert_delayed(&output, &reference, latency, &format!("buffered vs unbuffered at {rate} Hz"));
+        stop(&b);
+        stop(&u);
+    }
+}
+
+#[test]
+fn sixty_four_bit_processing_equals_thirty_two_bit() {
+    let _serial = serial();
+    let module = buffered();
+    let (single, double) = (module.create(), module.create());
+    start(&single, 48_000.0, 1024, SymbolicSampleSizes_::kSample32);
+    start(&double, 48_000.0, 1024, SymbolicSampleSizes_::kSample64);
+    let input = noise(48_000, 17);
+    let sizes = blocks(48_000, 19);
+    let expected = play(&single, REALTIME, &input, &sizes);
+    let wide: Vec<Vec<f64>> = input.iter().map(|c| c.iter().map(|s| f64::from(*s)).collect()).collect();
+    let mut output = vec![vec![0.0_f64; 48_000]; 2];
+    let mut start_frame = 0;
+    for &n in &sizes {
+        let result = double.process(
+            REALTIME,
+            Buffers::F64 { input: &wide, output: &mut output },
+            start_frame,
+            n,
+            Extras::default(),
+        );
+        assert_eq!(result, kResultOk);
+        start_frame += n;
+    }
+    for (got, want) in output.iter().zip(&expected) {
+        for (t, (g, w)) in got.iter().zip(want).enumerate() {
+            assert_eq!(*g, f64::from(*w), "frame {t}");
+        }
+    }
+    stop(&single);
+    stop(&double);
+}
+
+#[test]
+fn parameter_flushes_apply_changes_without_advancing_time() {
+    let _serial = serial();
+    let module = buffered();
+    let instance = module.create();
+    let latency = start(&instance, 48_000.0, 512, SymbolicSampleSizes_::kSample32) as usize;
+    let input = noise(12_000, 23);
+    let mut output = vec![vec![0.0_f32; 12_000]; 2];
+    // Plain block, then the three flush forms, each setting the gain (-6, -12,
+    // then 0 dB: only the last one should be heard, from frame 3000 on).
+    let result =
+        instance.process(REALTIME, Buffers::F32 { input: &input, output: &mut output }, 0, 3000, Extras::default());
+    assert_eq!(result, kResultOk);
+    for (form, normalized) in [(0, 0.375), (1, 0.25), (2, 0.5)] {
+        let changes = ParamChanges::with(&[(GAIN, 0, normalized)]);
+        let mut silent: Vec<*mut f32> = vec![];
+        // Form 0: no buses at all; 1: buses but zero frames; 2: zero channels.
+        let mut bus = vst3::Steinberg::Vst::AudioBusBuffers {
+            numChannels: if form == 1 { 2 } else { 0 },
+            silenceFlags: 0,
+            __field0: vst3::Steinberg::Vst::AudioBusBuffers__type0 { channelBuffers32: silent.as_mut_ptr() },
+        };
+        let mut data = ProcessData {
+            processMode: REALTIME as i32,
+            symbolicSampleSize: SymbolicSampleSizes_::kSample32 as i32,
+            numSamples: if form == 1 { 0 } else { 256 },
+            numInputs: if form == 0 { 0 } else { 1 },
+            numOutputs: if form == 0 { 0 } else { 1 },
+            inputs: if form == 0 { std::ptr::null_mut() } else { &mut bus },
+            outputs: if form == 0 { std::ptr::null_mut() } else { &mut bus },
+            inputParameterChanges: changes.as_ptr(),
+            outputParameterChanges: std::ptr::null_mut(),
+            inputEvents: std::ptr::null_mut(),
+            outputEvents: std::ptr::null_mut(),
+            processContext: std::ptr::null_mut(),
+        };
+        assert_eq!(instance.process_raw(&mut data), kResultOk, "flush form {form}");
+    }
+    let result =
+        instance.process(REALTIME, Buffers::F32 { input: &input, output: &mut output }, 3000, 9000, Extras::default());
+    assert_eq!(result, kResultOk);
+    // Time did not advance during the flushes, and the last gain (0 dB) applies
+    // from input frame 3000 on.
+    assert_delayed(&output, &input, latency, "flushes");
+    stop(&instance);
+}
+
+#[test]
+fn state_round_trips_and_bad_state_changes_nothing() {
+    let _serial = serial();
+    let module = buffered();
+    let instance = module.create();
+    // SAFETY: live interfaces; streams alive across the calls.
+    unsafe {
+        assert_eq!(instance.controller.setParamNormalized(GAIN, 0.25), kResultOk);
+        assert_eq!(instance.controller.setParamNormalized(BYPASS_PARAM_ID, 1.0), kResultOk);
+        let saved = MemoryStream::new(Vec::new());
+        assert_eq!(instance.component.getState(saved.to_com_ptr::<IBStream>().unwrap().as_ptr()), kResultOk);
+        let bytes = saved.bytes();
+
+        let other = module.create();
+        let restore = MemoryStream::new(bytes.clone());
+        assert_eq!(other.component.setState(restore.to_com_ptr::<IBStream>().unwrap().as_ptr()), kResultOk);
+        assert_eq!(other.controller.getParamNormalized(GAIN), 0.25);
+        let again = MemoryStream::new(Vec::new());
+        assert_eq!(other.component.getState(again.to_com_ptr::<IBStream>().unwrap().as_ptr()), kResultOk);
+        assert_eq!(again.bytes(), bytes, "byte-identical round trip");
+
+        for bad in [bytes[..bytes.len() - 3].to_vec(), b"something else entirely".to_vec(), Vec::new()] {
+            let stream = MemoryStream::new(bad);
+            assert_eq!(other.component.setState(stream.to_com_ptr::<IBStream>().unwrap().as_ptr()), kResultFalse);
+            assert_eq!(other.controller.getParamNormalized(GAIN), 0.25, "a refused state changes nothing");
+        }
+        assert_eq!(other.component.setState(std::ptr::null_mut()), kInvalidArgument);
+        stop(&other);
+    }
+    stop(&instance);
+}
+
+#[test]
+fn bypass_is_the_input_delayed_by_the_latency_and_telemetry_is_reported() {
+    let _serial = serial();
+    let module = buffered();
+    let instance = module.create();
+    let latency = start(&instance, 48_000.0, 1024, SymbolicSampleSizes_::kSample32) as usize;
+    let input = noise(24_000, 29);
+    let mut output = vec![vec![0.0_f32; 24_000]; 2];
+    // Gain -6 dB and bypass on from the first frame: bypass wins, no crossfade
+    // (nothing had sounded yet).
+    let changes = ParamChanges::with(&[(GAIN, 0, 0.375), (BYPASS_PARAM_ID, 0, 1.0)]);
+    let reported = ParamChanges::default();
+    let reported = vst3::ComWrapper::new(reported);
+    let reported_ptr = reported.to_com_ptr().unwrap();
+    let result = instance.process(
+        REALTIME,
+        Buffers::F32 { input: &input, output: &mut output },
+        0,
+        1024,
+        Extras { changes: Some(&changes), output_changes: Some(&reported_ptr) },
+    );
+    assert_eq!(result, kResultOk);
+    let mut start_frame = 1024;
+    while start_frame < 24_000 {
+        let n = 1024.min(24_000 - start_frame);
+        let result = instance.process(
+            REALTIME,
+            Buffers::F32 { input: &input, output: &mut output },
+            start_frame,
+            n,
+            Extras::default(),
+        );
+        assert_eq!(result, kResultOk);
+        start_frame += n;
+    }
+    assert_delayed(&output, &input, latency, "bypass");
+    assert!(reported.last(FILL_PARAM_ID).is_some(), "buffer fill is reported through the output changes");
+    // SAFETY: live interface.
+    assert_eq!(unsafe { instance.controller.getParamNormalized(UNDERRUNS_PARAM_ID) }, 0.0, "no underruns");
+    stop(&instance);
+}
+
+/// Threads of this process, from /proc.
+fn threads() -> usize {
+    std::fs::read_dir("/proc/self/task").map(|d| d.count()).unwrap_or(0)
+}
+
+/// Resident memory of this process in KiB, from /proc.
+fn resident_kib() -> usize {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: usize = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+    pages * 4
+}
+
+#[test]
+fn a_thousand_load_process_unload_cycles_leave_nothing_behind() {
+    let _serial = serial();
+    let path = library(&bundles().0, &BUFFERED);
+    let input = noise(256, 31);
+    let cycle = || {
+        let module = Module::load(&path);
+        let instance = module.create();
+        start(&instance, 48_000.0, 256, SymbolicSampleSizes_::kSample32);
+        play(&instance, REALTIME, &input, &[256]);
+        stop(&instance);
+        drop(instance);
+        drop(module);
+    };
+    for _ in 0..20 {
+        cycle();
+    }
+    let (threads_before, memory_before) = (threads(), resident_kib());
+    for _ in 0..1000 {
+        cycle();
+    }
+    assert_eq!(threads(), threads_before, "every worker thread was joined");
+    let growth = resident_kib().saturating_sub(memory_before);
+    assert!(growth < 4096, "resident memory grew by {growth} KiB over 1000 cycles");
+}

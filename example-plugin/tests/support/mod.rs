@@ -1,0 +1,45 @@
+//! Builds the example plugin (buffered and unbuffered) and bundles both, once
+//! per test binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use runtime::vst3::PluginInfo;
+use runtime::vst3::bundle::{arch_dir, write_bundle};
+
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// Builds the plugin with `features` in release mode and bundles it as `info`.
+fn build_bundle(info: &PluginInfo, features: &[&str]) -> PathBuf {
+    let target = workspace().join("target/plugin-builds");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--locked", "-p", "example-plugin", "--target-dir"])
+        .arg(&target)
+        .args(features.iter().flat_map(|f| ["--features", f]))
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building the example plugin failed");
+    write_bundle(&workspace().join("target/test-bundles"), info, &target.join("release/libexample_plugin.so"))
+        .expect("bundle written")
+}
+
+/// `(buffered, unbuffered)` bundle paths.
+pub fn bundles() -> &'static (PathBuf, PathBuf) {
+    static BUNDLES: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+    BUNDLES.get_or_init(|| {
+        // One at a time: both builds share a target directory.
+        let buffered = build_bundle(&example_plugin::BUFFERED, &[]);
+        let unbuffered = build_bundle(&example_plugin::UNBUFFERED, &["unbuffered"]);
+        (buffered, unbuffered)
+    })
+}
+
+/// The shared library inside a bundle.
+pub fn library(bundle: &Path, info: &PluginInfo) -> PathBuf {
+    bundle.join("Contents").join(arch_dir()).join(format!("{}.so", info.name))
+}
