@@ -17,8 +17,8 @@ for component in clippy rustfmt; do
 done
 cargo fetch --locked
 
-step "real VST3 hosts: Debian libraries and a virtualenv with the pinned PyPI hosts"
-host_libs=(libgl1 libglib2.0-0 libatomic1 libasound2)
+step "real VST3 hosts: Debian libraries, PulseAudio (a real audio clock) and a virtualenv with the pinned PyPI hosts"
+host_libs=(libgl1 libglib2.0-0 libatomic1 libasound2 pulseaudio pulseaudio-utils libpulse0)
 if ! dpkg -s "${host_libs[@]}" >/dev/null 2>&1; then
     apt-get update -qq && apt-get install -y -qq "${host_libs[@]}"
 fi
