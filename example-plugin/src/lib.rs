@@ -35,10 +35,57 @@ pub static UNBUFFERED: PluginInfo = PluginInfo {
     ..BUFFERED
 };
 
-#[cfg(not(feature = "unbuffered"))]
+/// A test instrument: its output jumps at the exact frame of each note event,
+/// so hosts can see where a note lands. Built with the `instrument` feature.
+pub static NOTE_PROBE: PluginInfo = PluginInfo {
+    name: "Example Note Probe",
+    class_id: [0x57A1_4E5D, 0x0C1E_4A1B, 0x9E1A_0000, 0x0000_0003],
+    kind: PluginKind::Instrument,
+    params: &[],
+    ..BUFFERED
+};
+
+#[cfg(not(any(feature = "unbuffered", feature = "instrument")))]
 runtime::export_vst3!(BUFFERED, Gain::default);
 #[cfg(feature = "unbuffered")]
 runtime::export_vst3!(UNBUFFERED, Gain::default);
+#[cfg(all(feature = "instrument", not(feature = "unbuffered")))]
+runtime::export_vst3!(NOTE_PROBE, NoteProbe::default);
+
+/// Outputs, on every channel, the summed velocity of the notes held: silence
+/// until the first note-on, a step at its exact frame.
+pub struct NoteProbe {
+    held: [f32; 128],
+}
+
+impl Default for NoteProbe {
+    fn default() -> Self {
+        Self { held: [0.0; 128] }
+    }
+}
+
+impl Processor for NoteProbe {
+    fn prepare(&mut self, _setup: &ProcessSetup) {}
+
+    fn process(&mut self, audio: &mut AudioBlock<'_, '_>) {
+        let level: f32 = self.held.iter().sum();
+        for channel in audio.channels_mut() {
+            channel.fill(level);
+        }
+    }
+
+    fn event(&mut self, event: &EventKind) {
+        match *event {
+            EventKind::NoteOn { pitch, velocity, .. } => self.held[usize::from(pitch & 127)] = velocity,
+            EventKind::NoteOff { pitch, .. } => self.held[usize::from(pitch & 127)] = 0.0,
+            _ => {}
+        }
+    }
+
+    fn reset(&mut self) {
+        self.held = [0.0; 128];
+    }
+}
 
 /// Multiplies by a gain set in decibels.
 #[derive(Default)]

@@ -7,7 +7,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::{bundles, workspace};
+use support::{bundles, instrument_bundle, workspace};
 
 /// The Python with the pinned hosts: `HOSTS_PYTHON`, or the test command's venv.
 fn python() -> PathBuf {
@@ -24,12 +24,16 @@ fn python() -> PathBuf {
 
 fn run_check(script: &str) {
     let (buffered, unbuffered) = bundles();
+    run_script(script, &[buffered, unbuffered]);
+}
+
+fn run_script(script: &str, bundles: &[&PathBuf]) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hosts");
     let output = Command::new("timeout")
         .arg("300")
         .arg(python())
         .arg(dir.join(script))
-        .args([buffered, unbuffered])
+        .args(bundles)
         .current_dir(&dir)
         .output()
         .expect("python runs");
@@ -52,4 +56,9 @@ fn dawdreamer_without_latency_compensation() {
 #[test]
 fn minihost_unpaced_realtime_offline_double_and_state() {
     run_check("minihost_check.py");
+}
+
+#[test]
+fn minihost_note_on_lands_at_k_plus_latency() {
+    run_script("minihost_midi_check.py", &[instrument_bundle()]);
 }

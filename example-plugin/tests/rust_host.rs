@@ -363,7 +363,7 @@ fn bypass_is_the_input_delayed_by_the_latency_and_telemetry_is_reported() {
         Buffers::F32 { input: &input, output: &mut output },
         0,
         1024,
-        Extras { changes: Some(&changes), output_changes: Some(&reported_ptr) },
+        Extras { changes: Some(&changes), output_changes: Some(&reported_ptr), events: None },
     );
     assert_eq!(result, kResultOk);
     let mut start_frame = 1024;
@@ -422,4 +422,41 @@ fn a_thousand_load_process_unload_cycles_leave_nothing_behind() {
     assert_eq!(threads(), threads_before, "every worker thread was joined");
     let growth = resident_kib().saturating_sub(memory_before);
     assert!(growth < 4096, "resident memory grew by {growth} KiB over 1000 cycles");
+}
+
+#[test]
+fn a_note_on_at_frame_k_sounds_at_k_plus_latency() {
+    let _serial = serial();
+    let module = Module::load(&library(support::instrument_bundle(), &example_plugin::NOTE_PROBE));
+    let instance = module.create();
+    let (event, audio) = (MediaTypes_::kEvent as i32, MediaTypes_::kAudio as i32);
+    let (input, output) = (BusDirections_::kInput as i32, BusDirections_::kOutput as i32);
+    // SAFETY: live interface.
+    unsafe {
+        assert_eq!(instance.component.getBusCount(event, input), 1, "an event input");
+        assert_eq!(instance.component.getBusCount(audio, input), 0, "no audio input");
+        assert_eq!(instance.component.getBusCount(audio, output), 1);
+    }
+    let latency = start(&instance, 48_000.0, 512, SymbolicSampleSizes_::kSample32) as usize;
+    assert_eq!(latency, 2400);
+    let k = 5000;
+    let no_input: Vec<Vec<f32>> = Vec::new();
+    let mut out = vec![vec![0.0_f32; 12_000]; 2];
+    let mut start_frame = 0;
+    while start_frame < 12_000 {
+        let n = 512.min(12_000 - start_frame);
+        let notes = (start_frame..start_frame + n)
+            .contains(&k)
+            .then(|| host::EventList::notes_on(&[((k - start_frame) as i32, 60, 0.75)]));
+        let extras = Extras { events: notes.as_ref(), ..Extras::default() };
+        let result =
+            instance.process(REALTIME, Buffers::F32 { input: &no_input, output: &mut out }, start_frame, n, extras);
+        assert_eq!(result, kResultOk);
+        start_frame += n;
+    }
+    for channel in &out {
+        assert_eq!(channel.iter().position(|s| *s != 0.0), Some(k + latency), "onset at k + L");
+        assert!(channel[k + latency..].iter().all(|s| *s == 0.75));
+    }
+    stop(&instance);
 }

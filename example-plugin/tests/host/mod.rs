@@ -99,6 +99,7 @@ pub enum Buffers<'a> {
 pub struct Extras<'a> {
     pub changes: Option<&'a ComPtr<IParameterChanges>>,
     pub output_changes: Option<&'a ComPtr<IParameterChanges>>,
+    pub events: Option<&'a ComPtr<vst3::Steinberg::Vst::IEventList>>,
 }
 
 impl Instance {
@@ -127,18 +128,19 @@ impl Instance {
         };
         let mut inputs = bus(&mut in_ptrs32, &mut in_ptrs64);
         let mut outputs = bus(&mut out_ptrs32, &mut out_ptrs64);
+        let effect = !in_ptrs32.is_empty() || !in_ptrs64.is_empty();
         let sample_size = if double { SymbolicSampleSizes_::kSample64 } else { SymbolicSampleSizes_::kSample32 };
         let mut data = ProcessData {
             processMode: mode as i32,
             symbolicSampleSize: sample_size as i32,
             numSamples: frames as i32,
-            numInputs: 1,
+            numInputs: i32::from(effect),
             numOutputs: 1,
-            inputs: &mut inputs,
+            inputs: if effect { &mut inputs } else { std::ptr::null_mut() },
             outputs: &mut outputs,
             inputParameterChanges: extras.changes.map_or(std::ptr::null_mut(), |c| c.as_ptr()),
             outputParameterChanges: extras.output_changes.map_or(std::ptr::null_mut(), |c| c.as_ptr()),
-            inputEvents: std::ptr::null_mut(),
+            inputEvents: extras.events.map_or(std::ptr::null_mut(), |e| e.as_ptr()),
             outputEvents: std::ptr::null_mut(),
             processContext: std::ptr::null_mut(),
         };
@@ -342,5 +344,64 @@ impl IParameterChangesTrait for ParamChanges {
             unsafe { *index = position as i32 };
         }
         queue.as_com_ref::<IParamValueQueue>().map_or(std::ptr::null_mut(), |q| q.as_ptr())
+    }
+}
+
+/// The note events of one call.
+pub struct EventList {
+    events: RefCell<Vec<vst3::Steinberg::Vst::Event>>,
+}
+
+impl Class for EventList {
+    type Interfaces = (vst3::Steinberg::Vst::IEventList,);
+}
+
+impl EventList {
+    /// Note-ons `(offset, pitch, velocity)`.
+    pub fn notes_on(notes: &[(i32, i16, f32)]) -> ComPtr<vst3::Steinberg::Vst::IEventList> {
+        use vst3::Steinberg::Vst::{Event, Event_, Event__type0, NoteOnEvent};
+        let events = notes
+            .iter()
+            .map(|&(offset, pitch, velocity)| Event {
+                busIndex: 0,
+                sampleOffset: offset,
+                ppqPosition: 0.0,
+                flags: 0,
+                r#type: Event_::EventTypes_::kNoteOnEvent as u16,
+                __field0: Event__type0 {
+                    noteOn: NoteOnEvent { channel: 0, pitch, tuning: 0.0, velocity, length: 0, noteId: -1 },
+                },
+            })
+            .collect();
+        ComWrapper::new(EventList { events: RefCell::new(events) })
+            .to_com_ptr::<vst3::Steinberg::Vst::IEventList>()
+            .unwrap()
+    }
+}
+
+impl vst3::Steinberg::Vst::IEventListTrait for EventList {
+    unsafe fn getEventCount(&self) -> i32 {
+        self.events.borrow().len() as i32
+    }
+
+    unsafe fn getEvent(&self, index: i32, event: *mut vst3::Steinberg::Vst::Event) -> tresult {
+        let events = self.events.borrow();
+        match usize::try_from(index).ok().and_then(|i| events.get(i)) {
+            Some(found) if !event.is_null() => {
+                // SAFETY: non-null out-pointer from the caller.
+                unsafe { *event = *found };
+                kResultOk
+            }
+            _ => kInvalidArgument,
+        }
+    }
+
+    unsafe fn addEvent(&self, event: *mut vst3::Steinberg::Vst::Event) -> tresult {
+        if event.is_null() {
+            return kInvalidArgument;
+        }
+        // SAFETY: non-null pointer from the caller.
+        self.events.borrow_mut().push(unsafe { *event });
+        kResultOk
     }
 }

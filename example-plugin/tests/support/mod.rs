@@ -39,6 +39,14 @@ pub fn bundles() -> &'static (PathBuf, PathBuf) {
     })
 }
 
+/// The note probe instrument's bundle.
+pub fn instrument_bundle() -> &'static PathBuf {
+    static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
+    // Built after the effects, which it would otherwise overwrite mid-copy.
+    let _ = bundles();
+    BUNDLE.get_or_init(|| build_bundle(&example_plugin::NOTE_PROBE, &["instrument"]))
+}
+
 /// The shared library inside a bundle.
 pub fn library(bundle: &Path, info: &PluginInfo) -> PathBuf {
     bundle.join("Contents").join(arch_dir()).join(format!("{}.so", info.name))
