@@ -460,3 +460,24 @@ fn a_note_on_at_frame_k_sounds_at_k_plus_latency() {
     }
     stop(&instance);
 }
+
+#[test]
+fn processing_restart_leaves_no_stale_audio() {
+    let _serial = serial();
+    let module = buffered();
+    let instance = module.create();
+    let latency = start(&instance, 48_000.0, 512, SymbolicSampleSizes_::kSample32) as usize;
+    let loud = noise(6_000, 37);
+    play(&instance, REALTIME, &loud, &[512; 11]);
+    // SAFETY: live interface; the host stops and restarts processing.
+    unsafe {
+        assert_eq!(instance.processor.setProcessing(0), kResultOk);
+        assert_eq!(instance.processor.setProcessing(1), kResultOk);
+    }
+    let mut impulse = vec![vec![0.0_f32; 6_000]; 2];
+    impulse[0][700] = 1.0;
+    impulse[1][700] = 1.0;
+    let output = play(&instance, REALTIME, &impulse, &[500; 12]);
+    assert_delayed(&output, &impulse, latency, "after setProcessing(false/true)");
+    stop(&instance);
+}

@@ -364,6 +364,12 @@ impl WriteAheadReader {
         self.consumer.release_every(frames);
     }
 
+    /// Reads and drops the next `output`-length frames (a restart skipping
+    /// stale audio): like [`Self::read`], but missing frames are not underruns.
+    pub fn discard(&mut self, output: &mut [&mut [f32]]) -> Result<(), ShapeError> {
+        self.consumer.read_or_silence(output).map(|_| ())
+    }
+
     /// Fills `output` (one slice per channel, equal lengths) with the frames due
     /// for the next clocks. Frames not written in time are silence; returns how
     /// many (also counted as underruns).

@@ -124,3 +124,27 @@ fn setup_while_active_and_process_while_inactive_are_errors() {
         Err(EngineError::Config(_))
     ));
 }
+
+#[test]
+fn restart_drops_audio_in_flight_and_plays_like_a_fresh_engine() {
+    for buffering in [true, false] {
+        for mode in [ProcessMode::Offline, ProcessMode::Realtime] {
+            let before = noise(2, 30_000, 41);
+            let after = noise(2, 40_000, 43);
+            let mut fresh = engine(buffering, 48_000.0, 2);
+            let expected = render(&mut fresh, &after, &blocks(40_000, 47, 0..=3000), |_| mode, automation);
+
+            let mut restarted = engine(buffering, 48_000.0, 2);
+            render(&mut restarted, &before, &blocks(30_000, 45, 0..=3000), |_| mode, automation);
+            restarted.restart();
+            let got = render(&mut restarted, &after, &blocks(40_000, 47, 0..=3000), |_| mode, automation);
+            let what = format!("restart, buffering {buffering}, {mode:?}");
+            for (ch, (got, want)) in got.iter().zip(&expected).enumerate() {
+                for (t, (g, w)) in got.iter().zip(want).enumerate() {
+                    assert_eq!(g.to_bits(), w.to_bits(), "{what}: channel {ch}, frame {t}");
+                }
+            }
+            assert_eq!(restarted.stats().underruns, 0, "{what}");
+        }
+    }
+}

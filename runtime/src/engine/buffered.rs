@@ -225,6 +225,20 @@ impl<P: Processor> BufferedProcessor<P> {
         };
     }
 
+    /// Starts over from silence without allocating or stopping the worker:
+    /// audio in flight is dropped, the processor is reset, and the next L
+    /// frames out are silence (so a host restarting playback hears nothing
+    /// stale). May wait for the worker to finish its current chunk. Any thread
+    /// (RealtimeSanitizer checks it in the `rtsan` build).
+    #[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
+    pub fn restart(&mut self) {
+        match &mut self.state {
+            State::Unbuffered(unbuffered) => unbuffered.dsp.restart(),
+            State::Buffered(buffered) => buffered.restart(),
+            State::Inactive(_) | State::Poisoned => {}
+        }
+    }
+
     /// Starts over from silence: processor state, rings and clocks are cleared.
     pub fn reset(&mut self) -> Result<(), EngineError> {
         if self.is_active() {
@@ -344,6 +358,8 @@ struct Buffered<P> {
     output: WriteAheadReader,
     /// Silence to feed the input for instruments and for lost input.
     zeros: Vec<f32>,
+    /// Where a restart reads the stale output it drops (channels x max block).
+    discard: Vec<f32>,
     /// Host time: frames delivered to `process` so far.
     clock: u64,
     last_event_time: u64,
@@ -412,6 +428,7 @@ impl<P: Processor> Buffered<P> {
             events,
             output: reader,
             zeros: vec![0.0; setup.max_block],
+            discard: vec![0.0; setup.channels * setup.max_block],
             clock: 0,
             last_event_time: 0,
             owed_input: 0,
@@ -460,6 +477,44 @@ impl<P: Processor> Buffered<P> {
             done += n;
         }
         self.counters.audio.host_clock.store(self.clock, Ordering::Relaxed);
+    }
+
+    /// See [`BufferedProcessor::restart`]. Both rings' clocks move forward to a
+    /// common point C (positions never go back): the reader skips the stale
+    /// output up to C, the input is padded with silence up to C and dropped by
+    /// the pipeline, and the writer writes silence up to C + L.
+    fn restart(&mut self) {
+        let shared = &*self.shared;
+        shared.yield_request.store(true, Ordering::Release);
+        let mut pipeline = loop {
+            if let Some(pipeline) = shared.pipeline.try_lock() {
+                break pipeline;
+            }
+            std::hint::spin_loop();
+        };
+        let channels = self.input.channels();
+        let written = self.output.produced_clock(u64::MAX);
+        let restart_at = self.clock.max(written);
+        while self.clock < restart_at {
+            let n = (restart_at - self.clock).min(self.max_block as u64) as usize;
+            let mut stale = ChannelsMut::from_planar(&mut self.discard, self.max_block, channels, n);
+            let _ = self.output.discard(stale.as_mut());
+            self.clock += n as u64;
+        }
+        self.owed_input = 0;
+        while self.input.clock() < restart_at {
+            let n = (restart_at - self.input.clock()).min(self.zeros.len() as u64) as usize;
+            let silence = ChannelsRef::from_iter((0..channels).map(|_| &self.zeros[..n]));
+            if self.input.write(silence.as_slice()).unwrap_or(0) == 0 {
+                // The queue is full of input the pipeline will drop anyway.
+                pipeline.restart(self.input.clock());
+            }
+        }
+        pipeline.restart(restart_at);
+        drop(pipeline);
+        self.last_event_time = restart_at;
+        self.counters.audio.host_clock.store(restart_at, Ordering::Relaxed);
+        shared.yield_request.store(false, Ordering::Release);
     }
 
     fn queue_events(&mut self, events: &[Event], frames: usize) {

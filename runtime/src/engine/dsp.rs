@@ -76,6 +76,18 @@ impl<P: Processor> Dsp<P> {
         self.run_span(audio, position, frames);
     }
 
+    /// Starts over from silence without allocating: processor state, the dry
+    /// path's history and any bypass crossfade are cleared.
+    pub(crate) fn restart(&mut self) {
+        let processor = &mut self.processor;
+        if catch_unwind(AssertUnwindSafe(|| processor.reset())).is_err() {
+            self.fail();
+        }
+        self.dry_delay.clear();
+        self.bypass.settle();
+        self.started = false;
+    }
+
     /// Applies an event now, between the frames already rendered and the next.
     pub(crate) fn apply(&mut self, event: &EventKind) {
         match event {
@@ -200,6 +212,11 @@ struct DelayLine {
 impl DelayLine {
     fn new(channels: usize, frames: usize) -> Self {
         Self { frames, history: vec![0.0; channels * frames], position: 0 }
+    }
+
+    fn clear(&mut self) {
+        self.history.fill(0.0);
+        self.position = 0;
     }
 
     /// Delays the first `len` frames of each of `channels` runs of `stride` in `data`.

@@ -74,6 +74,34 @@ impl<P: Processor> Pipeline<P> {
     }
 }
 
+impl<P: Processor> Pipeline<P> {
+    /// Drops all queued input and events unprocessed, brings the output up to
+    /// input clock `until` with silence, and restarts the processor. The caller
+    /// has queued input up to `until` and read the output up to it.
+    pub(crate) fn restart(&mut self, until: u64) {
+        let channels = self.input.channels();
+        loop {
+            let frames = self.input.available().min(self.chunk);
+            if frames == 0 {
+                break;
+            }
+            let mut dropped = ChannelsMut::from_planar(&mut self.scratch, self.chunk, channels, frames);
+            let _ = self.input.read(dropped.as_mut());
+        }
+        while self.events.pop().is_ok() {}
+        self.scratch.fill(0.0);
+        while self.output.input_clock() < until {
+            let frames = (until - self.output.input_clock()).min(self.chunk as u64) as usize;
+            let silence = ChannelsRef::from_planar(&self.scratch, self.chunk, channels, frames);
+            if self.output.write(silence.as_slice()).is_err() {
+                break;
+            }
+        }
+        self.dsp.restart();
+        self.counters.pipeline.produced.store(until, Ordering::Relaxed);
+    }
+}
+
 impl<P> Pipeline<P> {
     /// Adds the output's new late-frame drops to the engine's counters (which
     /// outlive this pipeline's buffer).

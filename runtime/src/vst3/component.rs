@@ -303,8 +303,23 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
         })
     }
 
-    unsafe fn setProcessing(&self, _state: TBool) -> tresult {
-        kResultOk
+    unsafe fn setProcessing(&self, state: TBool) -> tresult {
+        if state == 0 {
+            return kResultOk;
+        }
+        // Starting to process: drop whatever audio was in flight, without
+        // allocating (hosts may call this on the audio thread).
+        guard(|| {
+            let mut audio = loop {
+                if let Some(audio) = self.audio.try_lock() {
+                    break audio;
+                }
+                std::hint::spin_loop();
+            };
+            audio.engine.restart();
+            self.resend_params.store(true, Ordering::Release);
+            kResultOk
+        })
     }
 
     unsafe fn process(&self, data: *mut ProcessData) -> tresult {

@@ -18,8 +18,8 @@ pub fn engine<P: Processor>(processor: P, buffering: bool) -> BufferedProcessor<
 }
 
 /// Calls `process` in every mode with events, bypass, empty blocks, calls
-/// without input (instruments) and blocks above `max_block`, each call inside
-/// `guard`.
+/// without input (instruments) and blocks above `max_block`, and now and then
+/// `restart`, each call inside `guard`.
 pub fn every_mode<P: Processor>(
     engine: &mut BufferedProcessor<P>,
     rounds: usize,
@@ -46,6 +46,9 @@ pub fn every_mode<P: Processor>(
             engine.process(mode, with_input, &mut outs, events).unwrap();
             std::hint::black_box(engine.stats());
         });
+        if round % 37 == 36 {
+            guard(&mut || engine.restart());
+        }
     }
 }
 
