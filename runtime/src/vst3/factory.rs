@@ -88,6 +88,40 @@ impl<P: Processor> IPluginFactoryTrait for Factory<P> {
     }
 }
 
+/// A fixed-size string buffer of either width VST3 uses.
+trait TextBuffer {
+    fn set(&mut self, text: &str);
+}
+
+impl TextBuffer for [std::ffi::c_char] {
+    fn set(&mut self, text: &str) {
+        copy_cstring(text, self);
+    }
+}
+
+impl TextBuffer for [u16] {
+    fn set(&mut self, text: &str) {
+        copy_wstring(text, self);
+    }
+}
+
+/// Fills the fields `PClassInfo2` and `PClassInfoW` share; they differ only in
+/// the width of some strings.
+macro_rules! fill_class_info {
+    ($target:expr, $info:expr) => {{
+        let (target, info) = ($target, $info);
+        target.cid = class_tuid(info);
+        target.cardinality = PClassInfo_::ClassCardinality_::kManyInstances as i32;
+        copy_cstring(AUDIO_MODULE_CLASS, &mut target.category);
+        target.name[..].set(info.name);
+        target.classFlags = 0;
+        copy_cstring(info.subcategories(), &mut target.subCategories);
+        target.vendor[..].set(info.vendor);
+        target.version[..].set(info.version);
+        target.sdkVersion[..].set(SDK_VERSION);
+    }};
+}
+
 impl<P: Processor> IPluginFactory2Trait for Factory<P> {
     unsafe fn getClassInfo2(&self, index: i32, info: *mut PClassInfo2) -> tresult {
         // SAFETY: the host passes a writable PClassInfo2 or null, checked here.
@@ -95,15 +129,7 @@ impl<P: Processor> IPluginFactory2Trait for Factory<P> {
         if index != 0 {
             return kInvalidArgument;
         }
-        info.cid = class_tuid(self.info);
-        info.cardinality = PClassInfo_::ClassCardinality_::kManyInstances as i32;
-        copy_cstring(AUDIO_MODULE_CLASS, &mut info.category);
-        copy_cstring(self.info.name, &mut info.name);
-        info.classFlags = 0;
-        copy_cstring(self.info.subcategories(), &mut info.subCategories);
-        copy_cstring(self.info.vendor, &mut info.vendor);
-        copy_cstring(self.info.version, &mut info.version);
-        copy_cstring(SDK_VERSION, &mut info.sdkVersion);
+        fill_class_info!(info, self.info);
         kResultOk
     }
 }
@@ -115,15 +141,7 @@ impl<P: Processor> IPluginFactory3Trait for Factory<P> {
         if index != 0 {
             return kInvalidArgument;
         }
-        info.cid = class_tuid(self.info);
-        info.cardinality = PClassInfo_::ClassCardinality_::kManyInstances as i32;
-        copy_cstring(AUDIO_MODULE_CLASS, &mut info.category);
-        copy_wstring(self.info.name, &mut info.name);
-        info.classFlags = 0;
-        copy_cstring(self.info.subcategories(), &mut info.subCategories);
-        copy_wstring(self.info.vendor, &mut info.vendor);
-        copy_wstring(self.info.version, &mut info.version);
-        copy_wstring(SDK_VERSION, &mut info.sdkVersion);
+        fill_class_info!(info, self.info);
         kResultOk
     }
 
