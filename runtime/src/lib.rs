@@ -1,5 +1,6 @@
 //! Write-ahead runtime for config-generated VST3 plugins.
 //!
+//! - [`dsp`]: built-in DSP kinds: gain, filter, delay, tremolo, synth.
 //! - [`engine`]: the write-ahead engine: worker thread, modes, events, aging, telemetry.
 //! - [`ring`]: lock-free SPSC planar sample ring whose positions are sample clocks.
 //! - [`simd`]: sample kernels with runtime SIMD dispatch and scalar references.
@@ -9,6 +10,7 @@
 #![cfg_attr(rtsan, feature(sanitize))]
 
 mod cache_padded;
+pub mod dsp;
 pub mod engine;
 pub mod ring;
 pub mod simd;

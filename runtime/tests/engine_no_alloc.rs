@@ -42,3 +42,19 @@ fn aging_path_does_not_allocate() {
     assert!(stuck.stats().underruns > 0, "the aging path ran: {:?}", stuck.stats());
     assert_eq!(count, 0);
 }
+
+#[test]
+fn built_in_dsp_kinds_do_not_allocate() {
+    use runtime::dsp::{delay::Delay, filter::Filter, gain::Gain, synth::Synth, tremolo::Tremolo};
+    fn check<P: runtime::engine::Processor>(name: &str, processor: P) {
+        let mut inline = engine(processor, false);
+        reset_violation_count();
+        every_mode(&mut inline, 120, &mut no_alloc);
+        assert_eq!(violation_count(), 0, "{name}");
+    }
+    check("gain", Gain::default());
+    check("filter", Filter::default());
+    check("delay", Delay::default());
+    check("tremolo", Tremolo::default());
+    check("synth", Synth::default());
+}

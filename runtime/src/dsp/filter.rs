@@ -1,0 +1,122 @@
+//! Filter: an RBJ biquad, low-pass, high-pass or band-pass, with cutoff and
+//! resonance (Q).
+
+use super::ParamSpec;
+use crate::engine::{AudioBlock, EventKind, ProcessSetup, Processor};
+
+pub const MODE: u32 = 0;
+pub const CUTOFF_HZ: u32 = 1;
+pub const RESONANCE: u32 = 2;
+
+pub const PARAMS: &[ParamSpec] = &[
+    ParamSpec { id: MODE, title: "Mode", units: "", min: 0.0, max: 2.0, default: 0.0, automatable: true },
+    ParamSpec {
+        id: CUTOFF_HZ,
+        title: "Cutoff",
+        units: "Hz",
+        min: 20.0,
+        max: 20_000.0,
+        default: 1000.0,
+        automatable: true,
+    },
+    ParamSpec { id: RESONANCE, title: "Resonance", units: "Q", min: 0.1, max: 10.0, default: 0.707, automatable: true },
+];
+
+/// Which band the filter passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    LowPass,
+    HighPass,
+    BandPass,
+}
+
+impl Mode {
+    fn from_value(value: f64) -> Self {
+        match value.round() as i64 {
+            1 => Self::HighPass,
+            2 => Self::BandPass,
+            _ => Self::LowPass,
+        }
+    }
+}
+
+/// A biquad per channel (direct form I, coefficients in f64 and run in f32).
+pub struct Filter {
+    mode: Mode,
+    cutoff: f64,
+    q: f64,
+    sample_rate: f64,
+    coefficients: [f32; 5],
+    state: Vec<[f32; 4]>,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Self {
+            mode: Mode::LowPass,
+            cutoff: 1000.0,
+            q: 0.707,
+            sample_rate: 48_000.0,
+            coefficients: [0.0; 5],
+            state: Vec::new(),
+        }
+    }
+}
+
+impl Filter {
+    fn update(&mut self) {
+        let nyquist_guard = self.sample_rate * 0.49;
+        let w0 = 2.0 * std::f64::consts::PI * self.cutoff.clamp(1.0, nyquist_guard) / self.sample_rate;
+        let (sin, cos) = w0.sin_cos();
+        let alpha = sin / (2.0 * self.q.max(0.01));
+        let (b0, b1, b2) = match self.mode {
+            Mode::LowPass => ((1.0 - cos) / 2.0, 1.0 - cos, (1.0 - cos) / 2.0),
+            Mode::HighPass => ((1.0 + cos) / 2.0, -(1.0 + cos), (1.0 + cos) / 2.0),
+            Mode::BandPass => (alpha, 0.0, -alpha),
+        };
+        let a0 = 1.0 + alpha;
+        self.coefficients = [
+            (b0 / a0) as f32,
+            (b1 / a0) as f32,
+            (b2 / a0) as f32,
+            (-2.0 * cos / a0) as f32,
+            ((1.0 - alpha) / a0) as f32,
+        ];
+    }
+}
+
+impl Processor for Filter {
+    fn prepare(&mut self, setup: &ProcessSetup) {
+        self.sample_rate = setup.sample_rate;
+        self.state = vec![[0.0; 4]; setup.channels];
+        self.update();
+    }
+
+    fn process(&mut self, audio: &mut AudioBlock<'_, '_>) {
+        let [b0, b1, b2, a1, a2] = self.coefficients;
+        for (channel, [x1, x2, y1, y2]) in audio.channels_mut().zip(&mut self.state) {
+            for sample in channel.iter_mut() {
+                let x = *sample;
+                let y = b0 * x + b1 * *x1 + b2 * *x2 - a1 * *y1 - a2 * *y2;
+                (*x2, *x1, *y2, *y1) = (*x1, x, *y1, y);
+                *sample = y;
+            }
+        }
+    }
+
+    fn event(&mut self, event: &EventKind) {
+        if let EventKind::Param { id, value } = *event {
+            match id {
+                MODE => self.mode = Mode::from_value(value),
+                CUTOFF_HZ => self.cutoff = value,
+                RESONANCE => self.q = value,
+                _ => return,
+            }
+            self.update();
+        }
+    }
+
+    fn reset(&mut self) {
+        self.state.iter_mut().for_each(|s| *s = [0.0; 4]);
+    }
+}

@@ -1,0 +1,19 @@
+//! Built-in DSP kinds a plugin can name in `plugins.toml`: each a
+//! [`crate::engine::Processor`] with its parameters described by a
+//! [`ParamSpec`] list the VST3 layer presents to hosts.
+//!
+//! Every kind processes sample by sample in its state (so its output does not
+//! depend on how blocks are cut) and takes plain parameter values.
+
+pub mod delay;
+pub mod filter;
+pub mod gain;
+pub mod synth;
+pub mod tremolo;
+
+pub use crate::vst3::ParamSpec;
+
+/// Decibels to a linear factor.
+pub fn db_to_gain(db: f64) -> f32 {
+    10_f64.powf(db / 20.0) as f32
+}
