@@ -44,13 +44,13 @@ cargo test --workspace --doc --locked
 step "stress tests optimised (tighter interleavings than the debug build reaches)"
 cargo test --release -p runtime --test stress --locked
 
-step "loom model of the ring protocol"
+step "loom model of the ring protocol (its own workspace: see loom-tests/Cargo.toml)"
 # Preemption bound 3: the published loom practice; it still finds a Relaxed
 # publish of a position within the first interleavings.
 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom LOOM_MAX_PREEMPTIONS=3 \
-    cargo test --release -p runtime --test loom_ring --locked
+    cargo test --manifest-path loom-tests/Cargo.toml --release --locked
 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
-    cargo clippy -p runtime --all-targets --locked -- -D warnings
+    cargo clippy --manifest-path loom-tests/Cargo.toml --all-targets --locked -- -D warnings
 
 step "RealtimeSanitizer over every audio-thread path (nightly toolchain)"
 if ! rustup toolchain list | grep -q '^nightly'; then

@@ -137,6 +137,9 @@ fn write_ahead_buffer_under_contention_never_returns_a_wrong_frame() {
     assert_eq!(stats.underruns, silent);
     assert_eq!(exact + silent + latency, clock, "every frame read was exact or counted silence");
     assert!(stats.late_frames <= stats.underruns, "only frames the reader skipped can be late");
-    assert!(exact > TOTAL / 10, "the writer kept up for part of the run: {exact} exact frames");
+    // Both paths must have run (how much of each depends on scheduling; every
+    // frame's correctness is checked above either way).
+    assert!(exact >= TOTAL / 100, "the writer kept up for part of the run: {exact} exact frames");
+    assert!(silent > 0, "the reader overtook the writer at least once");
     assert!(written + latency >= exact);
 }

@@ -2,11 +2,11 @@
 //! positions' loads and stores, with every slot access tracked, so a missing
 //! Release/Acquire pair or an overlapping slot range fails the model.
 //!
-//! Run with `RUSTFLAGS="--cfg loom" cargo test -p runtime --test loom_ring --release`.
+//! Run with `RUSTFLAGS="--cfg loom" cargo test --manifest-path loom-tests/Cargo.toml --release`.
 #![cfg(loom)]
 
 use loom::thread;
-use runtime::ring;
+use loom_tests::ring;
 
 fn value(clock: u64, channel: usize) -> f32 {
     (clock * 10 + channel as u64 + 1) as f32
