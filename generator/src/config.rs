@@ -1,0 +1,556 @@
+//! `plugins.toml` to a validated model. Every problem found is reported, each
+//! with its span: unknown keys, wrong types, values out of range, duplicate
+//! names and class ids, a DSP kind that does not fit the plugin kind.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use runtime::dsp;
+use runtime::vst3::ParamSpec;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::class_id;
+use crate::diagnostic::Diagnostic;
+
+/// Effect or instrument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Effect,
+    Instrument,
+}
+
+/// Which processor a plugin runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dsp {
+    Gain,
+    Filter,
+    Delay,
+    Tremolo,
+    Synth,
+    /// The user's own processor in the plugin crate's `src/dsp.rs`.
+    Custom,
+}
+
+impl Dsp {
+    const NAMES: &[(&str, Dsp)] = &[
+        ("gain", Dsp::Gain),
+        ("filter", Dsp::Filter),
+        ("delay", Dsp::Delay),
+        ("tremolo", Dsp::Tremolo),
+        ("synth", Dsp::Synth),
+        ("custom", Dsp::Custom),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES.iter().find(|(_, d)| *d == self).map_or("custom", |(n, _)| n)
+    }
+
+    /// The built-in parameters of this kind (none for custom).
+    pub fn params(self) -> &'static [ParamSpec] {
+        match self {
+            Dsp::Gain => dsp::gain::PARAMS,
+            Dsp::Filter => dsp::filter::PARAMS,
+            Dsp::Delay => dsp::delay::PARAMS,
+            Dsp::Tremolo => dsp::tremolo::PARAMS,
+            Dsp::Synth => dsp::synth::PARAMS,
+            Dsp::Custom => &[],
+        }
+    }
+
+    fn fits(self, kind: Kind) -> bool {
+        match self {
+            Dsp::Custom => true,
+            Dsp::Synth => kind == Kind::Instrument,
+            _ => kind == Kind::Effect,
+        }
+    }
+}
+
+/// One parameter of a plugin, after overrides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub id: u32,
+    pub title: String,
+    pub units: String,
+    pub min: f64,
+    pub max: f64,
+    pub default: f64,
+}
+
+/// One plugin, validated, with defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plugin {
+    pub name: String,
+    /// The crate and folder name: lower case, digits and dashes.
+    pub slug: String,
+    pub vendor: String,
+    pub url: String,
+    pub email: String,
+    pub version: String,
+    pub kind: Kind,
+    pub dsp: Dsp,
+    pub channels: usize,
+    pub latency_ms: f64,
+    pub buffering: bool,
+    pub class_id: [u32; 4],
+    pub params: Vec<Param>,
+}
+
+/// The validated contents of `plugins.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub plugins: Vec<Plugin>,
+}
+
+/// The crate name for a plugin name: `"Big Filter!"` becomes `big-filter`.
+pub fn slug(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
+/// Parses and validates `source`. On any problem, returns all of them.
+pub fn parse(source: &str) -> Result<Config, Vec<Diagnostic>> {
+    let (document, syntax) = DeTable::parse_recoverable(source);
+    if !syntax.is_empty() {
+        return Err(syntax
+            .iter()
+            .map(|e| {
+                Diagnostic::new(e.span().unwrap_or(0..0), format!("invalid TOML: {}", e.message().trim()))
+                    .hint("see the plugins.toml reference in the README")
+            })
+            .collect());
+    }
+    let mut errors = Vec::new();
+    let root = Table::new(document.get_ref(), document.span(), "the top level");
+    root.check_keys(&["defaults", "plugins"], &mut errors);
+    let defaults = match root.get("defaults") {
+        Some(value) => match value.get_ref() {
+            DeValue::Table(table) => Some(Table::new(table, value.span(), "[defaults]")),
+            _ => {
+                errors.push(Diagnostic::new(value.span(), "`defaults` must be a table").hint("write it as [defaults]"));
+                None
+            }
+        },
+        None => None,
+    };
+    let defaults = Defaults::read(defaults.as_ref(), &mut errors);
+    let mut plugins = Vec::new();
+    match root.get("plugins") {
+        Some(value) => match value.get_ref() {
+            DeValue::Array(entries) => {
+                for entry in entries {
+                    match entry.get_ref() {
+                        DeValue::Table(table) => {
+                            let table = Table::new(table, entry.span(), "[[plugins]]");
+                            if let Some(plugin) = read_plugin(&table, &defaults, &mut errors) {
+                                plugins.push(plugin);
+                            }
+                        }
+                        _ => errors.push(Diagnostic::new(entry.span(), "each plugin must be a table")),
+                    }
+                }
+            }
+            _ => errors.push(
+                Diagnostic::new(value.span(), "`plugins` must be a list of tables")
+                    .hint("write each plugin as [[plugins]]"),
+            ),
+        },
+        None => errors.push(
+            Diagnostic::new(0..0, "no plugins: plugins.toml lists none")
+                .hint("add a [[plugins]] table with a name, kind and dsp"),
+        ),
+    }
+    check_unique(&plugins, &mut errors);
+    if errors.is_empty() {
+        Ok(Config { plugins: plugins.into_iter().map(|read| read.plugin).collect() })
+    } else {
+        Err(errors)
+    }
+}
+
+struct Defaults {
+    vendor: Option<String>,
+    url: String,
+    email: String,
+    version: String,
+    latency_ms: f64,
+    buffering: bool,
+}
+
+impl Defaults {
+    fn read(table: Option<&Table<'_>>, errors: &mut Vec<Diagnostic>) -> Defaults {
+        let mut defaults = Defaults {
+            vendor: None,
+            url: String::new(),
+            email: String::new(),
+            version: "0.1.0".into(),
+            latency_ms: 50.0,
+            buffering: true,
+        };
+        let Some(table) = table else { return defaults };
+        table.check_keys(&["vendor", "url", "email", "version", "latency_ms", "buffering"], errors);
+        defaults.vendor = table.string("vendor", errors).map(|s| s.into_inner());
+        if let Some(url) = table.string("url", errors) {
+            defaults.url = url.into_inner();
+        }
+        if let Some(email) = table.string("email", errors) {
+            defaults.email = email.into_inner();
+        }
+        if let Some(version) = table.version("version", errors) {
+            defaults.version = version;
+        }
+        if let Some(latency) = table.latency(errors) {
+            defaults.latency_ms = latency;
+        }
+        if let Some(buffering) = table.boolean("buffering", errors) {
+            defaults.buffering = buffering;
+        }
+        defaults
+    }
+}
+
+/// A plugin as read, with the spans the uniqueness checks point at.
+struct ReadPlugin {
+    plugin: Plugin,
+    name_span: Range<usize>,
+    class_id_span: Option<Range<usize>>,
+}
+
+/// Reads one `[[plugins]]` entry; None if a required part is missing or wrong
+/// (the problems are in `errors`).
+fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnostic>) -> Option<ReadPlugin> {
+    table.check_keys(
+        &["name", "kind", "dsp", "channels", "latency_ms", "buffering", "class_id", "vendor", "version", "params"],
+        errors,
+    );
+    let before = errors.len();
+    let name = table.required_string("name", "a name, as hosts will show it", errors);
+    if let Some(name) = &name
+        && (slug(name.get_ref()).is_empty() || name.get_ref().len() > 63)
+    {
+        errors.push(
+            Diagnostic::new(name.span(), "the name needs a letter or digit and at most 63 bytes")
+                .hint("hosts show it in their plugin lists"),
+        );
+    }
+    let kind = table.required_string("kind", "`effect` or `instrument`", errors).and_then(|kind| {
+        match kind.get_ref().as_str() {
+            "effect" => Some(Kind::Effect),
+            "instrument" => Some(Kind::Instrument),
+            _ => {
+                errors.push(
+                    Diagnostic::new(kind.span(), format!("unknown kind `{}`", kind.get_ref()))
+                        .hint("use `effect` or `instrument`"),
+                );
+                None
+            }
+        }
+    });
+    let dsp_value = table.required_string("dsp", "a built-in DSP kind or `custom`", errors);
+    let dsp = dsp_value.as_ref().and_then(|value| {
+        let found = Dsp::NAMES.iter().find(|(n, _)| n == value.get_ref()).map(|(_, d)| *d);
+        if found.is_none() {
+            let names: Vec<&str> = Dsp::NAMES.iter().map(|(n, _)| *n).collect();
+            errors.push(
+                Diagnostic::new(value.span(), format!("unknown dsp `{}`", value.get_ref()))
+                    .hint(format!("use one of: {}", names.join(", "))),
+            );
+        }
+        found
+    });
+    if let (Some(dsp), Some(kind), Some(value)) = (dsp, kind, &dsp_value)
+        && !dsp.fits(kind)
+    {
+        let wanted = if kind == Kind::Effect { "an effect" } else { "an instrument" };
+        errors.push(
+            Diagnostic::new(value.span(), format!("dsp `{}` cannot make {wanted}", dsp.name()))
+                .hint("synth makes instruments; gain, filter, delay and tremolo make effects; custom makes either"),
+        );
+    }
+    let channels = table.integer("channels", errors).map_or(Some(2), |channels| {
+        if (1..=8).contains(channels.get_ref()) {
+            Some(*channels.get_ref() as usize)
+        } else {
+            errors.push(
+                Diagnostic::new(channels.span(), format!("{} channels is outside 1..=8", channels.get_ref()))
+                    .hint("1 is mono, 2 stereo"),
+            );
+            None
+        }
+    });
+    let latency_ms = table.latency(errors).unwrap_or(defaults.latency_ms);
+    let buffering = table.boolean("buffering", errors).unwrap_or(defaults.buffering);
+    let vendor = table.string("vendor", errors).map(|s| s.into_inner()).or_else(|| defaults.vendor.clone());
+    if vendor.is_none() && name.is_some() {
+        errors.push(
+            Diagnostic::new(table.span.start..table.span.start, "no vendor for this plugin")
+                .hint("set `vendor` in [defaults] (class ids are derived from vendor and name)"),
+        );
+    }
+    let version = table.version("version", errors).unwrap_or_else(|| defaults.version.clone());
+    let class_id_value = table.string("class_id", errors);
+    let explicit_id = class_id_value.as_ref().and_then(|value| {
+        let parsed = class_id::parse(value.get_ref());
+        if parsed.is_none() {
+            errors.push(
+                Diagnostic::new(value.span(), "a class id is 32 hexadecimal digits")
+                    .hint("or leave it out: it is derived from vendor and name"),
+            );
+        }
+        parsed
+    });
+    let params = dsp.map(|dsp| read_params(table, dsp, errors)).unwrap_or_default();
+    if errors.len() > before {
+        return None;
+    }
+    let (name, kind, dsp, channels, vendor) = (name?, kind?, dsp?, channels?, vendor?);
+    let class_id = explicit_id.unwrap_or_else(|| class_id::derive(&vendor, name.get_ref()));
+    let plugin = Plugin {
+        slug: slug(name.get_ref()),
+        name: name.get_ref().clone(),
+        vendor,
+        url: defaults.url.clone(),
+        email: defaults.email.clone(),
+        version,
+        kind,
+        dsp,
+        channels,
+        latency_ms,
+        buffering,
+        class_id,
+        params,
+    };
+    Some(ReadPlugin { plugin, name_span: name.span(), class_id_span: class_id_value.map(|v| v.span()) })
+}
+
+/// The DSP kind's parameters with `[plugins.params.NAME]` overrides applied
+/// (`default`, `min`, `max`); for `custom`, the parameters declared there.
+fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec<Param> {
+    let mut params: Vec<Param> = dsp
+        .params()
+        .iter()
+        .map(|spec| Param {
+            id: spec.id,
+            title: spec.title.into(),
+            units: spec.units.into(),
+            min: spec.min,
+            max: spec.max,
+            default: spec.default,
+        })
+        .collect();
+    let Some(value) = table.get("params") else { return params };
+    let DeValue::Table(overrides) = value.get_ref() else {
+        errors
+            .push(Diagnostic::new(value.span(), "`params` must be a table").hint("write [plugins.params.NAME] tables"));
+        return params;
+    };
+    for (key, entry) in overrides.iter() {
+        let key_name = key.get_ref().to_string();
+        let DeValue::Table(fields) = entry.get_ref() else {
+            errors.push(
+                Diagnostic::new(entry.span(), format!("parameter `{key_name}` must be a table"))
+                    .hint("e.g. { default = 0.5, min = 0, max = 1 }"),
+            );
+            continue;
+        };
+        let fields = Table::new(fields, entry.span(), "a parameter");
+        let index = match params.iter().position(|p| p.title.eq_ignore_ascii_case(&key_name)) {
+            Some(index) => index,
+            None if dsp == Dsp::Custom => {
+                fields.check_keys(&["min", "max", "default", "units"], errors);
+                params.push(Param {
+                    id: params.len() as u32,
+                    title: key_name.clone(),
+                    units: String::new(),
+                    min: 0.0,
+                    max: 1.0,
+                    default: 0.0,
+                });
+                params.len() - 1
+            }
+            None => {
+                let known: Vec<String> = params.iter().map(|p| p.title.to_lowercase()).collect();
+                errors.push(
+                    Diagnostic::new(key.span(), format!("dsp `{}` has no parameter `{key_name}`", dsp.name()))
+                        .hint(format!("its parameters: {}", known.join(", "))),
+                );
+                continue;
+            }
+        };
+        if dsp != Dsp::Custom {
+            fields.check_keys(&["min", "max", "default"], errors);
+        } else if let Some(units) = fields.string("units", errors) {
+            params[index].units = units.into_inner();
+        }
+        let param = &mut params[index];
+        for (field, slot) in [("min", &mut param.min), ("max", &mut param.max), ("default", &mut param.default)] {
+            if let Some(number) = fields.number(field, errors) {
+                *slot = number;
+            }
+        }
+        if !(param.min < param.max && (param.min..=param.max).contains(&param.default)) {
+            errors.push(
+                Diagnostic::new(
+                    entry.span(),
+                    format!("parameter `{key_name}` needs min < max and min <= default <= max"),
+                )
+                .hint(format!("now min = {}, max = {}, default = {}", param.min, param.max, param.default)),
+            );
+        }
+    }
+    params
+}
+
+fn check_unique(plugins: &[ReadPlugin], errors: &mut Vec<Diagnostic>) {
+    let mut slugs: HashMap<&str, &str> = HashMap::new();
+    let mut ids: HashMap<[u32; 4], &str> = HashMap::new();
+    for ReadPlugin { plugin, name_span, class_id_span: id_span } in plugins {
+        if let Some(first) = slugs.insert(&plugin.slug, &plugin.name) {
+            errors.push(
+                Diagnostic::new(name_span.clone(), format!("the name `{}` is taken (by `{first}`)", plugin.name))
+                    .hint("plugin names must differ in letters or digits: they name the crates"),
+            );
+        }
+        if let Some(first) = ids.insert(plugin.class_id, &plugin.name) {
+            errors.push(
+                Diagnostic::new(
+                    id_span.clone().unwrap_or(name_span.clone()),
+                    format!("`{}` has the same class id as `{first}`", plugin.name),
+                )
+                .hint("hosts tell plugins apart by class id; change it or leave it out"),
+            );
+        }
+    }
+}
+
+/// A TOML table with the spans it needs for diagnostics.
+struct Table<'a> {
+    table: &'a DeTable<'a>,
+    span: Range<usize>,
+    what: &'static str,
+}
+
+impl<'a> Table<'a> {
+    fn new(table: &'a DeTable<'a>, span: Range<usize>, what: &'static str) -> Self {
+        Self { table, span, what }
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Spanned<DeValue<'a>>> {
+        self.table.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
+    }
+
+    fn check_keys(&self, allowed: &[&str], errors: &mut Vec<Diagnostic>) {
+        for (key, _) in self.table.iter() {
+            if !allowed.contains(&key.get_ref().as_ref()) {
+                errors.push(
+                    Diagnostic::new(key.span(), format!("unknown key `{}` in {}", key.get_ref(), self.what))
+                        .hint(format!("expected one of: {}", allowed.join(", "))),
+                );
+            }
+        }
+    }
+
+    fn string(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<Spanned<String>> {
+        let value = self.get(key)?;
+        match value.get_ref() {
+            DeValue::String(s) => Some(Spanned::new(value.span(), s.to_string())),
+            _ => {
+                errors.push(
+                    Diagnostic::new(value.span(), format!("`{key}` must be a string")).hint("put it in double quotes"),
+                );
+                None
+            }
+        }
+    }
+
+    fn required_string(&self, key: &str, what: &str, errors: &mut Vec<Diagnostic>) -> Option<Spanned<String>> {
+        if self.get(key).is_none() {
+            errors.push(
+                Diagnostic::new(self.span.start..self.span.start, format!("missing `{key}` in {}", self.what))
+                    .hint(format!("`{key}` is {what}")),
+            );
+            return None;
+        }
+        self.string(key, errors)
+    }
+
+    fn integer(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<Spanned<i64>> {
+        let value = self.get(key)?;
+        match value.get_ref() {
+            DeValue::Integer(int) => match i64::from_str_radix(int.as_str(), int.radix()) {
+                Ok(n) => Some(Spanned::new(value.span(), n)),
+                Err(_) => {
+                    errors.push(Diagnostic::new(value.span(), format!("`{key}` is too large")));
+                    None
+                }
+            },
+            _ => {
+                errors.push(Diagnostic::new(value.span(), format!("`{key}` must be a whole number")));
+                None
+            }
+        }
+    }
+
+    fn number(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<f64> {
+        let value = self.get(key)?;
+        let parsed = match value.get_ref() {
+            DeValue::Integer(int) => i64::from_str_radix(int.as_str(), int.radix()).ok().map(|n| n as f64),
+            DeValue::Float(float) => float.as_str().replace('_', "").parse::<f64>().ok(),
+            _ => None,
+        };
+        match parsed.filter(|n| n.is_finite()) {
+            Some(n) => Some(n),
+            None => {
+                errors.push(Diagnostic::new(value.span(), format!("`{key}` must be a finite number")));
+                None
+            }
+        }
+    }
+
+    fn boolean(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<bool> {
+        let value = self.get(key)?;
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                errors.push(Diagnostic::new(value.span(), format!("`{key}` must be true or false")));
+                None
+            }
+        }
+    }
+
+    fn latency(&self, errors: &mut Vec<Diagnostic>) -> Option<f64> {
+        let value = self.get("latency_ms")?;
+        let latency = self.number("latency_ms", errors)?;
+        if latency > 0.0 && latency <= 1000.0 {
+            Some(latency)
+        } else {
+            errors.push(
+                Diagnostic::new(value.span(), format!("latency_ms = {latency} is outside (0, 1000]"))
+                    .hint("the write-ahead time in milliseconds; 50 hides DSP stalls of about 40 ms"),
+            );
+            None
+        }
+    }
+
+    fn version(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<String> {
+        let version = self.string(key, errors)?;
+        let parts: Vec<&str> = version.get_ref().split('.').collect();
+        if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
+            Some(version.into_inner())
+        } else {
+            errors.push(
+                Diagnostic::new(version.span(), format!("version `{}` is not MAJOR.MINOR.PATCH", version.get_ref()))
+                    .hint("e.g. \"1.2.0\""),
+            );
+            None
+        }
+    }
+}
