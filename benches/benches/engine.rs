@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU8, AtomicU32, Ordering};
 use std::time::Duration;
 
 use benches::criterion;
-use benches::processors::{Gain, LowPass};
+use benches::{half_gain, lowpass};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use runtime::engine::{BufferedProcessor, EngineConfig, ProcessMode, ProcessSetup, Processor};
 
@@ -152,8 +152,8 @@ impl CrossCoreBlock {
 }
 
 fn benches(c: &mut Criterion) {
-    audio_thread(c, "gain", || Gain(0.5));
-    audio_thread(c, "lowpass", LowPass::default);
+    audio_thread(c, "gain", half_gain);
+    audio_thread(c, "lowpass", lowpass);
 }
 
 criterion_group! {

@@ -14,7 +14,8 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use benches::full_run;
-use benches::processors::{Fir, Gain, LowPass};
+use benches::processors::Fir;
+use benches::{half_gain, lowpass};
 use runtime::engine::{
     BufferedProcessor, EngineConfig, EngineStats, ProcessMode, ProcessSetup, Processor, StallPlace, StallPlan,
 };
@@ -94,11 +95,11 @@ fn cpu_table(seconds: f64) -> String {
     let blocks = (seconds * RATE / BLOCK as f64) as u32;
     let per_block = |d: Duration| format!("{:.2} µs", d.as_secs_f64() * 1e6 / blocks as f64);
     for (name, buffered, unbuffered) in [
-        ("gain", session(Gain(0.5), EngineConfig::default(), seconds), {
-            session(Gain(0.5), EngineConfig { buffering: false, ..EngineConfig::default() }, seconds)
+        ("gain", session(half_gain(), EngineConfig::default(), seconds), {
+            session(half_gain(), EngineConfig { buffering: false, ..EngineConfig::default() }, seconds)
         }),
-        ("low-pass", session(LowPass::default(), EngineConfig::default(), seconds), {
-            session(LowPass::default(), EngineConfig { buffering: false, ..EngineConfig::default() }, seconds)
+        ("low-pass", session(lowpass(), EngineConfig::default(), seconds), {
+            session(lowpass(), EngineConfig { buffering: false, ..EngineConfig::default() }, seconds)
         }),
         ("512-tap FIR", session(Fir::default(), EngineConfig::default(), seconds), {
             session(Fir::default(), EngineConfig { buffering: false, ..EngineConfig::default() }, seconds)
@@ -128,7 +129,7 @@ fn hides(latency_ms: f64, stall_ms: u64, seconds: f64) -> bool {
         every: Duration::from_millis(150),
     };
     let config = EngineConfig { latency_ms, stall: Some(stall), ..EngineConfig::default() };
-    session(Gain(0.5), config, seconds).stats.underruns == 0
+    session(half_gain(), config, seconds).stats.underruns == 0
 }
 
 fn stall_table(seconds: f64) -> String {
@@ -198,7 +199,7 @@ fn main() {
     let stall =
         StallPlan { place: StallPlace::InsideDsp, pause: Duration::from_millis(35), every: Duration::from_millis(400) };
     let traced = session(
-        Gain(0.5),
+        half_gain(),
         EngineConfig { stall: Some(stall), ..EngineConfig::default() },
         if full { 2.5 } else { 0.2 },
     );

@@ -2,6 +2,9 @@
 
 pub mod processors;
 
+use runtime::dsp::{filter::Filter, gain};
+use runtime::engine::{EventKind, Processor};
+
 use std::time::Duration;
 
 use criterion::Criterion;
@@ -25,4 +28,16 @@ pub fn criterion() -> Criterion {
 /// `--bench`) rather than by `cargo test --benches` (a quick smoke run).
 pub fn full_run() -> bool {
     std::env::args().any(|arg| arg == "--bench")
+}
+
+/// The built-in gain set to -6 dB (at 0 dB it has nothing to do).
+pub fn half_gain() -> gain::Gain {
+    let mut processor = gain::Gain::default();
+    processor.event(&EventKind::Param { id: gain::GAIN_DB, value: -6.0 });
+    processor
+}
+
+/// The built-in filter at its defaults: a 1 kHz low-pass biquad, Q 0.707.
+pub fn lowpass() -> Filter {
+    Filter::default()
 }
