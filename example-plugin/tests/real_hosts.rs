@@ -7,20 +7,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::{bundles, instrument_bundle, workspace};
-
-/// The Python with the pinned hosts: `HOSTS_PYTHON`, or the test command's venv.
-fn python() -> PathBuf {
-    let python = std::env::var_os("HOSTS_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("target/venv/bin/python"));
-    assert!(
-        python.exists(),
-        "no Python with the host packages at {}: run scripts/test.sh, which creates it",
-        python.display()
-    );
-    python
-}
+use support::{bundles, instrument_bundle, python};
 
 fn run_check(script: &str) {
     let (buffered, unbuffered) = bundles();

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{bundles, workspace};
+use support::{bundles, python};
 
 /// A PulseAudio server for one test, killed on drop.
 struct PulseServer {
@@ -65,10 +65,6 @@ impl Drop for PulseServer {
         let _ = self.process.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-fn python() -> PathBuf {
-    std::env::var_os("HOSTS_PYTHON").map(PathBuf::from).unwrap_or_else(|| workspace().join("target/venv/bin/python"))
 }
 
 fn play(server: &PulseServer, bundle: &Path, stall: Option<&str>, expect: &str) {

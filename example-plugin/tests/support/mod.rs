@@ -47,6 +47,19 @@ pub fn instrument_bundle() -> &'static PathBuf {
     BUNDLE.get_or_init(|| build_bundle(&example_plugin::NOTE_PROBE, &["instrument"]))
 }
 
+/// The Python with the pinned hosts: `HOSTS_PYTHON`, or the test command's venv.
+pub fn python() -> PathBuf {
+    let python = std::env::var_os("HOSTS_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target/venv/bin/python"));
+    assert!(
+        python.exists(),
+        "no Python with the host packages at {}: run scripts/test.sh, which creates it",
+        python.display()
+    );
+    python
+}
+
 /// The shared library inside a bundle.
 pub fn library(bundle: &Path, info: &PluginInfo) -> PathBuf {
     bundle.join("Contents").join(arch_dir()).join(format!("{}.so", info.name))

@@ -422,28 +422,24 @@ unsafe fn queue_notes(events: &mut Vec<Event>, data: &ProcessData, frames: usize
             continue;
         }
         let offset = (event.sampleOffset.max(0) as usize).min(frames);
-        let kind = match event.r#type as u32 {
+        let (on, channel, pitch, velocity, note_id) = match event.r#type as u32 {
             Event_::EventTypes_::kNoteOnEvent => {
                 // SAFETY: the type tag says the union holds a note-on.
-                let note = unsafe { event.__field0.noteOn };
-                EventKind::NoteOn {
-                    channel: note.channel as u8,
-                    pitch: note.pitch as u8,
-                    velocity: note.velocity,
-                    note_id: note.noteId,
-                }
+                let n = unsafe { event.__field0.noteOn };
+                (true, n.channel, n.pitch, n.velocity, n.noteId)
             }
             Event_::EventTypes_::kNoteOffEvent => {
                 // SAFETY: the type tag says the union holds a note-off.
-                let note = unsafe { event.__field0.noteOff };
-                EventKind::NoteOff {
-                    channel: note.channel as u8,
-                    pitch: note.pitch as u8,
-                    velocity: note.velocity,
-                    note_id: note.noteId,
-                }
+                let n = unsafe { event.__field0.noteOff };
+                (false, n.channel, n.pitch, n.velocity, n.noteId)
             }
             _ => continue,
+        };
+        let (channel, pitch) = (channel as u8, pitch as u8);
+        let kind = if on {
+            EventKind::NoteOn { channel, pitch, velocity, note_id }
+        } else {
+            EventKind::NoteOff { channel, pitch, velocity, note_id }
         };
         push(events, Event::new(offset, kind));
     }
