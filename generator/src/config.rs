@@ -71,6 +71,9 @@ impl Dsp {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
     pub id: u32,
+    /// The name under `[plugins.params]`: lower case, names the constant in
+    /// generated code.
+    pub key: String,
     pub title: String,
     pub units: String,
     pub min: f64,
@@ -114,6 +117,91 @@ pub fn slug(name: &str) -> String {
         }
     }
     slug.trim_end_matches('-').to_string()
+}
+
+/// Why `slug` cannot name a crate in this workspace, if it cannot.
+fn crate_name_problem(slug: &str) -> Option<&'static str> {
+    const TAKEN: &[&str] = &["runtime", "generator", "benches", "example-plugin", "loom-tests"];
+    const RESERVED: &[&str] = &[
+        "test",
+        "core",
+        "std",
+        "alloc",
+        "proc-macro",
+        "as",
+        "break",
+        "const",
+        "continue",
+        "crate",
+        "else",
+        "enum",
+        "extern",
+        "false",
+        "fn",
+        "for",
+        "if",
+        "impl",
+        "in",
+        "let",
+        "loop",
+        "match",
+        "mod",
+        "move",
+        "mut",
+        "pub",
+        "ref",
+        "return",
+        "self",
+        "static",
+        "struct",
+        "super",
+        "trait",
+        "true",
+        "type",
+        "unsafe",
+        "use",
+        "where",
+        "while",
+        "async",
+        "await",
+        "dyn",
+        "abstract",
+        "become",
+        "box",
+        "do",
+        "final",
+        "macro",
+        "override",
+        "priv",
+        "typeof",
+        "unsized",
+        "virtual",
+        "yield",
+        "try",
+        "gen",
+    ];
+    if slug.starts_with(|c: char| c.is_ascii_digit()) {
+        Some("starts with a digit (Cargo refuses that)")
+    } else if TAKEN.contains(&slug) {
+        Some("this workspace already has")
+    } else if RESERVED.contains(&slug) {
+        Some("Cargo or Rust reserves")
+    } else {
+        None
+    }
+}
+
+/// `wet_mix`: lower-case ASCII letters, digits and underscores, starting with a letter.
+fn is_identifier(key: &str) -> bool {
+    key.starts_with(|c: char| c.is_ascii_lowercase())
+        && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// `wet_mix` → `Wet mix`: what hosts show when no `title` is given.
+fn title_from_key(key: &str) -> String {
+    let spaced = key.replace('_', " ");
+    let mut chars = spaced.chars();
+    chars.next().map(|first| first.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
 /// Parses and validates `source`. On any problem, returns all of them.
@@ -233,13 +321,19 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
     );
     let before = errors.len();
     let name = table.required_string("name", "a name, as hosts will show it", errors);
-    if let Some(name) = &name
-        && (slug(name.get_ref()).is_empty() || name.get_ref().len() > 63)
-    {
-        errors.push(
-            Diagnostic::new(name.span(), "the name needs a letter or digit and at most 63 bytes")
-                .hint("hosts show it in their plugin lists"),
-        );
+    if let Some(name) = &name {
+        let slug = slug(name.get_ref());
+        if slug.is_empty() || name.get_ref().len() > 63 {
+            errors.push(
+                Diagnostic::new(name.span(), "the name needs a letter or digit and at most 63 bytes")
+                    .hint("hosts show it in their plugin lists"),
+            );
+        } else if let Some(problem) = crate_name_problem(&slug) {
+            errors.push(
+                Diagnostic::new(name.span(), format!("the name makes the crate name `{slug}`, which {problem}"))
+                    .hint("the crate is named after the plugin: add or change a word"),
+            );
+        }
     }
     let kind = table.required_string("kind", "`effect` or `instrument`", errors).and_then(|kind| {
         match kind.get_ref().as_str() {
@@ -339,6 +433,7 @@ fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec
         .iter()
         .map(|spec| Param {
             id: spec.id,
+            key: spec.title.to_lowercase(),
             title: spec.title.into(),
             units: spec.units.into(),
             min: spec.min,
@@ -365,10 +460,20 @@ fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec
         let index = match params.iter().position(|p| p.title.eq_ignore_ascii_case(&key_name)) {
             Some(index) => index,
             None if dsp == Dsp::Custom => {
-                fields.check_keys(&["min", "max", "default", "units"], errors);
+                fields.check_keys(&["min", "max", "default", "units", "title"], errors);
+                if !is_identifier(&key_name) {
+                    errors.push(
+                        Diagnostic::new(
+                            key.span(),
+                            format!("parameter name `{key_name}` is not a snake_case identifier"),
+                        )
+                        .hint("the generated code names a constant after it: use a-z, 0-9 and _, e.g. `wet_mix`"),
+                    );
+                }
                 params.push(Param {
                     id: params.len() as u32,
-                    title: key_name.clone(),
+                    key: key_name.clone(),
+                    title: title_from_key(&key_name),
                     units: String::new(),
                     min: 0.0,
                     max: 1.0,
@@ -387,8 +492,13 @@ fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec
         };
         if dsp != Dsp::Custom {
             fields.check_keys(&["min", "max", "default"], errors);
-        } else if let Some(units) = fields.string("units", errors) {
-            params[index].units = units.into_inner();
+        } else {
+            if let Some(units) = fields.string("units", errors) {
+                params[index].units = units.into_inner();
+            }
+            if let Some(title) = fields.string("title", errors) {
+                params[index].title = title.into_inner();
+            }
         }
         let param = &mut params[index];
         for (field, slot) in [("min", &mut param.min), ("max", &mut param.max), ("default", &mut param.default)] {

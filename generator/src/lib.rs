@@ -1,6 +1,15 @@
-//! The generator: `plugins.toml` to a validated model (this crate's library,
-//! so tests can drive it), and the `generator` binary on top.
+//! The generator: `plugins.toml` to a validated model, one rendered crate per
+//! plugin, the files written into `plugins/`, built and bundled. This crate's
+//! library, so tests can drive every step; the `generator` binary on top.
 
+pub mod bundles;
+pub mod cargo_build;
 pub mod class_id;
+pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod header;
+pub mod output;
+pub mod render;
+pub mod rustfmt;
+pub mod templates;

@@ -1,64 +1,191 @@
-//! `cargo run -p generator -- validate [--config PATH]`: reads `plugins.toml`
-//! and reports every problem with its file, line and column.
-//!
-//! Rendering the plugin crates, building them and assembling bundles come next;
-//! until then the binary validates only, and says so.
+//! `cargo run -p generator`: plugins.toml → plugin crates in plugins/ →
+//! release builds → .vst3 bundles. See `--help` for the other commands.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
-use generator::config;
-use generator::diagnostic::render;
+use generator::cli::{self, Args, Command};
+use generator::config::{self, Config, Plugin};
+use generator::diagnostic::render as render_diagnostics;
+use generator::output::{self, Plan};
+use generator::{bundles, cargo_build, render};
+
+/// How a run ended badly: a usage problem (exit 2) or a failure (exit 1).
+enum Failure {
+    Usage(String),
+    Failed(String),
+    /// Already reported (diagnostics, a stale tree).
+    Reported,
+}
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    let mut command = None;
-    let mut path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../plugins.toml"));
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--config" => match args.next() {
-                Some(p) => path = PathBuf::from(p),
-                None => return usage("--config needs a path"),
-            },
-            "validate" if command.is_none() => command = Some(arg),
-            other => return usage(&format!("unknown argument `{other}`")),
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new("."));
+    let default_config = workspace.join("plugins.toml");
+    let result = cli::parse(std::env::args().skip(1), default_config).map_err(Failure::Usage).and_then(run);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(problem)) => {
+            eprintln!("generator: {problem}\n\n{}", cli::USAGE);
+            ExitCode::from(2)
         }
-    }
-    if command.is_none() {
-        eprintln!("generator: only `validate` exists yet; rendering, building and bundling are not implemented");
-        return ExitCode::from(2);
-    }
-    let source = match std::fs::read_to_string(&path) {
-        Ok(source) => source,
-        Err(err) => {
-            eprintln!("error: cannot read {}: {err}", path.display());
-            return ExitCode::FAILURE;
-        }
-    };
-    let shown = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    match config::parse(&source) {
-        Ok(config) => {
-            for plugin in &config.plugins {
-                println!(
-                    "ok: {} ({}, {}, {} ch, {} ms, buffering {})",
-                    plugin.name,
-                    plugin.slug,
-                    plugin.dsp.name(),
-                    plugin.channels,
-                    plugin.latency_ms,
-                    plugin.buffering
-                );
-            }
-            ExitCode::SUCCESS
-        }
-        Err(diagnostics) => {
-            eprintln!("{}", render(&shown, &source, &diagnostics));
+        Err(Failure::Failed(problem)) => {
+            eprintln!("error: {problem}");
             ExitCode::FAILURE
         }
+        Err(Failure::Reported) => ExitCode::FAILURE,
     }
 }
 
-fn usage(problem: &str) -> ExitCode {
-    eprintln!("generator: {problem}\nusage: cargo run -p generator -- validate [--config PATH]");
-    ExitCode::from(2)
+fn run(args: Args) -> Result<(), Failure> {
+    if args.command == Command::Help {
+        println!("{}", cli::USAGE);
+        return Ok(());
+    }
+    let config = load(&args.config)?;
+    let selected = select(&config, &args.plugins)?;
+    if args.command == Command::Validate {
+        for plugin in &selected.plugins {
+            println!("ok: {} {}", plugin.name, describe(plugin));
+        }
+        return Ok(());
+    }
+    let root = args.config.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    let plugins_dir = root.join("plugins");
+    let every_plugin = args.plugins.is_empty();
+    let started = Instant::now();
+    let crates = render::render(&selected).map_err(Failure::Failed)?;
+    let plan = output::plan(&plugins_dir, &crates, every_plugin).map_err(Failure::Failed)?;
+    let render_time = started.elapsed();
+    if args.command == Command::Check {
+        return check(&plugins_dir, &plan, crates.len());
+    }
+    output::apply(&plugins_dir, &plan, &root.join("target").join("generator-staging")).map_err(Failure::Failed)?;
+    report_render(&plugins_dir, &plan, crates.len(), render_time);
+    if args.command == Command::Render {
+        return Ok(());
+    }
+    build(&root, &selected, every_plugin)
+}
+
+/// Reads and validates the TOML; diagnostics are printed here.
+fn load(path: &Path) -> Result<Config, Failure> {
+    let source = std::fs::read_to_string(path)
+        .map_err(|err| Failure::Failed(format!("cannot read {}: {err}", path.display())))?;
+    config::parse(&source).map_err(|diagnostics| {
+        // As the user would type it: relative to where they are, when inside it.
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let shown = path.strip_prefix(&cwd).unwrap_or(path);
+        eprintln!("{}", render_diagnostics(&shown.display().to_string(), &source, &diagnostics));
+        Failure::Reported
+    })
+}
+
+/// The plugins `--plugin` names (all of them without it).
+fn select(config: &Config, names: &[String]) -> Result<Config, Failure> {
+    if names.is_empty() {
+        return Ok(config.clone());
+    }
+    let mut plugins = Vec::new();
+    for name in names {
+        let found = config.plugins.iter().find(|p| &p.name == name || &p.slug == name).ok_or_else(|| {
+            let known: Vec<&str> = config.plugins.iter().map(|p| p.name.as_str()).collect();
+            Failure::Usage(format!("no plugin `{name}` in plugins.toml; there are: {}", known.join(", ")))
+        })?;
+        if !plugins.contains(found) {
+            plugins.push(found.clone());
+        }
+    }
+    Ok(Config { plugins })
+}
+
+fn check(plugins_dir: &Path, plan: &Plan, crates: usize) -> Result<(), Failure> {
+    let shown = plugins_dir.display();
+    if plan.is_clean() {
+        println!("{shown} is up to date with plugins.toml ({crates} crates)");
+        return Ok(());
+    }
+    eprintln!("{shown} is out of date with plugins.toml:");
+    for (path, _) in &plan.writes {
+        eprintln!("  would write   {}", path.display());
+    }
+    for slug in &plan.removals {
+        eprintln!("  would remove  {slug}/ (no longer in plugins.toml)");
+    }
+    for (slug, files) in &plan.orphans {
+        eprintln!("  stale         {slug}/ is no longer in plugins.toml but holds your files: {}", list(files));
+    }
+    eprintln!("hint: run `cargo run -p generator -- render` and commit plugins/");
+    Err(Failure::Reported)
+}
+
+fn report_render(plugins_dir: &Path, plan: &Plan, crates: usize, took: std::time::Duration) {
+    println!(
+        "rendered {crates} crates into {} in {:.1} ms: {} files written, {} up to date",
+        plugins_dir.display(),
+        took.as_secs_f64() * 1000.0,
+        plan.writes.len(),
+        plan.unchanged
+    );
+    for path in &plan.kept {
+        println!("  kept {} (yours: created once, never overwritten)", path.display());
+    }
+    for slug in &plan.removals {
+        println!("  removed {slug}/ (no longer in plugins.toml)");
+    }
+    for (slug, files) in &plan.orphans {
+        eprintln!(
+            "warning: {slug}/ is no longer in plugins.toml but holds files the generator did not write ({}); \
+             left in place: move them out and delete the folder",
+            list(files)
+        );
+    }
+}
+
+fn build(root: &Path, config: &Config, every_plugin: bool) -> Result<(), Failure> {
+    let packages: Vec<&str> = config.plugins.iter().map(|p| p.slug.as_str()).collect();
+    println!("building {} in release mode…", packages.join(", "));
+    let libraries = cargo_build::build(root, &packages).map_err(Failure::Failed)?;
+    let bundles_dir = cargo_build::target_dir(root).map_err(Failure::Failed)?.join("bundles");
+    let mut built = Vec::new();
+    for plugin in &config.plugins {
+        let bundle = bundles::assemble(&bundles_dir, plugin, &libraries[&plugin.slug]).map_err(Failure::Failed)?;
+        built.push((plugin, bundle));
+    }
+    if every_plugin {
+        for name in bundles::remove_stale(&bundles_dir, &config.plugins).map_err(Failure::Failed)? {
+            println!("removed {name} (no longer in plugins.toml)");
+        }
+    }
+    println!("\n{} bundles in {}:", built.len(), bundles_dir.display());
+    let width = built.iter().map(|(p, _)| p.name.len()).max().unwrap_or(0) + 5;
+    for (plugin, _) in &built {
+        println!("  {:width$}  {}", format!("{}.vst3", plugin.name), describe(plugin));
+    }
+    let example = &built[0].1;
+    println!(
+        "\nto load one:\n  a DAW: add {} to its VST3 folders (or copy a bundle into ~/.vst3/) and rescan\n  \
+         Python: pedalboard.load_plugin({:?})",
+        bundles_dir.display(),
+        example.display().to_string()
+    );
+    Ok(())
+}
+
+/// `(effect, gain, 2 ch, buffered: latency 50 ms)`.
+fn describe(plugin: &Plugin) -> String {
+    let mode = if plugin.buffering {
+        format!("buffered: latency {} ms", plugin.latency_ms)
+    } else {
+        "unbuffered: no added latency".to_string()
+    };
+    let kind = match plugin.kind {
+        config::Kind::Effect => "effect",
+        config::Kind::Instrument => "instrument",
+    };
+    format!("({kind}, {}, {} ch, {mode})", plugin.dsp.name(), plugin.channels)
+}
+
+fn list(files: &[PathBuf]) -> String {
+    files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
 }

@@ -24,16 +24,43 @@ fn validate_reports_file_line_and_column_and_fails() {
     let (code, stdout, stderr) = generator(&["validate", "--config", fixture]);
     assert_eq!(code, 1);
     assert!(stdout.is_empty());
-    assert!(stderr.contains("--> duplicates.toml:11:8"), "{stderr}");
-    assert!(stderr.contains("2 errors in duplicates.toml"), "{stderr}");
+    assert!(stderr.contains("--> tests/fixtures/duplicates.toml:11:8"), "{stderr}");
+    // Shown relative to the working directory (cargo runs tests in the crate).
+    assert!(stderr.contains("2 errors in tests/fixtures/duplicates.toml"), "{stderr}");
 }
 
 #[test]
-fn unfinished_commands_say_so_instead_of_pretending() {
-    let (code, _, stderr) = generator(&[]);
+fn usage_problems_exit_2_with_the_usage() {
+    for args in [&["validate", "--config"][..], &["frobnicate"], &["render", "--verbose"], &["--plugin"]] {
+        let (code, stdout, stderr) = generator(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stdout.is_empty(), "{args:?}");
+        assert!(stderr.contains("usage: cargo run -p generator"), "{args:?}: {stderr}");
+    }
+    let (code, stdout, _) = generator(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("check      exit 1 if plugins/ is not what plugins.toml renders"), "{stdout}");
+}
+
+#[test]
+fn an_unknown_plugin_name_lists_the_known_ones() {
+    let (code, _, stderr) = generator(&["validate", "--plugin", "WA Gian"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("not implemented"), "{stderr}");
-    let (code, _, stderr) = generator(&["validate", "--config"]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("usage"), "{stderr}");
+    assert!(
+        stderr.contains("no plugin `WA Gian` in plugins.toml; there are: WA Gain, WA Gain Inline, WA Filter"),
+        "{stderr}"
+    );
+    let (code, stdout, _) = generator(&["validate", "--plugin", "wa-delay", "--plugin", "WA Synth"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        stdout.lines().map(|l| l.split(' ').take(3).collect::<Vec<_>>().join(" ")).collect::<Vec<_>>(),
+        ["ok: WA Delay", "ok: WA Synth"]
+    );
+}
+
+#[test]
+fn the_shipped_plugins_folder_is_up_to_date_with_plugins_toml() {
+    let (code, stdout, stderr) = generator(&["check"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("is up to date with plugins.toml (7 crates)"), "{stdout}");
 }

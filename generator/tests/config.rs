@@ -34,7 +34,7 @@ fn the_shipped_plugins_toml_is_valid() {
     assert_eq!(config.plugins[5].kind, Kind::Instrument);
     let custom = &config.plugins[6];
     assert_eq!((custom.dsp, custom.channels), (Dsp::Custom, 4));
-    assert_eq!(custom.params[0].title, "drive");
+    assert_eq!((custom.params[0].key.as_str(), custom.params[0].title.as_str()), ("drive", "Drive"));
     assert_eq!((custom.params[0].max, custom.params[0].units.as_str()), (10.0, "x"));
     let mut ids: Vec<[u32; 4]> = config.plugins.iter().map(|p| p.class_id).collect();
     ids.dedup();

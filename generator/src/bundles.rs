@@ -1,0 +1,55 @@
+//! `.vst3` bundles from built libraries, all in one folder the generator owns.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use runtime::vst3::bundle::write_bundle;
+use runtime::vst3::{PluginInfo, PluginKind};
+
+use crate::config::{Kind, Plugin};
+
+/// The `PluginInfo` a generated crate compiles in, as far as the bundle's
+/// `moduleinfo.json` needs it (name, vendor, version, class id, kind).
+pub fn info(plugin: &Plugin) -> PluginInfo {
+    // The generator is a short-lived command: leaking a few strings per plugin
+    // is simpler than a borrowed copy of `PluginInfo`.
+    let leak = |text: &str| -> &'static str { Box::leak(text.to_owned().into_boxed_str()) };
+    PluginInfo {
+        name: leak(&plugin.name),
+        vendor: leak(&plugin.vendor),
+        url: leak(&plugin.url),
+        email: leak(&plugin.email),
+        version: leak(&plugin.version),
+        class_id: plugin.class_id,
+        kind: match plugin.kind {
+            Kind::Effect => PluginKind::Effect,
+            Kind::Instrument => PluginKind::Instrument,
+        },
+        channels: plugin.channels,
+        latency_ms: plugin.latency_ms,
+        buffering: plugin.buffering,
+        params: &[],
+    }
+}
+
+/// Writes `dir/<name>.vst3` for `plugin` from `library`.
+pub fn assemble(dir: &Path, plugin: &Plugin, library: &Path) -> Result<PathBuf, String> {
+    write_bundle(dir, &info(plugin), library).map_err(|err| format!("cannot assemble {}.vst3: {err}", plugin.name))
+}
+
+/// Removes bundles in `dir` whose plugin is no longer in plugins.toml (the
+/// folder holds only what the generator assembled).
+pub fn remove_stale(dir: &Path, plugins: &[Plugin]) -> Result<Vec<String>, String> {
+    let Ok(entries) = fs::read_dir(dir) else { return Ok(Vec::new()) };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(plugin_name) = name.strip_suffix(".vst3") else { continue };
+        if plugins.iter().all(|p| p.name != plugin_name) {
+            fs::remove_dir_all(entry.path()).map_err(|err| format!("cannot remove {name}: {err}"))?;
+            removed.push(name);
+        }
+    }
+    removed.sort();
+    Ok(removed)
+}

@@ -1,0 +1,172 @@
+//! A validated [`Config`] to the files of one crate per plugin, in memory.
+//! Nothing here touches the disk, so every problem (a template error, rustfmt
+//! refusing the output) shows up before the first file is written.
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+use crate::config::{Config, Dsp, Kind, Param, Plugin};
+use crate::{header, rustfmt, templates};
+
+/// How a file may be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ownership {
+    /// The generator's: rewritten whenever plugins.toml changes.
+    Generated,
+    /// The user's after the first run: created when missing, never overwritten.
+    CreatedOnce,
+}
+
+/// One file of a plugin crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    /// Inside the crate's folder, `/`-separated: `src/lib.rs`.
+    pub path: PathBuf,
+    pub contents: String,
+    pub ownership: Ownership,
+}
+
+/// One plugin crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedCrate {
+    /// The folder in `plugins/` and the package name.
+    pub slug: String,
+    pub files: Vec<RenderedFile>,
+}
+
+/// Renders every plugin of `config`, in plugins.toml order.
+pub fn render(config: &Config) -> Result<Vec<RenderedCrate>, String> {
+    let registry = templates::registry().map_err(|err| format!("a template does not parse: {err}"))?;
+    config.plugins.iter().map(|plugin| render_plugin(&registry, plugin)).collect()
+}
+
+fn render_plugin(registry: &handlebars::Handlebars<'_>, plugin: &Plugin) -> Result<RenderedCrate, String> {
+    let context = context(plugin);
+    let render = |key: &str| {
+        registry.render(key, &context).map_err(|err| format!("rendering {key} for `{}`: {err}", plugin.name))
+    };
+    let rust = |key: &str| render(key).and_then(|text| rustfmt::format(&text));
+    let mut files = vec![
+        RenderedFile {
+            path: "Cargo.toml".into(),
+            contents: render(templates::CARGO_TOML)?,
+            ownership: Ownership::Generated,
+        },
+        RenderedFile { path: "src/lib.rs".into(), contents: rust(templates::LIB_RS)?, ownership: Ownership::Generated },
+    ];
+    if plugin.dsp == Dsp::Custom {
+        files.push(RenderedFile {
+            path: "src/dsp.rs".into(),
+            contents: rust(templates::DSP_RS)?,
+            ownership: Ownership::CreatedOnce,
+        });
+    }
+    Ok(RenderedCrate { slug: plugin.slug.clone(), files })
+}
+
+/// What the templates see. Values that end up inside Rust or TOML source are
+/// passed as ready literals (`*_lit`, `*_toml`), so no template has to escape.
+pub fn context(plugin: &Plugin) -> Value {
+    let (kind, kind_name) = match plugin.kind {
+        Kind::Effect => ("Effect", "effect"),
+        Kind::Instrument => ("Instrument", "instrument"),
+    };
+    let mode = if plugin.buffering {
+        format!("its DSP runs {} ms ahead on the write-ahead worker", number(plugin.latency_ms))
+    } else {
+        "its DSP runs inline in the host's callback (buffering off, no added latency)".to_string()
+    };
+    let channels = if plugin.channels == 1 { "1 channel".to_string() } else { format!("{} channels", plugin.channels) };
+    let summary = format!("{} {kind_name}, {channels}; {mode}.", article(plugin.dsp.name()));
+    let type_name = type_name(&plugin.slug);
+    let processor = match plugin.dsp {
+        Dsp::Gain => "runtime::dsp::gain::Gain::default".to_string(),
+        Dsp::Filter => "runtime::dsp::filter::Filter::default".to_string(),
+        Dsp::Delay => "runtime::dsp::delay::Delay::default".to_string(),
+        Dsp::Tremolo => "runtime::dsp::tremolo::Tremolo::default".to_string(),
+        Dsp::Synth => "runtime::dsp::synth::Synth::default".to_string(),
+        Dsp::Custom => format!("dsp::{type_name}::default"),
+    };
+    let class_id_words: Vec<String> = plugin.class_id.iter().map(|word| format!("0x{word:08X}")).collect();
+    let class_id_hex: String = plugin.class_id.iter().map(|word| format!("{word:08X}")).collect();
+    json!({
+        "header_hash": header::hash(),
+        "header_slashes": header::slashes(),
+        "name": plugin.name,
+        "name_lit": rust_str(&plugin.name),
+        "slug": plugin.slug,
+        "summary": summary,
+        "description_toml": toml_str(&format!("{}: {summary}", plugin.name)),
+        "vendor_lit": rust_str(&plugin.vendor),
+        "url_lit": rust_str(&plugin.url),
+        "email_lit": rust_str(&plugin.email),
+        "version_lit": rust_str(&plugin.version),
+        "class_id_words": class_id_words.join(", "),
+        "class_id_hex": class_id_hex,
+        "kind": kind,
+        "channels": plugin.channels,
+        "latency_ms": number(plugin.latency_ms),
+        "latency_ms_lit": rust_f64(plugin.latency_ms),
+        "buffering": plugin.buffering,
+        "custom": plugin.dsp == Dsp::Custom,
+        "processor": processor,
+        "type_name": type_name,
+        "params": plugin.params.iter().map(param_context).collect::<Vec<_>>(),
+    })
+}
+
+fn param_context(param: &Param) -> Value {
+    json!({
+        "id": param.id,
+        "key": param.key,
+        "const_name": param.key.to_ascii_uppercase(),
+        "title": param.title,
+        "title_lit": rust_str(&param.title),
+        "units": param.units,
+        "units_lit": rust_str(&param.units),
+        "min": number(param.min),
+        "max": number(param.max),
+        "default": number(param.default),
+        "min_lit": rust_f64(param.min),
+        "max_lit": rust_f64(param.max),
+        "default_lit": rust_f64(param.default),
+    })
+}
+
+/// `"a"` or `"an"` for a word.
+fn article(word: &str) -> String {
+    let an = word.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {word}", if an { "an" } else { "a" })
+}
+
+/// `wa-custom` → `WaCustom`: the custom processor's type.
+fn type_name(slug: &str) -> String {
+    slug.split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// A Rust string literal (Rust's escapes).
+fn rust_str(text: &str) -> String {
+    format!("{text:?}")
+}
+
+/// A TOML basic string.
+fn toml_str(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+/// A Rust `f64` literal that reads back as the same value: `50.0`, `0.707`.
+fn rust_f64(value: f64) -> String {
+    let text = format!("{value:?}");
+    if text.contains(['.', 'e', 'E']) { text } else { format!("{text}.0") }
+}
+
+/// A number for prose: `50`, `0.707`.
+fn number(value: f64) -> String {
+    format!("{value}")
+}

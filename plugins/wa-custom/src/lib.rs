@@ -1,0 +1,41 @@
+// Generated from plugins.toml by `cargo run -p generator`: edits here will be overwritten.
+//! WA Custom: a custom effect, 4 channels; its DSP runs 30 ms ahead on the write-ahead worker.
+
+mod dsp;
+
+use runtime::vst3::{ParamSpec, PluginInfo, PluginKind};
+
+/// Parameter ids as hosts see them (the write-ahead engine adds bypass and two
+/// read-only meters after these).
+pub mod params {
+    /// Drive (x), 0 to 10, default 1.
+    pub const DRIVE: u32 = 0;
+}
+
+const PARAMS: &[ParamSpec] = &[ParamSpec {
+    id: params::DRIVE,
+    title: "Drive",
+    units: "x",
+    min: 0.0,
+    max: 10.0,
+    default: 1.0,
+    automatable: true,
+}];
+
+/// What the VST3 layer tells hosts, and how the engine runs the DSP.
+pub static INFO: PluginInfo = PluginInfo {
+    name: "WA Custom",
+    vendor: "Writeahead Audio",
+    url: "https://example.com/writeahead",
+    email: "plugins@example.com",
+    version: "0.1.0",
+    // BD655D2D03D3640685F7A5EE474D68B0: derived from vendor and name, or set in plugins.toml.
+    class_id: [0xBD655D2D, 0x03D36406, 0x85F7A5EE, 0x474D68B0],
+    kind: PluginKind::Effect,
+    channels: 4,
+    latency_ms: 30.0,
+    buffering: true,
+    params: PARAMS,
+};
+
+runtime::export_vst3!(INFO, dsp::WaCustom::default);

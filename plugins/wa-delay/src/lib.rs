@@ -1,0 +1,55 @@
+// Generated from plugins.toml by `cargo run -p generator`: edits here will be overwritten.
+//! WA Delay: a delay effect, 2 channels; its DSP runs 100 ms ahead on the write-ahead worker.
+
+use runtime::vst3::{ParamSpec, PluginInfo, PluginKind};
+
+/// Parameter ids as hosts see them (the write-ahead engine adds bypass and two
+/// read-only meters after these).
+pub mod params {
+    /// Time (ms), 1 to 1500, default 375.
+    pub const TIME: u32 = 0;
+    /// Feedback, 0 to 0.95, default 0.4.
+    pub const FEEDBACK: u32 = 1;
+    /// Mix, 0 to 1, default 0.5.
+    pub const MIX: u32 = 2;
+}
+
+const PARAMS: &[ParamSpec] = &[
+    ParamSpec {
+        id: params::TIME,
+        title: "Time",
+        units: "ms",
+        min: 1.0,
+        max: 1500.0,
+        default: 375.0,
+        automatable: true,
+    },
+    ParamSpec {
+        id: params::FEEDBACK,
+        title: "Feedback",
+        units: "",
+        min: 0.0,
+        max: 0.95,
+        default: 0.4,
+        automatable: true,
+    },
+    ParamSpec { id: params::MIX, title: "Mix", units: "", min: 0.0, max: 1.0, default: 0.5, automatable: true },
+];
+
+/// What the VST3 layer tells hosts, and how the engine runs the DSP.
+pub static INFO: PluginInfo = PluginInfo {
+    name: "WA Delay",
+    vendor: "Writeahead Audio",
+    url: "https://example.com/writeahead",
+    email: "plugins@example.com",
+    version: "0.1.0",
+    // D1927549E0A0C5CDA2270F28C4B72962: derived from vendor and name, or set in plugins.toml.
+    class_id: [0xD1927549, 0xE0A0C5CD, 0xA2270F28, 0xC4B72962],
+    kind: PluginKind::Effect,
+    channels: 2,
+    latency_ms: 100.0,
+    buffering: true,
+    params: PARAMS,
+};
+
+runtime::export_vst3!(INFO, runtime::dsp::delay::Delay::default);

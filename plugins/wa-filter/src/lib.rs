@@ -1,0 +1,55 @@
+// Generated from plugins.toml by `cargo run -p generator`: edits here will be overwritten.
+//! WA Filter: a filter effect, 2 channels; its DSP runs 20 ms ahead on the write-ahead worker.
+
+use runtime::vst3::{ParamSpec, PluginInfo, PluginKind};
+
+/// Parameter ids as hosts see them (the write-ahead engine adds bypass and two
+/// read-only meters after these).
+pub mod params {
+    /// Mode, 0 to 2, default 0.
+    pub const MODE: u32 = 0;
+    /// Cutoff (Hz), 20 to 20000, default 800.
+    pub const CUTOFF: u32 = 1;
+    /// Resonance (Q), 0.1 to 10, default 0.707.
+    pub const RESONANCE: u32 = 2;
+}
+
+const PARAMS: &[ParamSpec] = &[
+    ParamSpec { id: params::MODE, title: "Mode", units: "", min: 0.0, max: 2.0, default: 0.0, automatable: true },
+    ParamSpec {
+        id: params::CUTOFF,
+        title: "Cutoff",
+        units: "Hz",
+        min: 20.0,
+        max: 20000.0,
+        default: 800.0,
+        automatable: true,
+    },
+    ParamSpec {
+        id: params::RESONANCE,
+        title: "Resonance",
+        units: "Q",
+        min: 0.1,
+        max: 10.0,
+        default: 0.707,
+        automatable: true,
+    },
+];
+
+/// What the VST3 layer tells hosts, and how the engine runs the DSP.
+pub static INFO: PluginInfo = PluginInfo {
+    name: "WA Filter",
+    vendor: "Writeahead Audio",
+    url: "https://example.com/writeahead",
+    email: "plugins@example.com",
+    version: "0.1.0",
+    // DE95F1E4D6D364068608249CADD2F9F5: derived from vendor and name, or set in plugins.toml.
+    class_id: [0xDE95F1E4, 0xD6D36406, 0x8608249C, 0xADD2F9F5],
+    kind: PluginKind::Effect,
+    channels: 2,
+    latency_ms: 20.0,
+    buffering: true,
+    params: PARAMS,
+};
+
+runtime::export_vst3!(INFO, runtime::dsp::filter::Filter::default);

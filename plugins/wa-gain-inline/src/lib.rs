@@ -1,0 +1,39 @@
+// Generated from plugins.toml by `cargo run -p generator`: edits here will be overwritten.
+//! WA Gain Inline: a gain effect, 2 channels; its DSP runs inline in the host's callback (buffering off, no added latency).
+
+use runtime::vst3::{ParamSpec, PluginInfo, PluginKind};
+
+/// Parameter ids as hosts see them (the write-ahead engine adds bypass and two
+/// read-only meters after these).
+pub mod params {
+    /// Gain (dB), -60 to 24, default 0.
+    pub const GAIN: u32 = 0;
+}
+
+const PARAMS: &[ParamSpec] = &[ParamSpec {
+    id: params::GAIN,
+    title: "Gain",
+    units: "dB",
+    min: -60.0,
+    max: 24.0,
+    default: 0.0,
+    automatable: true,
+}];
+
+/// What the VST3 layer tells hosts, and how the engine runs the DSP.
+pub static INFO: PluginInfo = PluginInfo {
+    name: "WA Gain Inline",
+    vendor: "Writeahead Audio",
+    url: "https://example.com/writeahead",
+    email: "plugins@example.com",
+    version: "0.1.0",
+    // 47134895855376C8384242C3871A5E99: derived from vendor and name, or set in plugins.toml.
+    class_id: [0x47134895, 0x855376C8, 0x384242C3, 0x871A5E99],
+    kind: PluginKind::Effect,
+    channels: 2,
+    latency_ms: 50.0,
+    buffering: false,
+    params: PARAMS,
+};
+
+runtime::export_vst3!(INFO, runtime::dsp::gain::Gain::default);

@@ -1,0 +1,39 @@
+// Generated from plugins.toml by `cargo run -p generator`: edits here will be overwritten.
+//! WA Gain: a gain effect, 2 channels; its DSP runs 50 ms ahead on the write-ahead worker.
+
+use runtime::vst3::{ParamSpec, PluginInfo, PluginKind};
+
+/// Parameter ids as hosts see them (the write-ahead engine adds bypass and two
+/// read-only meters after these).
+pub mod params {
+    /// Gain (dB), -60 to 24, default 0.
+    pub const GAIN: u32 = 0;
+}
+
+const PARAMS: &[ParamSpec] = &[ParamSpec {
+    id: params::GAIN,
+    title: "Gain",
+    units: "dB",
+    min: -60.0,
+    max: 24.0,
+    default: 0.0,
+    automatable: true,
+}];
+
+/// What the VST3 layer tells hosts, and how the engine runs the DSP.
+pub static INFO: PluginInfo = PluginInfo {
+    name: "WA Gain",
+    vendor: "Writeahead Audio",
+    url: "https://example.com/writeahead",
+    email: "plugins@example.com",
+    version: "0.1.0",
+    // E7E64DF99B85CAFD66EA2E58D9AEE6D4: derived from vendor and name, or set in plugins.toml.
+    class_id: [0xE7E64DF9, 0x9B85CAFD, 0x66EA2E58, 0xD9AEE6D4],
+    kind: PluginKind::Effect,
+    channels: 2,
+    latency_ms: 50.0,
+    buffering: true,
+    params: PARAMS,
+};
+
+runtime::export_vst3!(INFO, runtime::dsp::gain::Gain::default);

@@ -1,0 +1,74 @@
+// Generated from plugins.toml by `cargo run -p generator`: edits here will be overwritten.
+//! WA Synth: a synth instrument, 2 channels; its DSP runs 50 ms ahead on the write-ahead worker.
+
+use runtime::vst3::{ParamSpec, PluginInfo, PluginKind};
+
+/// Parameter ids as hosts see them (the write-ahead engine adds bypass and two
+/// read-only meters after these).
+pub mod params {
+    /// Waveform, 0 to 1, default 0.
+    pub const WAVEFORM: u32 = 0;
+    /// Attack (ms), 0 to 2000, default 5.
+    pub const ATTACK: u32 = 1;
+    /// Release (ms), 0 to 5000, default 200.
+    pub const RELEASE: u32 = 2;
+    /// Level (dB), -60 to 0, default -12.
+    pub const LEVEL: u32 = 3;
+}
+
+const PARAMS: &[ParamSpec] = &[
+    ParamSpec {
+        id: params::WAVEFORM,
+        title: "Waveform",
+        units: "",
+        min: 0.0,
+        max: 1.0,
+        default: 0.0,
+        automatable: true,
+    },
+    ParamSpec {
+        id: params::ATTACK,
+        title: "Attack",
+        units: "ms",
+        min: 0.0,
+        max: 2000.0,
+        default: 5.0,
+        automatable: true,
+    },
+    ParamSpec {
+        id: params::RELEASE,
+        title: "Release",
+        units: "ms",
+        min: 0.0,
+        max: 5000.0,
+        default: 200.0,
+        automatable: true,
+    },
+    ParamSpec {
+        id: params::LEVEL,
+        title: "Level",
+        units: "dB",
+        min: -60.0,
+        max: 0.0,
+        default: -12.0,
+        automatable: true,
+    },
+];
+
+/// What the VST3 layer tells hosts, and how the engine runs the DSP.
+pub static INFO: PluginInfo = PluginInfo {
+    name: "WA Synth",
+    vendor: "Writeahead Audio",
+    url: "https://example.com/writeahead",
+    email: "plugins@example.com",
+    version: "0.1.0",
+    // 36D23E7662A0C5CDA22727F5CEAB2B8B: derived from vendor and name, or set in plugins.toml.
+    class_id: [0x36D23E76, 0x62A0C5CD, 0xA22727F5, 0xCEAB2B8B],
+    kind: PluginKind::Instrument,
+    channels: 2,
+    latency_ms: 50.0,
+    buffering: true,
+    params: PARAMS,
+};
+
+runtime::export_vst3!(INFO, runtime::dsp::synth::Synth::default);

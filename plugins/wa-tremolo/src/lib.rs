@@ -1,0 +1,36 @@
+// Generated from plugins.toml by `cargo run -p generator`: edits here will be overwritten.
+//! WA Tremolo: a tremolo effect, 1 channel; its DSP runs 50 ms ahead on the write-ahead worker.
+
+use runtime::vst3::{ParamSpec, PluginInfo, PluginKind};
+
+/// Parameter ids as hosts see them (the write-ahead engine adds bypass and two
+/// read-only meters after these).
+pub mod params {
+    /// Rate (Hz), 0.1 to 20, default 5.
+    pub const RATE: u32 = 0;
+    /// Depth, 0 to 1, default 0.5.
+    pub const DEPTH: u32 = 1;
+}
+
+const PARAMS: &[ParamSpec] = &[
+    ParamSpec { id: params::RATE, title: "Rate", units: "Hz", min: 0.1, max: 20.0, default: 5.0, automatable: true },
+    ParamSpec { id: params::DEPTH, title: "Depth", units: "", min: 0.0, max: 1.0, default: 0.5, automatable: true },
+];
+
+/// What the VST3 layer tells hosts, and how the engine runs the DSP.
+pub static INFO: PluginInfo = PluginInfo {
+    name: "WA Tremolo",
+    vendor: "Writeahead Audio",
+    url: "https://example.com/writeahead",
+    email: "plugins@example.com",
+    version: "0.1.0",
+    // BA02FFCB4D1C14073BA40E7464F42579: derived from vendor and name, or set in plugins.toml.
+    class_id: [0xBA02FFCB, 0x4D1C1407, 0x3BA40E74, 0x64F42579],
+    kind: PluginKind::Effect,
+    channels: 1,
+    latency_ms: 50.0,
+    buffering: true,
+    params: PARAMS,
+};
+
+runtime::export_vst3!(INFO, runtime::dsp::tremolo::Tremolo::default);
