@@ -359,17 +359,27 @@ impl Class for EventList {
 impl EventList {
     /// Note-ons `(offset, pitch, velocity)`.
     pub fn notes_on(notes: &[(i32, i16, f32)]) -> ComPtr<vst3::Steinberg::Vst::IEventList> {
-        use vst3::Steinberg::Vst::{Event, Event_, Event__type0, NoteOnEvent};
+        let notes: Vec<_> = notes.iter().map(|&(offset, pitch, velocity)| (offset, true, pitch, velocity)).collect();
+        Self::notes(&notes)
+    }
+
+    /// Note-ons and note-offs `(offset, on, pitch, velocity)`.
+    pub fn notes(notes: &[(i32, bool, i16, f32)]) -> ComPtr<vst3::Steinberg::Vst::IEventList> {
+        use vst3::Steinberg::Vst::{Event, Event_, Event__type0, NoteOffEvent, NoteOnEvent};
         let events = notes
             .iter()
-            .map(|&(offset, pitch, velocity)| Event {
+            .map(|&(offset, on, pitch, velocity)| Event {
                 busIndex: 0,
                 sampleOffset: offset,
                 ppqPosition: 0.0,
                 flags: 0,
-                r#type: Event_::EventTypes_::kNoteOnEvent as u16,
-                __field0: Event__type0 {
-                    noteOn: NoteOnEvent { channel: 0, pitch, tuning: 0.0, velocity, length: 0, noteId: -1 },
+                r#type: if on { Event_::EventTypes_::kNoteOnEvent } else { Event_::EventTypes_::kNoteOffEvent } as u16,
+                __field0: if on {
+                    Event__type0 {
+                        noteOn: NoteOnEvent { channel: 0, pitch, tuning: 0.0, velocity, length: 0, noteId: -1 },
+                    }
+                } else {
+                    Event__type0 { noteOff: NoteOffEvent { channel: 0, pitch, velocity, noteId: -1, tuning: 0.0 } }
                 },
             })
             .collect();

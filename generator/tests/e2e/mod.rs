@@ -1,0 +1,210 @@
+//! Shared by the end-to-end tests: the shipped plugins built through the
+//! generator (once per test binary), and what each must sound like, computed
+//! by running its DSP directly, unbuffered, in this process.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use generator::config::{self, Dsp, Plugin};
+use runtime::dsp::{delay::Delay, filter::Filter, gain::Gain, synth::Synth, tremolo::Tremolo};
+use runtime::engine::{BufferedProcessor, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup, Processor};
+use runtime::vst3::ParamSpec;
+use runtime::vst3::bundle::arch_dir;
+
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// Where builds started from tests go: the `cargo test` running them holds the
+/// lock on target/ itself.
+pub fn builds_dir() -> PathBuf {
+    workspace().join("target/plugin-builds")
+}
+
+/// Runs the generator binary in `dir` with the tests' target directory.
+pub fn generator(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", builds_dir())
+        .output()
+        .expect("the generator runs")
+}
+
+/// Asserts that `output` succeeded, showing what it printed if not.
+pub fn assert_success(output: &Output, what: &str) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{what} failed ({}):\n{stdout}\n{stderr}", output.status);
+    stdout
+}
+
+/// The plugins of the shipped plugins.toml, and the folder with their bundles.
+pub struct Shipped {
+    pub plugins: Vec<Plugin>,
+    pub bundles: PathBuf,
+}
+
+/// Runs `cargo run -p generator`'s job on the shipped plugins.toml once: the
+/// committed plugins/ must already match it (nothing is rewritten), then every
+/// crate is built and bundled.
+pub fn shipped() -> &'static Shipped {
+    static SHIPPED: OnceLock<Shipped> = OnceLock::new();
+    SHIPPED.get_or_init(|| {
+        let root = workspace();
+        assert_success(&generator(&root, &["check"]), "generator check (run the generator and commit plugins/)");
+        let stdout = assert_success(&generator(&root, &[]), "generator build");
+        let source = std::fs::read_to_string(root.join("plugins.toml")).unwrap();
+        let plugins = config::parse(&source).expect("the shipped plugins.toml is valid").plugins;
+        assert!(stdout.contains(&format!("{} bundles in ", plugins.len())), "{stdout}");
+        Shipped { plugins, bundles: builds_dir().join("bundles") }
+    })
+}
+
+/// The shared library inside a plugin's bundle.
+pub fn library(bundles: &Path, plugin: &Plugin) -> PathBuf {
+    bundles.join(format!("{}.vst3", plugin.name)).join("Contents").join(arch_dir()).join(format!("{}.so", plugin.name))
+}
+
+/// The latency a plugin must report at `rate`: L, or 0 without buffering.
+pub fn latency_samples(plugin: &Plugin, rate: f64) -> usize {
+    if plugin.buffering { (plugin.latency_ms * rate / 1000.0).round() as usize } else { 0 }
+}
+
+/// A note event at an absolute frame.
+#[derive(Debug, Clone, Copy)]
+pub struct Note {
+    pub frame: usize,
+    pub on: bool,
+    pub pitch: u8,
+    pub velocity: f32,
+}
+
+/// The notes every instrument test plays: A4 from 0.25 s to 0.75 s, full
+/// velocity (1.0 whatever way a host scales MIDI's 127).
+pub fn test_notes(rate: f64) -> Vec<Note> {
+    let at = |seconds: f64| (seconds * rate).round() as usize;
+    vec![
+        Note { frame: at(0.25), on: true, pitch: 69, velocity: 1.0 },
+        Note { frame: at(0.75), on: false, pitch: 69, velocity: 1.0 },
+    ]
+}
+
+/// Uniform noise in ±0.5, one row per channel.
+pub fn noise(channels: usize, frames: usize, seed: u64) -> Vec<Vec<f32>> {
+    let mut state = seed | 1;
+    (0..channels)
+        .map(|_| {
+            (0..frames)
+                .map(|_| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A plugin parameter's default as the plugin applies it: the plain value of
+/// its default's normalized value.
+fn default_value(plugin: &Plugin, index: usize) -> f64 {
+    let param = &plugin.params[index];
+    let spec = ParamSpec {
+        id: param.id,
+        title: "",
+        units: "",
+        min: param.min,
+        max: param.max,
+        default: param.default,
+        automatable: true,
+    };
+    spec.to_plain(spec.default_normalized())
+}
+
+/// What `plugin` must output for `input` (effects) or `notes` (instruments)
+/// at `rate`, before its latency: its DSP run directly and unbuffered, with
+/// every parameter at its plugins.toml default.
+pub fn reference(plugin: &Plugin, rate: f64, input: &[Vec<f32>], notes: &[Note], frames: usize) -> Vec<Vec<f32>> {
+    match plugin.dsp {
+        Dsp::Gain => run(Gain::default(), plugin, rate, input, notes, frames),
+        Dsp::Filter => run(Filter::default(), plugin, rate, input, notes, frames),
+        Dsp::Delay => run(Delay::default(), plugin, rate, input, notes, frames),
+        Dsp::Tremolo => run(Tremolo::default(), plugin, rate, input, notes, frames),
+        Dsp::Synth => run(Synth::default(), plugin, rate, input, notes, frames),
+        Dsp::Custom => soft_saturator(plugin, input),
+    }
+}
+
+/// The shipped WA Custom's `src/dsp.rs` (the user's code, so restated here):
+/// `tanh(drive·x) / tanh(drive)` with drive at its default.
+fn soft_saturator(plugin: &Plugin, input: &[Vec<f32>]) -> Vec<Vec<f32>> {
+    assert_eq!(plugin.params[0].key, "drive", "the custom plugin this reference describes");
+    let drive = default_value(plugin, 0) as f32;
+    let normalise = 1.0 / drive.tanh();
+    input.iter().map(|channel| channel.iter().map(|x| (drive * x).tanh() * normalise).collect()).collect()
+}
+
+fn run<P: Processor>(
+    processor: P,
+    plugin: &Plugin,
+    rate: f64,
+    input: &[Vec<f32>],
+    notes: &[Note],
+    frames: usize,
+) -> Vec<Vec<f32>> {
+    const BLOCK: usize = 512;
+    let config = EngineConfig { buffering: false, ..EngineConfig::default() };
+    let mut engine = BufferedProcessor::new(processor, config);
+    engine.setup(ProcessSetup { sample_rate: rate, max_block: BLOCK, channels: plugin.channels }).unwrap();
+    engine.activate().unwrap();
+    let mut output = vec![vec![0.0_f32; frames]; plugin.channels];
+    for start in (0..frames).step_by(BLOCK) {
+        let len = BLOCK.min(frames - start);
+        let mut events = Vec::new();
+        if start == 0 {
+            for (index, param) in plugin.params.iter().enumerate() {
+                events.push(Event::new(0, EventKind::Param { id: param.id, value: default_value(plugin, index) }));
+            }
+        }
+        for note in notes.iter().filter(|n| (start..start + len).contains(&n.frame)) {
+            let (channel, pitch, velocity, note_id) = (0, note.pitch, note.velocity, -1);
+            let kind = if note.on {
+                EventKind::NoteOn { channel, pitch, velocity, note_id }
+            } else {
+                EventKind::NoteOff { channel, pitch, velocity, note_id }
+            };
+            events.push(Event::new(note.frame - start, kind));
+        }
+        let ins: Vec<&[f32]> = input.iter().map(|c| &c[start..start + len]).collect();
+        let mut outs: Vec<&mut [f32]> = output.iter_mut().map(|c| &mut c[start..start + len]).collect();
+        engine.process(ProcessMode::Offline, &ins, &mut outs, &events).unwrap();
+    }
+    output
+}
+
+/// `reference` delayed by `latency` frames (silence first), same length.
+pub fn delayed(reference: &[Vec<f32>], latency: usize) -> Vec<Vec<f32>> {
+    reference
+        .iter()
+        .map(|channel| {
+            let mut out = vec![0.0; channel.len()];
+            if latency < channel.len() {
+                out[latency..].copy_from_slice(&channel[..channel.len() - latency]);
+            }
+            out
+        })
+        .collect()
+}
+
+/// Asserts bit-equality, naming the first differing frame.
+pub fn assert_same(got: &[Vec<f32>], want: &[Vec<f32>], what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}: channel count");
+    for (ch, (got, want)) in got.iter().zip(want).enumerate() {
+        assert_eq!(got.len(), want.len(), "{what}: length of channel {ch}");
+        if let Some(t) = (0..got.len()).find(|&t| got[t].to_bits() != want[t].to_bits()) {
+            panic!("{what}: channel {ch} frame {t}: got {}, expected {}", got[t], want[t]);
+        }
+    }
+}
