@@ -323,7 +323,12 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
     let name = table.required_string("name", "a name, as hosts will show it", errors);
     if let Some(name) = &name {
         let slug = slug(name.get_ref());
-        if slug.is_empty() || name.get_ref().len() > 63 {
+        if name.get_ref().chars().any(char::is_control) {
+            errors.push(
+                Diagnostic::new(name.span(), "the name contains a control character")
+                    .hint("hosts show it on one line: use letters, digits, spaces and punctuation"),
+            );
+        } else if slug.is_empty() || name.get_ref().len() > 63 {
             errors.push(
                 Diagnostic::new(name.span(), "the name needs a letter or digit and at most 63 bytes")
                     .hint("hosts show it in their plugin lists"),
@@ -493,11 +498,16 @@ fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec
         if dsp != Dsp::Custom {
             fields.check_keys(&["min", "max", "default"], errors);
         } else {
-            if let Some(units) = fields.string("units", errors) {
-                params[index].units = units.into_inner();
-            }
-            if let Some(title) = fields.string("title", errors) {
-                params[index].title = title.into_inner();
+            let param = &mut params[index];
+            for (field, slot) in [("units", &mut param.units), ("title", &mut param.title)] {
+                let Some(text) = fields.string(field, errors) else { continue };
+                if text.get_ref().chars().any(char::is_control) {
+                    errors.push(
+                        Diagnostic::new(text.span(), format!("`{field}` contains a control character"))
+                            .hint("hosts show it on one line"),
+                    );
+                }
+                *slot = text.into_inner();
             }
         }
         let param = &mut params[index];

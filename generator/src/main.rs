@@ -65,7 +65,7 @@ fn run(args: Args) -> Result<(), Failure> {
     if args.command == Command::Render {
         return Ok(());
     }
-    build(&root, &selected, every_plugin)
+    build(&root, &selected, args.bundles.as_deref(), every_plugin)
 }
 
 /// Reads and validates the TOML; diagnostics are printed here.
@@ -142,17 +142,23 @@ fn report_render(plugins_dir: &Path, plan: &Plan, crates: usize, took: std::time
     }
 }
 
-fn build(root: &Path, config: &Config, every_plugin: bool) -> Result<(), Failure> {
+/// Builds the crates and assembles their bundles in `bundles_dir`, or in the
+/// target directory's `bundles/`, the generator's own folder, where bundles of
+/// plugins no longer in plugins.toml are removed after a full run.
+fn build(root: &Path, config: &Config, bundles_dir: Option<&Path>, every_plugin: bool) -> Result<(), Failure> {
     let packages: Vec<&str> = config.plugins.iter().map(|p| p.slug.as_str()).collect();
     println!("building {} in release mode…", packages.join(", "));
     let libraries = cargo_build::build(root, &packages).map_err(Failure::Failed)?;
-    let bundles_dir = cargo_build::target_dir(root).map_err(Failure::Failed)?.join("bundles");
+    let (bundles_dir, owned) = match bundles_dir {
+        Some(dir) => (dir.to_path_buf(), false),
+        None => (cargo_build::target_dir(root).map_err(Failure::Failed)?.join("bundles"), true),
+    };
     let mut built = Vec::new();
     for plugin in &config.plugins {
         let bundle = bundles::assemble(&bundles_dir, plugin, &libraries[&plugin.slug]).map_err(Failure::Failed)?;
         built.push((plugin, bundle));
     }
-    if every_plugin {
+    if every_plugin && owned {
         for name in bundles::remove_stale(&bundles_dir, &config.plugins).map_err(Failure::Failed)? {
             println!("removed {name} (no longer in plugins.toml)");
         }

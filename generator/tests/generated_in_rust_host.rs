@@ -3,26 +3,19 @@
 //! buses, parameters, latency, and its sound in real-time (unpaced) and
 //! offline processing, sample for sample against its DSP run directly.
 
-#[path = "../../example-plugin/tests/host/mod.rs"]
-mod host;
-
 mod e2e;
 
-use e2e::{Note, Shipped, assert_same, delayed, latency_samples, library, noise, reference, shipped, test_notes};
+use e2e::host::{Module, OFFLINE, REALTIME};
+use e2e::session::{RATE, play, start, stop};
+use e2e::{Shipped, assert_same, delayed, latency_samples, library, noise, reference, shipped, test_notes};
 use generator::config::{Kind, Plugin};
-use host::{Buffers, EventList, Extras, Instance, Module, OFFLINE, ParamChanges, REALTIME};
-use runtime::vst3::BYPASS_PARAM_ID;
 use runtime::vst3::bundle::class_id_hex;
 use vst3::Steinberg::Vst::{
-    BusDirections_, BusInfo, IAudioProcessorTrait, IComponentTrait, IEditControllerTrait, MediaTypes_, ParameterInfo,
-    ProcessSetup, SymbolicSampleSizes_,
+    BusDirections_, BusInfo, IComponentTrait, IEditControllerTrait, MediaTypes_, ParameterInfo,
 };
 use vst3::Steinberg::{
     IPluginBaseTrait, IPluginFactory2, IPluginFactory2Trait, IPluginFactoryTrait, PClassInfo2, PFactoryInfo, kResultOk,
 };
-
-const RATE: f64 = 48_000.0;
-const MAX_BLOCK: usize = 4096;
 
 fn c_string(bytes: &[std::ffi::c_char]) -> String {
     bytes.iter().take_while(|c| **c != 0).map(|c| *c as u8 as char).collect()
@@ -34,81 +27,6 @@ fn utf16(text: &[u16]) -> String {
 
 fn load(shipped: &Shipped, plugin: &Plugin) -> Module {
     Module::load(&library(&shipped.bundles, plugin))
-}
-
-/// setupProcessing, setActive(true), setProcessing(true); returns the latency.
-fn start(instance: &Instance, rate: f64) -> usize {
-    let mut setup = ProcessSetup {
-        processMode: REALTIME as i32,
-        symbolicSampleSize: SymbolicSampleSizes_::kSample32 as i32,
-        maxSamplesPerBlock: MAX_BLOCK as i32,
-        sampleRate: rate,
-    };
-    // SAFETY: live interfaces and a valid setup.
-    unsafe {
-        assert_eq!(instance.processor.setupProcessing(&mut setup), kResultOk);
-        assert_eq!(instance.component.setActive(1), kResultOk);
-        assert_eq!(instance.processor.setProcessing(1), kResultOk);
-        instance.processor.getLatencySamples() as usize
-    }
-}
-
-fn stop(instance: &Instance) {
-    // SAFETY: live interfaces.
-    unsafe {
-        assert_eq!(instance.processor.setProcessing(0), kResultOk);
-        assert_eq!(instance.component.setActive(0), kResultOk);
-        assert_eq!(instance.component.terminate(), kResultOk);
-    }
-}
-
-/// Block sizes 0..=MAX_BLOCK, varying call to call, covering `total` frames.
-fn blocks(total: usize, seed: u64) -> Vec<usize> {
-    let mut state = seed;
-    let mut sizes = Vec::new();
-    let mut covered = 0;
-    while covered < total {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        let size = ((state >> 33) as usize % (MAX_BLOCK + 1)).min(total - covered);
-        sizes.push(size);
-        covered += size;
-    }
-    sizes
-}
-
-/// Plays `input` (effects) or `notes` (instruments) through a fresh instance
-/// in `mode`, in varying blocks; `bypass_from` switches bypass on at that frame.
-fn play(
-    module: &Module,
-    plugin: &Plugin,
-    mode: u32,
-    input: &[Vec<f32>],
-    notes: &[Note],
-    frames: usize,
-    bypass_from: Option<usize>,
-) -> (usize, Vec<Vec<f32>>) {
-    let instance = module.create();
-    let latency = start(&instance, RATE);
-    let mut output = vec![vec![0.0_f32; frames]; plugin.channels];
-    let no_input: Vec<Vec<f32>> = Vec::new();
-    let input = if plugin.kind == Kind::Effect { input } else { &no_input };
-    let mut at = 0;
-    for (i, n) in blocks(frames, 11 + mode as u64).into_iter().enumerate() {
-        let in_block: Vec<(i32, bool, i16, f32)> = notes
-            .iter()
-            .filter(|note| (at..at + n).contains(&note.frame))
-            .map(|note| ((note.frame - at) as i32, note.on, i16::from(note.pitch), note.velocity))
-            .collect();
-        let events = EventList::notes(&in_block);
-        let bypass = bypass_from.filter(|&from| (at..at + n).contains(&from) || (i == 0 && from == 0));
-        let changes = bypass.map(|from| ParamChanges::with(&[(BYPASS_PARAM_ID, (from - at) as i32, 1.0)]));
-        let extras = Extras { changes: changes.as_ref(), events: Some(&events), ..Extras::default() };
-        let result = instance.process(mode, Buffers::F32 { input, output: &mut output }, at, n, extras);
-        assert_eq!(result, kResultOk, "{}: process", plugin.name);
-        at += n;
-    }
-    stop(&instance);
-    (latency, output)
 }
 
 #[test]

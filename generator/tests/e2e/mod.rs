@@ -3,6 +3,10 @@
 //! by running its DSP directly, unbuffered, in this process.
 #![allow(dead_code)]
 
+#[path = "../../../example-plugin/tests/host/mod.rs"]
+pub mod host;
+pub mod session;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -207,4 +211,35 @@ pub fn assert_same(got: &[Vec<f32>], want: &[Vec<f32>], what: &str) {
             panic!("{what}: channel {ch} frame {t}: got {}, expected {}", got[t], want[t]);
         }
     }
+}
+
+/// A fresh workspace outside this one, with `toml` as its plugins.toml: the
+/// root Cargo.toml's settings and lock, its only members `plugins/*`, and the
+/// runtime by path. What a user's own project using the generator looks like.
+pub fn scratch_workspace(name: &str, toml: &str) -> PathBuf {
+    let dir = workspace().join("target/generator-scratch").join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    let manifest = std::fs::read_to_string(workspace().join("Cargo.toml")).unwrap();
+    let runtime = workspace().join("runtime");
+    let manifest: String = manifest
+        .lines()
+        .filter(|line| !line.starts_with("exclude"))
+        .map(|line| {
+            if line.starts_with("members") {
+                "members = [\"plugins/*\"]".to_string()
+            } else if line.starts_with("runtime = ") {
+                format!("runtime = {{ path = {:?} }}", runtime.display().to_string())
+            } else {
+                line.to_string()
+            }
+        })
+        .map(|line| line + "\n")
+        .collect();
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    std::fs::write(dir.join("plugins.toml"), toml).unwrap();
+    dir
 }

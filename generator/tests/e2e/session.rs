@@ -1,0 +1,88 @@
+//! A host session with one plugin instance: set up, play audio and notes
+//! in varying blocks, tear down.
+
+use generator::config::{Kind, Plugin};
+use runtime::vst3::BYPASS_PARAM_ID;
+use vst3::Steinberg::Vst::{IAudioProcessorTrait, IComponentTrait, ProcessSetup, SymbolicSampleSizes_};
+use vst3::Steinberg::{IPluginBaseTrait, kResultOk};
+
+use super::Note;
+use super::host::{Buffers, EventList, Extras, Instance, Module, ParamChanges, REALTIME};
+
+pub const RATE: f64 = 48_000.0;
+pub const MAX_BLOCK: usize = 4096;
+
+/// setupProcessing, setActive(true), setProcessing(true); returns the latency.
+pub fn start(instance: &Instance, rate: f64) -> usize {
+    let mut setup = ProcessSetup {
+        processMode: REALTIME as i32,
+        symbolicSampleSize: SymbolicSampleSizes_::kSample32 as i32,
+        maxSamplesPerBlock: MAX_BLOCK as i32,
+        sampleRate: rate,
+    };
+    // SAFETY: live interfaces and a valid setup.
+    unsafe {
+        assert_eq!(instance.processor.setupProcessing(&mut setup), kResultOk);
+        assert_eq!(instance.component.setActive(1), kResultOk);
+        assert_eq!(instance.processor.setProcessing(1), kResultOk);
+        instance.processor.getLatencySamples() as usize
+    }
+}
+
+pub fn stop(instance: &Instance) {
+    // SAFETY: live interfaces.
+    unsafe {
+        assert_eq!(instance.processor.setProcessing(0), kResultOk);
+        assert_eq!(instance.component.setActive(0), kResultOk);
+        assert_eq!(instance.component.terminate(), kResultOk);
+    }
+}
+
+/// Block sizes 0..=MAX_BLOCK, varying call to call, covering `total` frames.
+pub fn blocks(total: usize, seed: u64) -> Vec<usize> {
+    let mut state = seed;
+    let mut sizes = Vec::new();
+    let mut covered = 0;
+    while covered < total {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let size = ((state >> 33) as usize % (MAX_BLOCK + 1)).min(total - covered);
+        sizes.push(size);
+        covered += size;
+    }
+    sizes
+}
+
+/// Plays `input` (effects) or `notes` (instruments) through a fresh instance
+/// in `mode`, in varying blocks; `bypass_from` switches bypass on at that frame.
+pub fn play(
+    module: &Module,
+    plugin: &Plugin,
+    mode: u32,
+    input: &[Vec<f32>],
+    notes: &[Note],
+    frames: usize,
+    bypass_from: Option<usize>,
+) -> (usize, Vec<Vec<f32>>) {
+    let instance = module.create();
+    let latency = start(&instance, RATE);
+    let mut output = vec![vec![0.0_f32; frames]; plugin.channels];
+    let no_input: Vec<Vec<f32>> = Vec::new();
+    let input = if plugin.kind == Kind::Effect { input } else { &no_input };
+    let mut at = 0;
+    for (i, n) in blocks(frames, 11 + mode as u64).into_iter().enumerate() {
+        let in_block: Vec<(i32, bool, i16, f32)> = notes
+            .iter()
+            .filter(|note| (at..at + n).contains(&note.frame))
+            .map(|note| ((note.frame - at) as i32, note.on, i16::from(note.pitch), note.velocity))
+            .collect();
+        let events = EventList::notes(&in_block);
+        let bypass = bypass_from.filter(|&from| (at..at + n).contains(&from) || (i == 0 && from == 0));
+        let changes = bypass.map(|from| ParamChanges::with(&[(BYPASS_PARAM_ID, (from - at) as i32, 1.0)]));
+        let extras = Extras { changes: changes.as_ref(), events: Some(&events), ..Extras::default() };
+        let result = instance.process(mode, Buffers::F32 { input, output: &mut output }, at, n, extras);
+        assert_eq!(result, kResultOk, "{}: process", plugin.name);
+        at += n;
+    }
+    stop(&instance);
+    (latency, output)
+}
