@@ -35,7 +35,10 @@ step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "unit, property, model, no-alloc, stress and real-host tests; benches run once each in test mode"
+step "plugins/ is what plugins.toml renders (the generated crates are committed)"
+cargo run -q --locked -p generator -- check
+
+step "unit, property, model, no-alloc, stress and real-host tests, the generator end to end; benches run once each in test mode"
 cargo test --workspace --all-targets --locked
 
 step "doc tests (including the compile-fail proofs that ring halves are not Sync)"
@@ -59,3 +62,6 @@ if ! rustup toolchain list | grep -q '^nightly'; then
 fi
 RUSTFLAGS="-Zsanitizer=realtime --cfg rtsan" CARGO_TARGET_DIR=target/rtsan \
     cargo +nightly test -p runtime --test rtsan --target "$(rustc -vV | sed -n 's/^host: //p')" --locked
+
+step "the main job, as the README runs it: plugins.toml -> crates -> release builds -> bundles"
+cargo run -q --locked -p generator

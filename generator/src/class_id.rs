@@ -14,6 +14,19 @@ pub fn derive(vendor: &str, name: &str) -> [u32; 4] {
     [(hash >> 96) as u32, (hash >> 64) as u32, (hash >> 32) as u32, hash as u32]
 }
 
+/// A custom parameter's id from its key: FNV-1a, 32-bit, top bit cleared
+/// (some hosts keep ids in signed integers). Derived rather than counted, so
+/// adding, removing or reordering parameters never changes another's id, and
+/// sessions and automation keep pointing at the right parameter.
+pub fn param_id(key: &str) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in key.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash & 0x7FFF_FFFF
+}
+
 /// 32 hexadecimal digits to four words.
 pub fn parse(text: &str) -> Option<[u32; 4]> {
     let digits: String = text.chars().filter(|c| *c != '-').collect();

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use runtime::dsp;
-use runtime::vst3::ParamSpec;
+use runtime::vst3::{BYPASS_PARAM_ID, FILL_PARAM_ID, ParamSpec, UNDERRUNS_PARAM_ID};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -119,72 +119,23 @@ pub fn slug(name: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
+/// Rust's keywords, strict and reserved: they cannot name a crate or a field.
+const RUST_KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
+    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait",
+    "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do",
+    "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
 /// Why `slug` cannot name a crate in this workspace, if it cannot.
 fn crate_name_problem(slug: &str) -> Option<&'static str> {
     const TAKEN: &[&str] = &["runtime", "generator", "benches", "example-plugin", "loom-tests"];
-    const RESERVED: &[&str] = &[
-        "test",
-        "core",
-        "std",
-        "alloc",
-        "proc-macro",
-        "as",
-        "break",
-        "const",
-        "continue",
-        "crate",
-        "else",
-        "enum",
-        "extern",
-        "false",
-        "fn",
-        "for",
-        "if",
-        "impl",
-        "in",
-        "let",
-        "loop",
-        "match",
-        "mod",
-        "move",
-        "mut",
-        "pub",
-        "ref",
-        "return",
-        "self",
-        "static",
-        "struct",
-        "super",
-        "trait",
-        "true",
-        "type",
-        "unsafe",
-        "use",
-        "where",
-        "while",
-        "async",
-        "await",
-        "dyn",
-        "abstract",
-        "become",
-        "box",
-        "do",
-        "final",
-        "macro",
-        "override",
-        "priv",
-        "typeof",
-        "unsized",
-        "virtual",
-        "yield",
-        "try",
-        "gen",
-    ];
+    const RESERVED: &[&str] = &["test", "core", "std", "alloc", "proc-macro"];
     if slug.starts_with(|c: char| c.is_ascii_digit()) {
         Some("starts with a digit (Cargo refuses that)")
     } else if TAKEN.contains(&slug) {
         Some("this workspace already has")
-    } else if RESERVED.contains(&slug) {
+    } else if RESERVED.contains(&slug) || RUST_KEYWORDS.contains(&slug) {
         Some("Cargo or Rust reserves")
     } else {
         None
@@ -452,7 +403,10 @@ fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec
             .push(Diagnostic::new(value.span(), "`params` must be a table").hint("write [plugins.params.NAME] tables"));
         return params;
     };
-    for (key, entry) in overrides.iter() {
+    // In the order they are written (the parsed table is sorted by key).
+    let mut entries: Vec<_> = overrides.iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    for (key, entry) in entries {
         let key_name = key.get_ref().to_string();
         let DeValue::Table(fields) = entry.get_ref() else {
             errors.push(
@@ -474,9 +428,29 @@ fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec
                         )
                         .hint("the generated code names a constant after it: use a-z, 0-9 and _, e.g. `wet_mix`"),
                     );
+                } else if RUST_KEYWORDS.contains(&key_name.as_str()) || key_name == "sample_rate" {
+                    errors.push(
+                        Diagnostic::new(key.span(), format!("parameter name `{key_name}` is taken"))
+                            .hint("Rust keywords and `sample_rate` (a field of the dsp.rs skeleton) cannot name one"),
+                    );
+                }
+                let id = class_id::param_id(&key_name);
+                if [BYPASS_PARAM_ID, UNDERRUNS_PARAM_ID, FILL_PARAM_ID].contains(&id) {
+                    errors.push(
+                        Diagnostic::new(key.span(), format!("parameter `{key_name}` gets an id the engine reserves"))
+                            .hint("ids are derived from the names: rename it"),
+                    );
+                } else if let Some(other) = params.iter().find(|p| p.id == id) {
+                    errors.push(
+                        Diagnostic::new(
+                            key.span(),
+                            format!("parameters `{key_name}` and `{}` get the same id", other.key),
+                        )
+                        .hint("ids are derived from the names: rename one of them"),
+                    );
                 }
                 params.push(Param {
-                    id: params.len() as u32,
+                    id,
                     key: key_name.clone(),
                     title: title_from_key(&key_name),
                     units: String::new(),
@@ -515,6 +489,18 @@ fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec
             if let Some(number) = fields.number(field, errors) {
                 *slot = number;
             }
+        }
+        // A built-in DSP handles its own range and no more: overrides may narrow it.
+        if let Some(spec) = dsp.params().iter().find(|spec| spec.id == param.id)
+            && (param.min < spec.min || param.max > spec.max)
+        {
+            errors.push(
+                Diagnostic::new(
+                    entry.span(),
+                    format!("parameter `{key_name}` reaches beyond what dsp `{}` handles", dsp.name()),
+                )
+                .hint(format!("its range is {} to {}; overrides may narrow it", spec.min, spec.max)),
+            );
         }
         if !(param.min < param.max && (param.min..=param.max).contains(&param.default)) {
             errors.push(

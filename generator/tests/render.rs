@@ -146,7 +146,12 @@ fn the_users_dsp_rs_survives_regeneration() {
     assert!(stdout.contains("2 files written"), "lib.rs and the description in Cargo.toml: {stdout}");
     assert_eq!(std::fs::read_to_string(&dsp).unwrap(), mine);
     let lib = std::fs::read_to_string(dir.join("plugins/scratch-custom/src/lib.rs")).unwrap();
-    assert!(lib.contains("latency_ms: 35.0,") && lib.contains("pub const TONE: u32 = 1;"), "{lib}");
+    assert!(lib.contains("latency_ms: 35.0,"), "{lib}");
+    // Ids come from the names: the new parameter leaves the old one's id alone.
+    for key in ["drive", "tone"] {
+        let id = generator::class_id::param_id(key);
+        assert!(lib.contains(&format!("pub const {}: u32 = {id};", key.to_uppercase())), "{lib}");
+    }
     // Deleted, it comes back as the skeleton.
     std::fs::remove_file(&dsp).unwrap();
     assert_eq!(generator(&dir, &["check"]).0, 1, "a missing dsp.rs is out of date");

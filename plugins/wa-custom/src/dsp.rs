@@ -1,10 +1,14 @@
 //! WA Custom's DSP. This file is yours: the generator created it once from
 //! plugins.toml and never overwrites it (src/lib.rs next to it is regenerated).
 //!
-//! `process` runs on the write-ahead worker thread, 30 ms ahead of the
-//! host's audio callback, so it may allocate, lock or wait for up to about that
-//! long without a dropout. Parameter changes arrive through
-//! `event` at the exact sample they were made: the engine splits the block there.
+//! With buffering on, `process` mostly runs on the write-ahead worker,
+//! 30 ms ahead of the host's audio callback: a stall there (an allocation, a
+//! lock, I/O) of up to about that long never becomes a dropout. It also runs
+//! on the host's thread when the host renders offline, or to catch up when the
+//! worker fell behind, so keep its average cost low and its stalls rare.
+//!
+//! Parameter changes arrive through `event` at the exact sample they were
+//! made: the engine splits the block there.
 
 use runtime::engine::{AudioBlock, EventKind, ProcessSetup, Processor};
 

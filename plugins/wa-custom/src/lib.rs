@@ -9,7 +9,7 @@ use runtime::vst3::{ParamSpec, PluginInfo, PluginKind};
 /// read-only meters after these).
 pub mod params {
     /// Drive (x), 0 to 10, default 1.
-    pub const DRIVE: u32 = 0;
+    pub const DRIVE: u32 = 531555959;
 }
 
 const PARAMS: &[ParamSpec] = &[ParamSpec {

@@ -41,8 +41,10 @@ pub trait Processor: Send + 'static {
     fn prepare(&mut self, setup: &ProcessSetup);
 
     /// Processes one block in place: `audio` holds the input on entry (silence for
-    /// instruments) and must hold the output on return. Must not allocate, lock or
-    /// block when the host runs in real time.
+    /// instruments) and must hold the output on return. A stall here (allocation,
+    /// a lock, blocking) is hidden by the write-ahead latency while it happens on
+    /// the worker; unbuffered, or while the host's thread catches up, it reaches
+    /// the host's audio thread.
     fn process(&mut self, audio: &mut AudioBlock<'_, '_>);
 
     /// Applies one event between the samples before and after its position.
