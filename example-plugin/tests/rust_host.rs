@@ -5,7 +5,7 @@ mod host;
 mod support;
 
 use example_plugin::{BUFFERED, GAIN, UNBUFFERED};
-use host::{Buffers, Extras, Instance, MemoryStream, Module, OFFLINE, ParamChanges, REALTIME};
+use host::{Buffers, Extras, Instance, MemoryStream, Module, OFFLINE, ParamChanges, REALTIME, c_string};
 use runtime::vst3::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_PARAM_ID};
 use support::{bundles, library};
 use vst3::Steinberg::Vst::{
@@ -32,10 +32,6 @@ fn buffered() -> Module {
 
 fn unbuffered() -> Module {
     Module::load(&library(&bundles().1, &UNBUFFERED))
-}
-
-fn c_string(bytes: &[std::ffi::c_char]) -> String {
-    bytes.iter().take_while(|c| **c != 0).map(|c| *c as u8 as char).collect()
 }
 
 /// setupProcessing, setActive(true), setProcessing(true); returns the latency

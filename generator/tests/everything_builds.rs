@@ -5,17 +5,13 @@
 
 mod e2e;
 
-use e2e::host::Module;
+use e2e::host::{Module, c_string};
 use e2e::session::{RATE, play, start, stop};
 use e2e::{assert_success, generator, latency_samples, library, noise, scratch_workspace};
 use generator::config::{self, Kind};
 use vst3::Steinberg::{
     IPluginFactory2, IPluginFactory2Trait, IPluginFactoryTrait, PClassInfo2, PFactoryInfo, kResultOk,
 };
-
-fn c_string(bytes: &[std::ffi::c_char]) -> String {
-    bytes.iter().take_while(|c| **c != 0).map(|c| *c as u8 as char).collect()
-}
 
 #[test]
 fn every_key_and_kind_builds_and_loads_as_described() {

@@ -5,7 +5,7 @@
 
 mod e2e;
 
-use e2e::host::{Module, OFFLINE, REALTIME};
+use e2e::host::{Module, OFFLINE, REALTIME, c_string, utf16};
 use e2e::session::{RATE, play, start, stop};
 use e2e::{Shipped, assert_same, delayed, latency_samples, library, noise, reference, shipped, test_notes};
 use generator::config::{Kind, Plugin};
@@ -16,14 +16,6 @@ use vst3::Steinberg::Vst::{
 use vst3::Steinberg::{
     IPluginBaseTrait, IPluginFactory2, IPluginFactory2Trait, IPluginFactoryTrait, PClassInfo2, PFactoryInfo, kResultOk,
 };
-
-fn c_string(bytes: &[std::ffi::c_char]) -> String {
-    bytes.iter().take_while(|c| **c != 0).map(|c| *c as u8 as char).collect()
-}
-
-fn utf16(text: &[u16]) -> String {
-    String::from_utf16_lossy(&text[..text.iter().position(|c| *c == 0).unwrap_or(text.len())])
-}
 
 fn load(shipped: &Shipped, plugin: &Plugin) -> Module {
     Module::load(&library(&shipped.bundles, plugin))

@@ -18,6 +18,16 @@ use vst3::Steinberg::{
 };
 use vst3::{Class, ComPtr, ComWrapper};
 
+/// A NUL-terminated C string from a fixed-size field of a VST3 info struct.
+pub fn c_string(bytes: &[std::ffi::c_char]) -> String {
+    bytes.iter().take_while(|c| **c != 0).map(|c| *c as u8 as char).collect()
+}
+
+/// A NUL-terminated UTF-16 string (`String128`) from a VST3 info struct.
+pub fn utf16(text: &[u16]) -> String {
+    String::from_utf16_lossy(&text[..text.iter().position(|c| *c == 0).unwrap_or(text.len())])
+}
+
 type ModuleEntry = unsafe extern "system" fn(*mut c_void) -> bool;
 type ModuleExit = unsafe extern "system" fn() -> bool;
 type GetPluginFactory = unsafe extern "system" fn() -> *mut IPluginFactory;
