@@ -5,7 +5,7 @@ mod host;
 mod support;
 
 use example_plugin::{BUFFERED, GAIN, UNBUFFERED};
-use host::{Buffers, Extras, Instance, MemoryStream, Module, OFFLINE, ParamChanges, REALTIME, c_string};
+use host::{Buffers, Extras, Instance, MemoryStream, Module, OFFLINE, ParamChanges, REALTIME, block_sizes, c_string};
 use runtime::vst3::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_PARAM_ID};
 use support::{bundles, library};
 use vst3::Steinberg::Vst::{
@@ -77,18 +77,9 @@ fn noise(frames: usize, seed: u64) -> Vec<Vec<f32>> {
         .collect()
 }
 
-/// Random block sizes 0..=8192 covering `total` frames.
+/// Block sizes 0..=8192 (above the announced maximum too) covering `total` frames.
 fn blocks(total: usize, seed: u64) -> Vec<usize> {
-    let mut state = seed;
-    let mut out = Vec::new();
-    let mut covered = 0;
-    while covered < total {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        let size = ((state >> 33) % 8193).min((total - covered) as u64) as usize;
-        out.push(size);
-        covered += size;
-    }
-    out
+    block_sizes(total, seed, 8192)
 }
 
 /// Plays `input` through the instance in `sizes` blocks, 32-bit.

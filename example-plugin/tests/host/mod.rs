@@ -28,6 +28,21 @@ pub fn utf16(text: &[u16]) -> String {
     String::from_utf16_lossy(&text[..text.iter().position(|c| *c == 0).unwrap_or(text.len())])
 }
 
+/// Block sizes 0..=`max_block`, varying call to call as a host's may, covering
+/// `total` frames; the same sizes for the same seed.
+pub fn block_sizes(total: usize, seed: u64, max_block: usize) -> Vec<usize> {
+    let mut state = seed;
+    let mut sizes = Vec::new();
+    let mut covered = 0;
+    while covered < total {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let size = ((state >> 33) as usize % (max_block + 1)).min(total - covered);
+        sizes.push(size);
+        covered += size;
+    }
+    sizes
+}
+
 type ModuleEntry = unsafe extern "system" fn(*mut c_void) -> bool;
 type ModuleExit = unsafe extern "system" fn() -> bool;
 type GetPluginFactory = unsafe extern "system" fn() -> *mut IPluginFactory;

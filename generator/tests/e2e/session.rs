@@ -7,7 +7,7 @@ use vst3::Steinberg::Vst::{IAudioProcessorTrait, IComponentTrait, ProcessSetup, 
 use vst3::Steinberg::{IPluginBaseTrait, kResultOk};
 
 use super::Note;
-use super::host::{Buffers, EventList, Extras, Instance, Module, ParamChanges, REALTIME};
+use super::host::{Buffers, EventList, Extras, Instance, Module, ParamChanges, REALTIME, block_sizes};
 
 pub const RATE: f64 = 48_000.0;
 pub const MAX_BLOCK: usize = 4096;
@@ -38,20 +38,6 @@ pub fn stop(instance: &Instance) {
     }
 }
 
-/// Block sizes 0..=MAX_BLOCK, varying call to call, covering `total` frames.
-pub fn blocks(total: usize, seed: u64) -> Vec<usize> {
-    let mut state = seed;
-    let mut sizes = Vec::new();
-    let mut covered = 0;
-    while covered < total {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        let size = ((state >> 33) as usize % (MAX_BLOCK + 1)).min(total - covered);
-        sizes.push(size);
-        covered += size;
-    }
-    sizes
-}
-
 /// Plays `input` (effects) or `notes` (instruments) through a fresh instance
 /// in `mode`, in varying blocks; `bypass_from` switches bypass on at that frame.
 pub fn play(
@@ -69,7 +55,7 @@ pub fn play(
     let no_input: Vec<Vec<f32>> = Vec::new();
     let input = if plugin.kind == Kind::Effect { input } else { &no_input };
     let mut at = 0;
-    for (i, n) in blocks(frames, 11 + mode as u64).into_iter().enumerate() {
+    for (i, n) in block_sizes(frames, 11 + mode as u64, MAX_BLOCK).into_iter().enumerate() {
         let in_block: Vec<(i32, bool, i16, f32)> = notes
             .iter()
             .filter(|note| (at..at + n).contains(&note.frame))
