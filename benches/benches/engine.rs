@@ -11,16 +11,16 @@ use std::time::Duration;
 use benches::criterion;
 use benches::{half_gain, lowpass};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use runtime::engine::{BufferedProcessor, EngineConfig, ProcessMode, ProcessSetup, Processor};
+use runtime::engine::{Engine, EngineConfig, ProcessMode, ProcessSetup, Processor};
 
 const RATE: f64 = 48_000.0;
 const CHANNELS: usize = 2;
 
-fn engine<P: Processor>(processor: P, buffering: bool, block: usize) -> BufferedProcessor<P> {
+fn engine<P: Processor>(processor: P, buffering: bool, block: usize) -> Engine<P> {
     // A short tick so the worker catches up quickly between measured calls; it
     // does not change what the audio thread does.
     let config = EngineConfig { buffering, worker_tick: Some(Duration::from_micros(50)), ..EngineConfig::default() };
-    let mut engine = BufferedProcessor::new(processor, config);
+    let mut engine = Engine::new(processor, config);
     engine.setup(ProcessSetup { sample_rate: RATE, max_block: block, channels: CHANNELS }).unwrap();
     engine.activate().unwrap();
     engine

@@ -16,9 +16,7 @@ use std::time::{Duration, Instant};
 use benches::full_run;
 use benches::processors::Fir;
 use benches::{half_gain, lowpass};
-use runtime::engine::{
-    BufferedProcessor, EngineConfig, EngineStats, ProcessMode, ProcessSetup, Processor, StallPlace, StallPlan,
-};
+use runtime::engine::{Engine, EngineConfig, EngineStats, ProcessMode, ProcessSetup, Processor, StallPlace, StallPlan};
 
 const RATE: f64 = 48_000.0;
 const CHANNELS: usize = 2;
@@ -43,28 +41,29 @@ fn thread_cpu() -> Duration {
 
 /// CPU time of this process's thread named `name` (0 if there is none), from
 /// the scheduler's own account in /proc.
-fn named_thread_cpu(name: &str) -> Duration {
+fn named_thread_cpu(prefix: &str) -> Duration {
     let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return Duration::ZERO };
+    let mut total = Duration::ZERO;
     for task in tasks.flatten() {
         let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
-        if comm.trim() == name {
+        if comm.trim().starts_with(prefix) {
             let schedstat = std::fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
             let nanos = schedstat.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
-            return Duration::from_nanos(nanos);
+            total += Duration::from_nanos(nanos);
         }
     }
-    Duration::ZERO
+    total
 }
 
 fn session<P: Processor>(processor: P, config: EngineConfig, seconds: f64) -> Session {
-    let mut engine = BufferedProcessor::new(processor, config);
+    let mut engine = Engine::new(processor, config);
     engine.setup(ProcessSetup { sample_rate: RATE, max_block: BLOCK, channels: CHANNELS }).unwrap();
     engine.activate().unwrap();
     let input: Vec<Vec<f32>> =
         (0..CHANNELS).map(|ch| (0..BLOCK).map(|i| ((i + ch) as f32 * 0.05).sin()).collect()).collect();
     let mut output = vec![vec![0.0_f32; BLOCK]; CHANNELS];
     let blocks = (seconds * RATE / BLOCK as f64) as usize;
-    let worker_before = named_thread_cpu("writeahead-dsp");
+    let worker_before = named_thread_cpu("writeahead-");
     let mut audio_cpu = Duration::ZERO;
     let mut trace = Vec::with_capacity(blocks);
     let started = Instant::now();
@@ -82,7 +81,7 @@ fn session<P: Processor>(processor: P, config: EngineConfig, seconds: f64) -> Se
         let stats = engine.stats();
         trace.push((started.elapsed().as_secs_f64(), stats.lead as f64 * 1000.0 / RATE, stats.underruns));
     }
-    let worker_cpu = named_thread_cpu("writeahead-dsp").saturating_sub(worker_before);
+    let worker_cpu = named_thread_cpu("writeahead-").saturating_sub(worker_before);
     let stats = engine.stats();
     Session { audio_cpu, worker_cpu, stats, trace }
 }

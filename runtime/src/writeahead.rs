@@ -24,14 +24,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
-use crate::ring::{self, Consumer, Observer, Producer, RingError, ShapeError};
-
-/// The latency a write-ahead buffer uses unless told otherwise.
-pub const DEFAULT_LATENCY_MS: f64 = 50.0;
-/// The most channels a buffer accepts.
-pub const MAX_CHANNELS: usize = 64;
-/// The longest latency a buffer accepts.
-pub const MAX_LATENCY_MS: f64 = 1000.0;
+pub use crate::limits::{DEFAULT_LATENCY_MS, MAX_CHANNELS, MAX_LATENCY_MS};
+use crate::ring::{self, ChunkError, Consumer, Observer, Producer, ReadChunk, RingError, ShapeError, WriteChunk};
 
 /// `round(latency_ms * sample_rate / 1000)`: the delay in frames.
 pub fn latency_samples(latency_ms: f64, sample_rate: f64) -> usize {
@@ -148,14 +142,35 @@ impl std::fmt::Display for WriteError {
 
 impl std::error::Error for WriteError {}
 
+/// What a buffer counts. An engine keeps one set across activations and hands
+/// it to each buffer it makes, so these are its only underrun and late-frame
+/// counts.
 #[derive(Default)]
-struct Counters {
+pub(crate) struct BufferCounters {
     underrun_frames: AtomicU64,
     underrun_events: AtomicU64,
     overruns: AtomicU64,
     adjustments: AtomicU64,
     late_frames: AtomicU64,
     peak_lead: AtomicU64,
+}
+
+impl BufferCounters {
+    /// The counts as they stand.
+    pub(crate) fn snapshot(&self) -> BufferCounts {
+        BufferCounts {
+            underrun_frames: self.underrun_frames.load(Relaxed),
+            overruns: self.overruns.load(Relaxed),
+            adjustments: self.adjustments.load(Relaxed),
+        }
+    }
+}
+
+/// What an engine reports of its buffer's counts.
+pub(crate) struct BufferCounts {
+    pub(crate) underrun_frames: u64,
+    pub(crate) overruns: u64,
+    pub(crate) adjustments: u64,
 }
 
 /// A snapshot of a write-ahead buffer's health.
@@ -189,7 +204,7 @@ pub struct BufferStats {
 /// Reads a buffer's [`BufferStats`] from any thread, lock-free.
 #[derive(Clone)]
 pub struct StatsHandle {
-    counters: Arc<Counters>,
+    counters: Arc<BufferCounters>,
     observer: Observer,
     latency_samples: usize,
     sample_rate: f64,
@@ -228,12 +243,17 @@ pub struct WriteAheadBuffer {
 impl WriteAheadBuffer {
     /// Allocates the ring and lays down L frames of silence between the clocks.
     pub fn new(config: WriteAheadConfig) -> Result<Self, ConfigError> {
+        Self::with_counters(config, Arc::default())
+    }
+
+    /// A buffer that counts into `counters` (which may outlive it).
+    pub(crate) fn with_counters(config: WriteAheadConfig, counters: Arc<BufferCounters>) -> Result<Self, ConfigError> {
         config.validate()?;
         let latency = config.latency_samples();
         let (producer, consumer) =
             ring::with_clock(config.channels, config.capacity(), 0, latency).map_err(ConfigError::Ring)?;
         let stats = StatsHandle {
-            counters: Arc::new(Counters::default()),
+            counters,
             observer: producer.observer(),
             latency_samples: latency,
             sample_rate: config.sample_rate,
@@ -322,6 +342,33 @@ impl WriteAheadWriter {
         Ok(())
     }
 
+    /// Lends the slots of the next `frames` input clocks, to fill or process in
+    /// place (see [`WriteChunk`]); at most [`Self::writable_len`] frames. Pass
+    /// the commit's result to [`Self::count_late`].
+    pub fn write_chunk(&mut self, frames: usize) -> Result<WriteChunk<'_>, ChunkError> {
+        self.producer.write_chunk(frames)
+    }
+
+    /// Counts the late frames a chunk's commit dropped (see the module docs).
+    pub fn count_late(&mut self, late: usize) {
+        let counters = &self.stats.counters;
+        if late > 0 {
+            counters.adjustments.fetch_add(1, Relaxed);
+            counters.late_frames.fetch_add(late as u64, Relaxed);
+        }
+        let lead = self.producer.lead();
+        if lead > counters.peak_lead.load(Relaxed) {
+            counters.peak_lead.store(lead, Relaxed);
+        }
+    }
+
+    /// Moves on to input clock `clock` without writing the frames before it:
+    /// the reader must skip them (a restart: see
+    /// [`WriteAheadReader::discard`]). Fails if the ring has no room for it.
+    pub fn skip_to_input_clock(&mut self, clock: u64) -> Result<(), ChunkError> {
+        self.producer.skip_to(clock + self.stats.latency_samples as u64)
+    }
+
     /// Keeps every frame on its clock: learns where the reader is, and returns how
     /// many of the next `frames` frames are already too late to play (the ring
     /// drops exactly those) and how many frames are free after them.
@@ -364,10 +411,32 @@ impl WriteAheadReader {
         self.consumer.release_every(frames);
     }
 
-    /// Reads and drops the next `output`-length frames (a restart skipping
-    /// stale audio): like [`Self::read`], but missing frames are not underruns.
-    pub fn discard(&mut self, output: &mut [&mut [f32]]) -> Result<(), ShapeError> {
-        self.consumer.read_or_silence(output).map(|_| ())
+    /// Skips the next `frames` frames unread (a restart dropping stale audio):
+    /// missing ones are not underruns.
+    pub fn discard(&mut self, frames: usize) {
+        self.consumer.skip(frames);
+    }
+
+    /// Lends the next `frames` frames that are ready, to read in place (see
+    /// [`ReadChunk`]); at most [`Self::ready_len`] frames.
+    pub fn read_chunk(&mut self, frames: usize) -> Result<ReadChunk<'_>, ChunkError> {
+        self.consumer.read_chunk(frames)
+    }
+
+    /// Frames ready to read now (reloads the writer's position).
+    pub fn ready_len(&mut self) -> usize {
+        self.consumer.available()
+    }
+
+    /// Skips `frames` frames that came due before they were written: the host
+    /// plays silence for them, counted as underruns.
+    pub fn skip_missing(&mut self, frames: usize) {
+        let missing = self.consumer.skip(frames);
+        if missing > 0 {
+            let counters = &self.stats.counters;
+            counters.underrun_frames.fetch_add(missing as u64, Relaxed);
+            counters.underrun_events.fetch_add(1, Relaxed);
+        }
     }
 
     /// Fills `output` (one slice per channel, equal lengths) with the frames due

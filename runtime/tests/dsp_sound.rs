@@ -5,7 +5,7 @@ mod common;
 
 use common::render;
 use runtime::dsp::{delay, filter, gain, synth, tremolo};
-use runtime::engine::{BufferedProcessor, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup, Processor};
+use runtime::engine::{Engine, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup, Processor};
 
 const RATE: f64 = 48_000.0;
 
@@ -17,7 +17,7 @@ fn run<P: Processor>(
     params: &[(u32, f64)],
     events: &[(usize, EventKind)],
 ) -> Vec<Vec<f32>> {
-    let mut engine = BufferedProcessor::new(processor, EngineConfig { buffering: false, ..EngineConfig::default() });
+    let mut engine = Engine::new(processor, EngineConfig { buffering: false, ..EngineConfig::default() });
     engine.setup(ProcessSetup { sample_rate: RATE, max_block: 1024, channels: input.len() }).unwrap();
     engine.activate().unwrap();
     let frames = input[0].len();

@@ -5,13 +5,13 @@ mod common;
 
 use common::processors::{OnsetProbe, PanicAt};
 use common::{blocks, noise, render};
-use runtime::engine::{BufferedProcessor, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup, Processor};
+use runtime::engine::{Engine, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup, Processor};
 
 const RATE: f64 = 48_000.0;
 
-fn engine<P: Processor>(processor: P, buffering: bool, channels: usize) -> BufferedProcessor<P> {
+fn engine<P: Processor>(processor: P, buffering: bool, channels: usize) -> Engine<P> {
     let config = EngineConfig { buffering, ..EngineConfig::default() };
-    let mut engine = BufferedProcessor::new(processor, config);
+    let mut engine = Engine::new(processor, config);
     engine.setup(ProcessSetup { sample_rate: RATE, max_block: 1024, channels }).unwrap();
     engine.activate().unwrap();
     engine

@@ -7,14 +7,14 @@ mod common;
 
 use common::processors::FeedbackFilter;
 use common::{assert_delayed_copy, blocks, noise, render};
-use runtime::engine::{BufferedProcessor, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup};
+use runtime::engine::{Engine, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup};
 
 const RATES: [f64; 5] = [44_100.0, 48_000.0, 88_200.0, 96_000.0, 192_000.0];
 const MAX_BLOCK: usize = 4096;
 
-fn engine(buffering: bool, rate: f64, channels: usize) -> BufferedProcessor<FeedbackFilter> {
+fn engine(buffering: bool, rate: f64, channels: usize) -> Engine<FeedbackFilter> {
     let config = EngineConfig { buffering, ..EngineConfig::default() };
-    let mut engine = BufferedProcessor::new(FeedbackFilter::default(), config);
+    let mut engine = Engine::new(FeedbackFilter::default(), config);
     engine.setup(ProcessSetup { sample_rate: rate, max_block: MAX_BLOCK, channels }).unwrap();
     engine.activate().unwrap();
     engine
@@ -78,7 +78,7 @@ fn mode_switches_mid_stream_are_exact() {
 
 #[test]
 fn latency_follows_the_sample_rate_and_reset_leaves_no_stale_audio() {
-    let mut engine = BufferedProcessor::new(FeedbackFilter::default(), EngineConfig::default());
+    let mut engine = Engine::new(FeedbackFilter::default(), EngineConfig::default());
     assert_eq!(engine.setup(ProcessSetup { sample_rate: 48_000.0, max_block: 512, channels: 2 }), Ok(2400));
     engine.activate().unwrap();
     assert_eq!(engine.latency_samples(), 2400, "unchanged by activation");
@@ -101,7 +101,7 @@ fn latency_follows_the_sample_rate_and_reset_leaves_no_stale_audio() {
 #[test]
 fn setup_while_active_and_process_while_inactive_are_errors() {
     use runtime::engine::{EngineError, ProcessError};
-    let mut engine = BufferedProcessor::new(FeedbackFilter::default(), EngineConfig::default());
+    let mut engine = Engine::new(FeedbackFilter::default(), EngineConfig::default());
     let mut out = vec![0.0_f32; 16];
     assert_eq!(engine.process(ProcessMode::Realtime, &[], &mut [&mut out], &[]), Err(ProcessError::NotActive));
     assert_eq!(engine.activate(), Err(EngineError::NotSetUp));
@@ -116,7 +116,7 @@ fn setup_while_active_and_process_while_inactive_are_errors() {
         Err(ProcessError::Shape(_))
     ));
     assert!(matches!(
-        BufferedProcessor::new(FeedbackFilter::default(), EngineConfig::default()).setup(ProcessSetup {
+        Engine::new(FeedbackFilter::default(), EngineConfig::default()).setup(ProcessSetup {
             sample_rate: 0.0,
             max_block: 64,
             channels: 1

@@ -6,7 +6,7 @@
 mod common;
 
 use assert_no_alloc::{AllocDisabler, assert_no_alloc, reset_violation_count, violation_count};
-use common::audio_paths::{aging, engine, every_mode};
+use common::audio_paths::{aging, engine, every_mode, restart_while_stuck};
 use common::processors::FeedbackFilter;
 
 #[global_allocator]
@@ -41,6 +41,16 @@ fn aging_path_does_not_allocate() {
     let count = violation_count();
     assert!(stuck.stats().underruns > 0, "the aging path ran: {:?}", stuck.stats());
     assert_eq!(count, 0);
+}
+
+#[test]
+fn restart_while_the_worker_is_stuck_in_the_dsp_neither_waits_nor_allocates() {
+    reset_violation_count();
+    let (stuck, returned_while_stuck) = restart_while_stuck(&mut no_alloc);
+    let count = violation_count();
+    assert!(returned_while_stuck, "a restart waited for the stuck worker");
+    assert_eq!(count, 0);
+    drop(stuck);
 }
 
 #[test]

@@ -11,21 +11,19 @@ use std::time::{Duration, Instant};
 
 use common::processors::{FeedbackFilter, Gate, GateControl};
 use common::{assert_delayed_copy, blocks, noise, render};
-use runtime::engine::{
-    BufferedProcessor, EngineConfig, EngineStats, ProcessMode, ProcessSetup, Processor, StallPlace, StallPlan,
-};
+use runtime::engine::{Engine, EngineConfig, EngineStats, ProcessMode, ProcessSetup, Processor, StallPlace, StallPlan};
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 const RATE: f64 = 48_000.0;
 const RATES: [f64; 5] = [44_100.0, 48_000.0, 88_200.0, 96_000.0, 192_000.0];
 
-fn engine<P: Processor>(processor: P, config: EngineConfig, channels: usize) -> BufferedProcessor<P> {
+fn engine<P: Processor>(processor: P, config: EngineConfig, channels: usize) -> Engine<P> {
     engine_at(processor, config, channels, RATE)
 }
 
-fn engine_at<P: Processor>(processor: P, config: EngineConfig, channels: usize, rate: f64) -> BufferedProcessor<P> {
-    let mut engine = BufferedProcessor::new(processor, config);
+fn engine_at<P: Processor>(processor: P, config: EngineConfig, channels: usize, rate: f64) -> Engine<P> {
+    let mut engine = Engine::new(processor, config);
     engine.setup(ProcessSetup { sample_rate: rate, max_block: 1024, channels }).unwrap();
     engine.activate().unwrap();
     engine
@@ -36,7 +34,7 @@ fn engine_at<P: Processor>(processor: P, config: EngineConfig, channels: usize, 
 /// blocks' durations. `between(clock)` runs after each block on that thread.
 fn play_paced<P: Processor>(
     rate: f64,
-    mut engine: BufferedProcessor<P>,
+    mut engine: Engine<P>,
     input: Vec<Vec<f32>>,
     sizes: Vec<usize>,
     mut between: impl FnMut(u64) + Send + 'static,

@@ -1,6 +1,7 @@
 //! Property test: the ring behaves like a simple clock-keyed model for random
-//! sequences of writes, reads and aging reads, including 0-length operations,
-//! from every starting offset so that wrap-around happens at every slot.
+//! sequences of writes, reads and aging reads, in copies and in chunks lent in
+//! place, with skips, including 0-length operations, from every starting offset
+//! so that wrap-around happens at every slot.
 
 mod common;
 
@@ -16,6 +17,10 @@ enum Op {
     Read(usize),
     ReadOrSilence(usize),
     Refresh,
+    WriteChunk(usize),
+    ReadChunk(usize),
+    Skip(usize),
+    SkipTo(usize),
 }
 
 fn op(max: usize) -> impl Strategy<Value = Op> {
@@ -24,6 +29,10 @@ fn op(max: usize) -> impl Strategy<Value = Op> {
         3 => (0..=max).prop_map(Op::Read),
         2 => (0..=max).prop_map(Op::ReadOrSilence),
         1 => Just(Op::Refresh),
+        3 => (0..=max).prop_map(Op::WriteChunk),
+        3 => (0..=max).prop_map(Op::ReadChunk),
+        1 => (0..=max).prop_map(Op::Skip),
+        1 => (0..=max).prop_map(Op::SkipTo),
     ]
 }
 
@@ -35,7 +44,8 @@ struct Model {
     published: u64,
     release_every: u64,
     write: u64,
-    frames: VecDeque<(u64, Vec<f32>)>,
+    /// `None`: a frame skipped by `skip_to`, whose slot holds anything.
+    frames: VecDeque<(u64, Option<Vec<f32>>)>,
 }
 
 impl Model {
@@ -47,14 +57,14 @@ impl Model {
         let free = (known_read + self.capacity as u64 - self.write.max(known_read)) as usize;
         let count = (frames - late).min(free);
         for i in late..late + count {
-            self.frames.push_back((self.write, block.iter().map(|ch| ch[i]).collect()));
+            self.frames.push_back((self.write, Some(block.iter().map(|ch| ch[i]).collect())));
             self.write += 1;
         }
         late + count
     }
 
     /// Frames readable at the read clock, in order.
-    fn pop_up_to(&mut self, frames: usize) -> Vec<Vec<f32>> {
+    fn pop_up_to(&mut self, frames: usize) -> Vec<Option<Vec<f32>>> {
         self.frames.retain(|(clock, _)| *clock >= self.read);
         let mut out = Vec::new();
         while out.len() < frames {
@@ -97,7 +107,7 @@ fn run(
         published: start,
         release_every: release_every.max(1) as u64,
         write: start + silence as u64,
-        frames: (start..start + silence as u64).map(|c| (c, vec![0.0; channels])).collect(),
+        frames: (start..start + silence as u64).map(|c| (c, Some(vec![0.0; channels]))).collect(),
     };
     // The producer's view of the read clock changes only when it reloads.
     let mut known_read = start;
@@ -124,7 +134,9 @@ fn run(
                 model.publish(false);
                 for (i, frame) in expected.iter().enumerate() {
                     for ch in 0..channels {
-                        prop_assert_eq!(out[ch][i].to_bits(), frame[ch].to_bits());
+                        if let Some(frame) = frame {
+                            prop_assert_eq!(out[ch][i].to_bits(), frame[ch].to_bits());
+                        }
                     }
                 }
                 for ch in &out {
@@ -140,10 +152,84 @@ fn run(
                 model.publish(missing > 0);
                 for (ch, channel) in out.iter().enumerate() {
                     for (i, sample) in channel.iter().enumerate() {
-                        let want = expected.get(i).map_or(0.0, |f| f[ch]);
-                        prop_assert_eq!(sample.to_bits(), want.to_bits());
+                        match expected.get(i) {
+                            Some(Some(frame)) => prop_assert_eq!(sample.to_bits(), frame[ch].to_bits()),
+                            Some(None) => {}
+                            None => prop_assert_eq!(sample.to_bits(), 0.0_f32.to_bits()),
+                        }
                     }
                 }
+            }
+            Op::WriteChunk(frames) => {
+                let block = encoded_block(channels, next_value, frames);
+                next_value += frames as u64;
+                let writable = |known_read: u64| ((known_read + capacity as u64 - model.write) as usize).min(capacity);
+                if writable(known_read) < frames {
+                    known_read = model.published; // reloads when it looks too small
+                }
+                let Ok(mut chunk) = producer.write_chunk(frames) else {
+                    prop_assert!(writable(known_read) < frames, "refused a chunk that fits");
+                    continue;
+                };
+                prop_assert!(frames <= writable(known_read), "lent a chunk that does not fit");
+                prop_assert_eq!(chunk.len(), frames);
+                prop_assert_eq!(chunk.clock(), model.write);
+                for (ch, samples) in block.iter().enumerate() {
+                    let (first, second) = chunk.channel_mut(ch);
+                    prop_assert_eq!(first.len() + second.len(), frames);
+                    first.copy_from_slice(&samples[..first.len()]);
+                    second.copy_from_slice(&samples[first.len()..]);
+                }
+                let expected_late = (known_read.saturating_sub(model.write) as usize).min(frames);
+                prop_assert_eq!(chunk.commit(), expected_late);
+                prop_assert_eq!(model.write(&block, frames, known_read), frames);
+                prop_assert_eq!(producer.clock(), model.write);
+            }
+            Op::ReadChunk(frames) => {
+                let available = consumer.available();
+                let Ok(chunk) = consumer.read_chunk(frames) else {
+                    prop_assert!(available < frames, "refused a chunk that is there");
+                    continue;
+                };
+                prop_assert!(frames <= available);
+                let expected = model.pop_up_to(frames);
+                prop_assert_eq!(expected.len(), frames);
+                for ch in 0..channels {
+                    let (first, second) = chunk.channel(ch);
+                    for (i, sample) in first.iter().chain(second).enumerate() {
+                        if let Some(frame) = &expected[i] {
+                            prop_assert_eq!(sample.to_bits(), frame[ch].to_bits());
+                        }
+                    }
+                }
+                chunk.commit();
+                model.publish(false);
+            }
+            Op::Skip(frames) => {
+                let missing = consumer.skip(frames);
+                let expected = model.pop_up_to(frames);
+                prop_assert_eq!(missing, frames - expected.len());
+                model.read += missing as u64;
+                model.publish(missing > 0);
+            }
+            Op::SkipTo(frames) => {
+                let writable = |known_read: u64| (known_read + capacity as u64 - model.write) as usize;
+                if writable(known_read) < frames {
+                    known_read = model.published;
+                }
+                let target = model.write + frames as u64;
+                if producer.skip_to(target).is_err() {
+                    prop_assert!(writable(known_read) < frames, "refused a skip that fits");
+                    prop_assert_eq!(producer.clock(), model.write, "a refused skip moves nothing");
+                    continue;
+                }
+                for clock in model.write..target {
+                    if clock >= known_read {
+                        model.frames.push_back((clock, None));
+                    }
+                }
+                model.write = target;
+                prop_assert_eq!(producer.clock(), model.write);
             }
             Op::Refresh => {
                 producer.refresh();

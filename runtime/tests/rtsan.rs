@@ -2,14 +2,14 @@
 //!
 //! Built only with the nightly toolchain and
 //! `RUSTFLAGS="-Zsanitizer=realtime --cfg rtsan"`, which marks
-//! `BufferedProcessor::process` as nonblocking: any allocation, lock or
+//! `Engine::process` as nonblocking: any allocation, lock or
 //! blocking system call inside it aborts the process with a report.
 #![cfg(rtsan)]
 #![feature(sanitize)]
 
 mod common;
 
-use common::audio_paths::{aging, engine, every_mode};
+use common::audio_paths::{aging, engine, every_mode, restart_while_stuck};
 use common::processors::FeedbackFilter;
 
 fn direct(call: &mut dyn FnMut()) {
@@ -33,6 +33,12 @@ fn unbuffered_paths_are_realtime_safe() {
 fn aging_path_is_realtime_safe() {
     let stuck = aging(&mut direct);
     assert!(stuck.stats().underruns > 0, "the aging path ran: {:?}", stuck.stats());
+}
+
+#[test]
+fn restart_while_the_worker_is_stuck_in_the_dsp_is_realtime_safe_and_does_not_wait() {
+    let (_stuck, returned_while_stuck) = restart_while_stuck(&mut direct);
+    assert!(returned_while_stuck, "a restart waited for the stuck worker");
 }
 
 /// The control: an allocation inside a nonblocking function must abort, or the

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use generator::config::{self, Dsp, Plugin};
 use runtime::dsp::{delay::Delay, filter::Filter, gain::Gain, synth::Synth, tremolo::Tremolo};
-use runtime::engine::{BufferedProcessor, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup, Processor};
+use runtime::engine::{Engine, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup, Processor};
 use runtime::vst3::ParamSpec;
 use runtime::vst3::bundle::arch_dir;
 
@@ -160,7 +160,7 @@ fn run<P: Processor>(
 ) -> Vec<Vec<f32>> {
     const BLOCK: usize = 512;
     let config = EngineConfig { buffering: false, ..EngineConfig::default() };
-    let mut engine = BufferedProcessor::new(processor, config);
+    let mut engine = Engine::new(processor, config);
     engine.setup(ProcessSetup { sample_rate: rate, max_block: BLOCK, channels: plugin.channels }).unwrap();
     engine.activate().unwrap();
     let mut output = vec![vec![0.0_f32; frames]; plugin.channels];

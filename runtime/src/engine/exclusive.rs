@@ -30,10 +30,6 @@ impl<T> Exclusive<T> {
             .ok()
             .map(|_| ExclusiveGuard { cell: self })
     }
-
-    pub(crate) fn into_inner(self) -> T {
-        self.value.into_inner()
-    }
 }
 
 pub(crate) struct ExclusiveGuard<'a, T> {

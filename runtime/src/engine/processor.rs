@@ -2,9 +2,6 @@
 
 use super::event::EventKind;
 
-/// Most channels the engine carries per stream.
-pub const MAX_CHANNELS: usize = 32;
-
 /// How the host will run the processor: known before any audio flows.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ProcessSetup {
@@ -104,79 +101,5 @@ impl<'a, 'b> AudioBlock<'a, 'b> {
     pub fn channels_mut(&mut self) -> impl Iterator<Item = &mut [f32]> {
         let range = self.start..self.start + self.frames;
         self.channels.iter_mut().map(move |c| &mut c[range.clone()])
-    }
-}
-
-/// Fixed-size arrays of channel slices, so the engine can hand planar audio
-/// around without allocating.
-pub(crate) struct ChannelsMut<'a> {
-    refs: [&'a mut [f32]; MAX_CHANNELS],
-    len: usize,
-}
-
-impl<'a> ChannelsMut<'a> {
-    /// `channels` consecutive runs of `stride` samples in `data`, each cut to
-    /// `frames` samples.
-    pub(crate) fn from_planar(data: &'a mut [f32], stride: usize, channels: usize, frames: usize) -> Self {
-        let mut refs: [&'a mut [f32]; MAX_CHANNELS] = Default::default();
-        for (slot, run) in refs.iter_mut().zip(data.chunks_exact_mut(stride).take(channels)) {
-            *slot = &mut run[..frames];
-        }
-        Self { refs, len: channels.min(MAX_CHANNELS) }
-    }
-
-    /// Up to [`MAX_CHANNELS`] slices from an iterator.
-    pub(crate) fn from_iter(channels: impl Iterator<Item = &'a mut [f32]>) -> Self {
-        let mut refs: [&'a mut [f32]; MAX_CHANNELS] = Default::default();
-        let mut len = 0;
-        for (slot, channel) in refs.iter_mut().zip(channels) {
-            *slot = channel;
-            len += 1;
-        }
-        Self { refs, len }
-    }
-
-    pub(crate) fn as_mut(&mut self) -> &mut [&'a mut [f32]] {
-        &mut self.refs[..self.len]
-    }
-}
-
-/// Read-only twin of [`ChannelsMut`].
-pub(crate) struct ChannelsRef<'a> {
-    refs: [&'a [f32]; MAX_CHANNELS],
-    len: usize,
-}
-
-impl<'a> ChannelsRef<'a> {
-    pub(crate) fn from_planar(data: &'a [f32], stride: usize, channels: usize, frames: usize) -> Self {
-        let mut refs: [&'a [f32]; MAX_CHANNELS] = [&[]; MAX_CHANNELS];
-        for (slot, run) in refs.iter_mut().zip(data.chunks_exact(stride).take(channels)) {
-            *slot = &run[..frames];
-        }
-        Self { refs, len: channels.min(MAX_CHANNELS) }
-    }
-
-    /// Sub-slices `start..start + frames` of each of `channels`.
-    pub(crate) fn window(channels: &[&'a [f32]], start: usize, frames: usize) -> Self {
-        let mut refs: [&'a [f32]; MAX_CHANNELS] = [&[]; MAX_CHANNELS];
-        for (slot, channel) in refs.iter_mut().zip(channels) {
-            *slot = &channel[start..start + frames];
-        }
-        Self { refs, len: channels.len().min(MAX_CHANNELS) }
-    }
-
-    /// Up to [`MAX_CHANNELS`] slices from an iterator.
-    pub(crate) fn from_iter(channels: impl Iterator<Item = &'a [f32]>) -> Self {
-        let mut refs: [&'a [f32]; MAX_CHANNELS] = [&[]; MAX_CHANNELS];
-        let mut len = 0;
-        for (slot, channel) in refs.iter_mut().zip(channels) {
-            *slot = channel;
-            len += 1;
-        }
-        Self { refs, len }
-    }
-
-    pub(crate) fn as_slice(&self) -> &[&'a [f32]] {
-        &self.refs[..self.len]
     }
 }

@@ -1,5 +1,5 @@
-//! Stall injection: makes the worker pause on purpose, for tests and demos of how
-//! much stall a latency hides.
+//! Stall injection: makes the worker serving an engine pause on purpose, for
+//! tests and demos of how much stall a latency hides.
 //!
 //! Set by [`StallPlan`] in the engine's configuration, or by the environment
 //! variable [`STALL_ENV`] when the engine is built: `20ms/250ms` pauses the
@@ -75,7 +75,7 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(unit * count)
 }
 
-/// Decides, on the worker, when the next pause is due.
+/// Decides, on whichever worker serves an engine, when its next pause is due.
 pub(crate) struct Staller {
     plan: Option<StallPlan>,
     next: Instant,
@@ -87,14 +87,14 @@ impl Staller {
         Self { plan, next }
     }
 
-    /// Sleeps if a pause at `place` is due.
-    pub(crate) fn maybe_stall(&mut self, place: StallPlace) {
-        let Some(plan) = self.plan.filter(|p| p.place == place) else { return };
+    /// The pause to take now at `place`, if one is due (the caller sleeps).
+    pub(crate) fn due(&mut self, place: StallPlace) -> Option<Duration> {
+        let plan = self.plan.filter(|p| p.place == place)?;
         let now = Instant::now();
-        if now >= self.next {
-            std::thread::sleep(plan.pause);
+        (now >= self.next).then(|| {
             self.next = now + plan.every;
-        }
+            plan.pause
+        })
     }
 }
 

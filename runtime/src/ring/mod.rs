@@ -32,8 +32,13 @@
 //! shared_between_threads::<runtime::ring::Consumer>();
 //! ```
 
+#[cfg(not(loom))]
+mod chunk;
 mod storage;
 mod sync;
+
+#[cfg(not(loom))]
+pub use chunk::{ChunkError, ReadChunk, WriteChunk};
 
 use std::marker::PhantomData;
 

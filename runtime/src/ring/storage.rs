@@ -61,6 +61,36 @@ impl PlanarStorage {
         crate::simd::copy(dst, src);
     }
 
+    /// Channel `channel`, slots `start..start + len`, to write in place.
+    ///
+    /// # Safety
+    /// As for [`Self::write`], for as long as the returned slice lives: the
+    /// caller is the producer and owns those slots, and no other slice over them
+    /// exists.
+    #[cfg(not(loom))]
+    #[allow(clippy::mut_from_ref)] // exclusivity comes from the ring protocol, as for `write`
+    pub(crate) unsafe fn slots_mut(&self, channel: usize, start: usize, len: usize) -> &mut [f32] {
+        debug_assert!(start + len <= self.capacity);
+        let cells = &self.cells[channel * self.capacity + start..][..len];
+        // SAFETY: in-bounds range of `UnsafeCell<f32>` (layout of `f32`); the caller
+        // guarantees that nothing else reads or writes these slots meanwhile.
+        unsafe { std::slice::from_raw_parts_mut(std::cell::UnsafeCell::raw_get(cells.as_ptr()), len) }
+    }
+
+    /// Channel `channel`, slots `start..start + len`, to read in place.
+    ///
+    /// # Safety
+    /// As for [`Self::read`], for as long as the returned slice lives: the
+    /// producer has published those slots and does not write them meanwhile.
+    #[cfg(not(loom))]
+    pub(crate) unsafe fn slots(&self, channel: usize, start: usize, len: usize) -> &[f32] {
+        debug_assert!(start + len <= self.capacity);
+        let cells = &self.cells[channel * self.capacity + start..][..len];
+        // SAFETY: in-bounds range of `UnsafeCell<f32>` (layout of `f32`); the caller
+        // guarantees that nothing writes these slots meanwhile.
+        unsafe { std::slice::from_raw_parts(std::cell::UnsafeCell::raw_get(cells.as_ptr()).cast_const(), len) }
+    }
+
     /// Loom build: the same contract, one tracked access per slot so the model
     /// checker sees every slot the producer and consumer touch.
     ///

@@ -30,7 +30,7 @@ use super::process::{self, Audio};
 use super::state;
 use super::strings::{copy_wstring, read_wstring};
 use crate::engine::exclusive::{Exclusive, ExclusiveGuard};
-use crate::engine::{BufferedProcessor, ProcessSetup, Processor};
+use crate::engine::{Engine, ProcessSetup, Processor};
 
 /// What a host that never calls `setupProcessing` gets (the SDK's defaults).
 const DEFAULT_SETUP: (f64, usize) = (44_100.0, 1024);
@@ -43,6 +43,10 @@ pub(crate) struct Plugin<P: Processor> {
     /// Set when values changed outside `process` (state restored, activation):
     /// the next `process` sends them all to the processor first.
     resend_params: AtomicBool,
+    /// Set by `setProcessing(true)`: the next `process` restarts the engine
+    /// first. `setProcessing` itself touches nothing the audio thread holds, so
+    /// it never waits, on whatever thread the host calls it.
+    restart_requested: AtomicBool,
     latency: AtomicU32,
 }
 
@@ -52,7 +56,7 @@ impl<P: Processor> Class for Plugin<P> {
 
 impl<P: Processor> Plugin<P> {
     pub(crate) fn new(info: &'static PluginInfo, processor: P) -> Self {
-        let engine = BufferedProcessor::new(processor, info.engine_config());
+        let engine = Engine::new(processor, info.engine_config());
         let mut params: Vec<AtomicU64> =
             info.params.iter().map(|p| AtomicU64::new(p.default_normalized().to_bits())).collect();
         // Bypass, underruns and fill start at 0.
@@ -62,6 +66,7 @@ impl<P: Processor> Plugin<P> {
             audio: Exclusive::new(Audio::new(engine, info.channels)),
             params: params.into_boxed_slice(),
             resend_params: AtomicBool::new(true),
+            restart_requested: AtomicBool::new(false),
             latency: AtomicU32::new(0),
         }
     }
@@ -223,6 +228,7 @@ impl<P: Processor> IComponentTrait for Plugin<P> {
             }
             // The processor starts from reset: give it every parameter again.
             self.resend_params.store(true, Ordering::Release);
+            self.restart_requested.store(false, Ordering::Release);
             if audio.engine.activate().is_ok() { kResultOk } else { kResultFalse }
         })
     }
@@ -304,22 +310,13 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
     }
 
     unsafe fn setProcessing(&self, state: TBool) -> tresult {
-        if state == 0 {
-            return kResultOk;
+        if state != 0 {
+            // Starting to process: the next `process` drops whatever audio was
+            // in flight (the engine restarts without waiting or allocating) and
+            // sends every parameter again.
+            self.restart_requested.store(true, Ordering::Release);
         }
-        // Starting to process: drop whatever audio was in flight, without
-        // allocating (hosts may call this on the audio thread).
-        guard(|| {
-            let mut audio = loop {
-                if let Some(audio) = self.audio.try_lock() {
-                    break audio;
-                }
-                std::hint::spin_loop();
-            };
-            audio.engine.restart();
-            self.resend_params.store(true, Ordering::Release);
-            kResultOk
-        })
+        kResultOk
     }
 
     unsafe fn process(&self, data: *mut ProcessData) -> tresult {
@@ -327,6 +324,10 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
         let Some(data) = (unsafe { data.as_mut() }) else { return kInvalidArgument };
         guard(|| {
             let Some(mut audio) = self.audio.try_lock() else { return kResultFalse };
+            if self.restart_requested.swap(false, Ordering::AcqRel) {
+                audio.engine.restart();
+                self.resend_params.store(true, Ordering::Release);
+            }
             // SAFETY: `data` and everything it points to are the host's, valid for
             // this call, as `process` requires.
             unsafe { process::run(&mut audio, self.info, &self.params, &self.resend_params, data) }

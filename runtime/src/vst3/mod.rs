@@ -15,6 +15,7 @@
 pub mod bundle;
 mod component;
 mod factory;
+mod host_buffers;
 mod info;
 mod process;
 mod state;

@@ -6,12 +6,12 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use super::processors::{Gate, GateControl};
-use runtime::engine::{BufferedProcessor, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup, Processor};
+use runtime::engine::{Engine, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup, Processor};
 
 const NOTE: EventKind = EventKind::NoteOn { channel: 0, pitch: 64, velocity: 0.8, note_id: 3 };
 
-pub fn engine<P: Processor>(processor: P, buffering: bool) -> BufferedProcessor<P> {
-    let mut engine = BufferedProcessor::new(processor, EngineConfig { buffering, ..EngineConfig::default() });
+pub fn engine<P: Processor>(processor: P, buffering: bool) -> Engine<P> {
+    let mut engine = Engine::new(processor, EngineConfig { buffering, ..EngineConfig::default() });
     engine.setup(ProcessSetup { sample_rate: 48_000.0, max_block: 512, channels: 2 }).unwrap();
     engine.activate().unwrap();
     engine
@@ -20,11 +20,7 @@ pub fn engine<P: Processor>(processor: P, buffering: bool) -> BufferedProcessor<
 /// Calls `process` in every mode with events, bypass, empty blocks, calls
 /// without input (instruments) and blocks above `max_block`, and now and then
 /// `restart`, each call inside `guard`.
-pub fn every_mode<P: Processor>(
-    engine: &mut BufferedProcessor<P>,
-    rounds: usize,
-    guard: &mut dyn FnMut(&mut dyn FnMut()),
-) {
+pub fn every_mode<P: Processor>(engine: &mut Engine<P>, rounds: usize, guard: &mut dyn FnMut(&mut dyn FnMut())) {
     let input = vec![vec![0.25_f32; 2048]; 2];
     let mut output = vec![vec![0.0_f32; 2048]; 2];
     let events = [
@@ -55,7 +51,7 @@ pub fn every_mode<P: Processor>(
 /// Gets the worker stuck inside the processor, then makes paced realtime calls
 /// whose frames age into silence, each call inside `guard`. Returns the engine
 /// (its gate released) for inspection.
-pub fn aging(guard: &mut dyn FnMut(&mut dyn FnMut())) -> BufferedProcessor<Gate> {
+pub fn aging(guard: &mut dyn FnMut(&mut dyn FnMut())) -> Engine<Gate> {
     let control = Arc::new(GateControl::default());
     control.stick_at.store(0, Ordering::Release);
     control.armed.store(true, Ordering::Release);
@@ -79,4 +75,50 @@ pub fn aging(guard: &mut dyn FnMut(&mut dyn FnMut())) -> BufferedProcessor<Gate>
     }
     control.released.store(true, Ordering::Release);
     stuck
+}
+
+/// Gets the worker stuck inside the processor, then restarts the engine (what
+/// a host's `setProcessing(true)` does) inside `guard`, twice, with paced
+/// realtime calls around it, also inside `guard`. Returns the engine (its gate
+/// released) and whether every restart returned while the worker was still
+/// stuck: a restart that waited for the worker would only return once a
+/// fail-safe released the gate, seconds later.
+pub fn restart_while_stuck(guard: &mut dyn FnMut(&mut dyn FnMut())) -> (Engine<Gate>, bool) {
+    let control = Arc::new(GateControl::default());
+    control.stick_at.store(0, Ordering::Release);
+    control.armed.store(true, Ordering::Release);
+    let mut stuck = engine(Gate::new(Arc::clone(&control)), true);
+    let input = vec![vec![0.5_f32; 256]; 2];
+    let mut output = vec![vec![0.0_f32; 256]; 2];
+    let ins: Vec<&[f32]> = input.iter().map(Vec::as_slice).collect();
+    {
+        let mut outs: Vec<&mut [f32]> = output.iter_mut().map(Vec::as_mut_slice).collect();
+        stuck.process(ProcessMode::Realtime, &ins, &mut outs, &[]).unwrap();
+    }
+    while !control.stuck.load(Ordering::Acquire) {
+        std::thread::yield_now();
+    }
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let fail_safe = {
+        let control = Arc::clone(&control);
+        std::thread::spawn(move || {
+            let _ = finished.recv_timeout(Duration::from_secs(3));
+            control.released.store(true, Ordering::Release);
+        })
+    };
+    let mut returned_while_stuck = true;
+    for round in 0..12 {
+        if round % 6 == 3 {
+            guard(&mut || stuck.restart());
+            returned_while_stuck &= control.stuck.load(Ordering::Acquire);
+        }
+        let [left, right] = &mut output[..] else { unreachable!() };
+        let mut outs: [&mut [f32]; 2] = [left, right];
+        guard(&mut || stuck.process(ProcessMode::Realtime, &ins, &mut outs, &[]).unwrap());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    control.released.store(true, Ordering::Release);
+    let _ = done.send(());
+    fail_safe.join().unwrap();
+    (stuck, returned_while_stuck)
 }

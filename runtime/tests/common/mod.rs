@@ -28,7 +28,7 @@ pub fn as_muts(channels: &mut [Vec<f32>]) -> Vec<&mut [f32]> {
 pub mod audio_paths;
 pub mod processors;
 
-use runtime::engine::{BufferedProcessor, Event, ProcessMode, Processor};
+use runtime::engine::{Engine, Event, ProcessMode, Processor};
 
 /// Deterministic noise in [-1, 1).
 pub fn noise(channels: usize, frames: usize, seed: u64) -> Vec<Vec<f32>> {
@@ -66,7 +66,7 @@ pub fn blocks(total: usize, seed: u64, sizes: std::ops::RangeInclusive<usize>) -
 /// Runs `input` through `engine` in `blocks`, with `mode(i)` for block `i` and
 /// the events `events(start, len)` for the block at `start`. Returns the output.
 pub fn render<P: Processor>(
-    engine: &mut BufferedProcessor<P>,
+    engine: &mut Engine<P>,
     input: &[Vec<f32>],
     blocks: &[usize],
     mut mode: impl FnMut(usize) -> ProcessMode,

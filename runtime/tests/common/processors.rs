@@ -120,7 +120,7 @@ impl Processor for Gate {
         let c = &self.control;
         let stick_at = c.stick_at.load(Ordering::Acquire);
         let end = self.clock + audio.frames() as u64;
-        let on_worker = std::thread::current().name() == Some("writeahead-dsp");
+        let on_worker = std::thread::current().name().is_some_and(|name| name.starts_with("writeahead-"));
         if on_worker && c.armed.load(Ordering::Acquire) && (self.clock..end).contains(&stick_at) {
             c.armed.store(false, Ordering::Release);
             c.stuck_at.store(self.clock, Ordering::Release);

@@ -1,27 +1,32 @@
-//! Engine telemetry, readable lock-free from any thread.
+//! Engine telemetry: one store, readable lock-free from any thread.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
+use super::timing::Timing;
 use crate::cache_padded::CachePadded;
+use crate::writeahead::BufferCounters;
 
-/// Counters shared by the audio thread, the worker and observers. They outlive
-/// activations, so a handle taken once keeps reporting. Each group has one
-/// writer at a time and its own cache lines, so counting never makes the audio
-/// thread and the worker fight over a line.
-pub(crate) struct EngineCounters {
+/// Every counter of one engine. It outlives activations, so a handle taken
+/// once keeps reporting. Each group has one writer at a time and its own cache
+/// lines, so counting never makes the audio thread and the worker fight over a
+/// line.
+pub(crate) struct Telemetry {
     /// Written by the audio thread.
     pub(crate) audio: CachePadded<AudioCounters>,
-    /// Written by whoever holds the pipeline, and by the worker loop.
+    /// Written by whoever holds the processor, and by the worker serving it.
     pub(crate) pipeline: CachePadded<PipelineCounters>,
-    /// Written by `setup`.
-    pub(crate) setup: SetupValues,
+    /// The output ring's own counts: underruns, late frames, overruns. The ring
+    /// counts them; nothing else does.
+    pub(crate) buffer: Arc<BufferCounters>,
+    /// The setup's figures, published for readers on other threads (the
+    /// engine's [`Timing`] is their owner).
+    timing: PublishedTiming,
 }
 
 #[derive(Default)]
 pub(crate) struct AudioCounters {
-    pub(crate) underruns: AtomicU64,
     pub(crate) catch_ups: AtomicU64,
     pub(crate) inline_frames: AtomicU64,
     /// Host time after the last block: frames delivered to `process`.
@@ -35,31 +40,51 @@ pub(crate) struct AudioCounters {
 pub(crate) struct PipelineCounters {
     /// Input frames processed since activation.
     pub(crate) produced: AtomicU64,
-    /// The smallest lead the worker found when it woke to process new input.
+    /// The smallest lead a worker found when it came to process new input.
     pub(crate) worst_lead: AtomicI64,
-    pub(crate) overruns: AtomicU64,
-    pub(crate) adjustments: AtomicU64,
     pub(crate) dsp_panics: AtomicU64,
     pub(crate) longest_stall_nanos: AtomicU64,
 }
 
 #[derive(Default)]
-pub(crate) struct SetupValues {
-    pub(crate) latency_samples: AtomicU64,
-    pub(crate) ring_latency: AtomicU64,
-    pub(crate) capacity: AtomicU64,
-    pub(crate) tick_nanos: AtomicU64,
-    pub(crate) sample_rate_bits: AtomicU64,
+struct PublishedTiming {
+    latency: AtomicU64,
+    ahead: AtomicU64,
+    capacity: AtomicU64,
+    tick_nanos: AtomicU64,
+    sample_rate_bits: AtomicU64,
 }
 
-impl EngineCounters {
+impl Telemetry {
     pub(crate) fn new() -> Arc<Self> {
         let pipeline = PipelineCounters { worst_lead: AtomicI64::new(i64::MAX), ..PipelineCounters::default() };
         Arc::new(Self {
             audio: CachePadded(AudioCounters::default()),
             pipeline: CachePadded(pipeline),
-            setup: SetupValues::default(),
+            buffer: Arc::default(),
+            timing: PublishedTiming::default(),
         })
+    }
+
+    /// Publishes a new setup's figures.
+    pub(crate) fn publish_timing(&self, timing: &Timing) {
+        let published = &self.timing;
+        published.latency.store(timing.latency as u64, Relaxed);
+        published.ahead.store(timing.ahead as u64, Relaxed);
+        let capacity = if timing.ahead > 0 { timing.ring.capacity() } else { 0 };
+        published.capacity.store(capacity as u64, Relaxed);
+        published.tick_nanos.store(timing.tick.as_nanos() as u64, Relaxed);
+        published.sample_rate_bits.store(timing.setup.sample_rate.to_bits(), Relaxed);
+    }
+
+    /// The write-ahead delay in frames, as published.
+    pub(crate) fn ahead(&self) -> u64 {
+        self.timing.ahead.load(Relaxed)
+    }
+
+    /// Output frames that exist beyond the host's current time.
+    pub(crate) fn lead(&self) -> i64 {
+        lead(self.pipeline.produced.load(Relaxed), self.ahead(), self.audio.host_clock.load(Relaxed))
     }
 }
 
@@ -72,8 +97,8 @@ pub(crate) fn raise(counter: &AtomicU64, value: u64) {
 
 /// Output frames that exist beyond host time `host_clock`: how far the worker
 /// is ahead (negative: behind).
-pub(crate) fn lead(produced: u64, ring_latency: u64, host_clock: u64) -> i64 {
-    (produced + ring_latency) as i64 - host_clock as i64
+pub(crate) fn lead(produced: u64, ahead: u64, host_clock: u64) -> i64 {
+    (produced + ahead) as i64 - host_clock as i64
 }
 
 /// Lowers a single-writer minimum without a read-modify-write instruction.
@@ -93,30 +118,31 @@ pub(crate) fn add(counter: &AtomicU64, value: u64) {
 pub struct EngineStats {
     /// Frames that came due before they were produced and were played as silence.
     pub underruns: u64,
-    /// Input frames the processor has finished since activation (by the worker
+    /// Input frames the processor has finished since activation (by a worker
     /// or inline).
     pub produced: u64,
     /// Output writes refused because the ring was full (should stay 0).
     pub overruns: u64,
-    /// Times the worker found the host already past the frames it delivered and
+    /// Times a worker found the host already past the frames it delivered and
     /// dropped them to land back on its clock (after an underrun).
     pub adjustments: u64,
     /// Realtime calls in which the audio thread computed frames itself because
-    /// the worker was not ahead (asleep, descheduled, or the host calls faster
-    /// than real time).
+    /// no worker was ahead (asleep, descheduled, or the host calls faster than
+    /// real time).
     pub catch_ups: u64,
     /// Frames the audio thread computed itself in realtime mode.
     pub inline_frames: u64,
     /// Output frames that exist beyond the host's current time: how far the
     /// processing is ahead (negative: behind).
     pub lead: i64,
-    /// The smallest lead the worker found when it woke to new input (its lead
-    /// is lowest just then): the worst headroom seen, in frames.
+    /// The smallest lead a worker found when it came to new input (the lead is
+    /// lowest just then): the worst headroom seen, in frames.
     pub worst_lead: i64,
-    /// Output ring fill after the last call, as a fraction of its capacity.
+    /// The worker's lead after the last call, as a fraction of the output
+    /// ring's capacity.
     pub fill: f64,
-    /// The longest time the worker was unresponsive (stalled, descheduled or
-    /// inside one DSP call), beyond its planned sleep.
+    /// The longest time this engine went unserved (a worker stalled,
+    /// descheduled or inside one DSP call), beyond the planned tick.
     pub longest_stall: Duration,
     /// The smallest `latency_ms` that would have hidden `longest_stall` with the
     /// largest block seen: stall + block + worker tick, rounded up to 1 ms.
@@ -138,35 +164,36 @@ pub struct EngineStats {
 /// Reads [`EngineStats`] from any thread.
 #[derive(Clone)]
 pub struct EngineStatsHandle {
-    pub(crate) counters: Arc<EngineCounters>,
+    pub(crate) telemetry: Arc<Telemetry>,
 }
 
 impl EngineStatsHandle {
     pub fn stats(&self) -> EngineStats {
-        self.counters.snapshot()
+        self.telemetry.snapshot()
     }
 }
 
-impl EngineCounters {
+impl Telemetry {
     /// Reads every counter (lock-free, no allocation).
     pub(crate) fn snapshot(&self) -> EngineStats {
-        let (a, p, s) = (&self.audio, &self.pipeline, &self.setup);
-        let sample_rate = f64::from_bits(s.sample_rate_bits.load(Relaxed));
-        let latency_samples = s.latency_samples.load(Relaxed);
+        let (a, p, b, t) = (&self.audio, &self.pipeline, &self.buffer, &self.timing);
+        let sample_rate = f64::from_bits(t.sample_rate_bits.load(Relaxed));
+        let latency_samples = t.latency.load(Relaxed);
         let latency = if sample_rate > 0.0 {
             Duration::from_secs_f64(latency_samples as f64 / sample_rate)
         } else {
             Duration::ZERO
         };
         let longest_stall = Duration::from_nanos(p.longest_stall_nanos.load(Relaxed));
-        let needed = longest_stall.as_nanos() as u64 + a.block_nanos_max.load(Relaxed) + s.tick_nanos.load(Relaxed);
-        let lead = lead(p.produced.load(Relaxed), s.ring_latency.load(Relaxed), a.host_clock.load(Relaxed));
-        let capacity = s.capacity.load(Relaxed);
+        let needed = longest_stall.as_nanos() as u64 + a.block_nanos_max.load(Relaxed) + t.tick_nanos.load(Relaxed);
+        let lead = self.lead();
+        let capacity = t.capacity.load(Relaxed);
+        let buffer = b.snapshot();
         EngineStats {
-            underruns: a.underruns.load(Relaxed),
+            underruns: buffer.underrun_frames,
             produced: p.produced.load(Relaxed),
-            overruns: p.overruns.load(Relaxed),
-            adjustments: p.adjustments.load(Relaxed),
+            overruns: buffer.overruns,
+            adjustments: buffer.adjustments,
             catch_ups: a.catch_ups.load(Relaxed),
             inline_frames: a.inline_frames.load(Relaxed),
             lead,

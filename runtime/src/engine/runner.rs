@@ -1,7 +1,7 @@
-//! Runs a [`Processor`] over a block: events at their exact positions, the
-//! bypass crossfade, the dry path delayed like the wet one, and containment of
-//! a panicking processor. Used alike by the buffered pipeline and the
-//! unbuffered fallback, so both produce the same samples.
+//! [`DspRunner`] runs a [`Processor`] over a block: events at their exact
+//! positions, the bypass crossfade, the dry path delayed like the wet one, and
+//! containment of a panicking processor. Used alike by the write-ahead
+//! pipeline and the inline path, so both produce the same samples.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -9,12 +9,12 @@ use std::sync::atomic::Ordering;
 
 use super::event::{EventKind, TimedEvent};
 use super::processor::{AudioBlock, ProcessSetup, Processor};
-use super::stats::EngineCounters;
+use super::telemetry::Telemetry;
 
 /// Crossfade time of a bypass switch.
 const BYPASS_RAMP_MS: f64 = 5.0;
 
-pub(crate) struct Dsp<P> {
+pub(crate) struct DspRunner<P> {
     pub(crate) processor: P,
     channels: usize,
     /// A copy of the input, delayed like the processor's output, for bypass.
@@ -26,13 +26,13 @@ pub(crate) struct Dsp<P> {
     /// bypass change has no sound to crossfade from and applies at once.
     started: bool,
     failed: bool,
-    counters: Arc<EngineCounters>,
+    telemetry: Arc<Telemetry>,
 }
 
-impl<P: Processor> Dsp<P> {
+impl<P: Processor> DspRunner<P> {
     /// Wraps a processor already prepared for `setup`, resets it, and allocates
     /// for blocks of up to `setup.max_block`.
-    pub(crate) fn new(mut processor: P, setup: &ProcessSetup, counters: Arc<EngineCounters>) -> Self {
+    pub(crate) fn new(mut processor: P, setup: &ProcessSetup, telemetry: Arc<Telemetry>) -> Self {
         processor.reset();
         let ramp_frames = (BYPASS_RAMP_MS * setup.sample_rate / 1000.0).round().max(1.0);
         Self {
@@ -44,7 +44,7 @@ impl<P: Processor> Dsp<P> {
             processor,
             started: false,
             failed: false,
-            counters,
+            telemetry,
         }
     }
 
@@ -142,12 +142,11 @@ impl<P: Processor> Dsp<P> {
         }
     }
 
+    /// Counts the panic; nothing is printed here, since this may run on the
+    /// audio thread (the panic hook has already reported it).
     fn fail(&mut self) {
-        if !self.failed {
-            eprintln!("runtime: the processor panicked; output continues dry (bypassed) until it is reset");
-        }
         self.failed = true;
-        self.counters.pipeline.dsp_panics.fetch_add(1, Ordering::Relaxed);
+        self.telemetry.pipeline.dsp_panics.fetch_add(1, Ordering::Relaxed);
     }
 }
 

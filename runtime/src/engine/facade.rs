@@ -1,0 +1,203 @@
+//! [`Engine`]: what a host's threads call. It runs the lifecycle (set up,
+//! active inline or ahead, inactive) and hands each block to the path of the
+//! current mode.
+
+use std::sync::Arc;
+
+use super::ahead::AheadPath;
+use super::buffers::{AudioBuffers, SliceBuffers};
+use super::config::{EngineConfig, EngineError, ProcessError};
+use super::denormals::FlushToZero;
+use super::event::Event;
+use super::inline::InlinePath;
+use super::mode::ProcessMode;
+use super::processor::{ProcessSetup, Processor};
+use super::runner::DspRunner;
+use super::stall::StallPlan;
+use super::telemetry::{EngineStats, EngineStatsHandle, Telemetry};
+use super::timing::Timing;
+
+/// Runs a [`Processor`] a fixed latency ahead of the host on the worker pool,
+/// or inline (see the module docs of [`super`] for the timing contract).
+///
+/// Lifecycle: [`Self::setup`] (may allocate; gives the latency) →
+/// [`Self::activate`] (allocates, joins the worker pool) → [`Self::process`]
+/// from the audio thread → [`Self::deactivate`] (takes the processor back).
+pub struct Engine<P: Processor> {
+    config: EngineConfig,
+    timing: Option<Timing>,
+    telemetry: Arc<Telemetry>,
+    state: State<P>,
+}
+
+enum State<P: Processor> {
+    Inactive(P),
+    Inline(InlinePath<P>),
+    Ahead(Box<AheadPath<P>>),
+    Poisoned,
+}
+
+impl<P: Processor> Engine<P> {
+    pub fn new(processor: P, config: EngineConfig) -> Self {
+        let config = EngineConfig { stall: config.stall.or_else(StallPlan::from_env), ..config };
+        Self { config, timing: None, telemetry: Telemetry::new(), state: State::Inactive(processor) }
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// Prepares the processor for `setup` and computes the latency the host must
+    /// be told, which it returns. Allowed only while inactive; may allocate.
+    pub fn setup(&mut self, setup: ProcessSetup) -> Result<usize, EngineError> {
+        let State::Inactive(processor) = &mut self.state else {
+            return Err(if matches!(self.state, State::Poisoned) {
+                EngineError::Poisoned
+            } else {
+                EngineError::Active
+            });
+        };
+        // Checked before the processor sees the setup.
+        Timing::new(setup, &self.config, 0)?;
+        processor.prepare(&setup);
+        let timing = Timing::new(setup, &self.config, processor.latency())?;
+        self.telemetry.publish_timing(&timing);
+        self.timing = Some(timing);
+        Ok(timing.latency)
+    }
+
+    /// The latency to report to the host, in frames: the write-ahead latency
+    /// (when buffering) plus the processor's own. Valid after `setup`, the same
+    /// before and after activation.
+    pub fn latency_samples(&self) -> usize {
+        self.timing.map_or(0, |t| t.latency)
+    }
+
+    pub fn is_active(&self) -> bool {
+        matches!(self.state, State::Inline(_) | State::Ahead(_))
+    }
+
+    /// Allocates everything the audio thread and the workers need, resets the
+    /// processor, and (when buffering) hands it to the worker pool. Does
+    /// nothing if already active.
+    pub fn activate(&mut self) -> Result<(), EngineError> {
+        if self.is_active() {
+            return Ok(());
+        }
+        let timing = self.timing.ok_or(EngineError::NotSetUp)?;
+        let State::Inactive(processor) = std::mem::replace(&mut self.state, State::Poisoned) else {
+            return Err(EngineError::Poisoned);
+        };
+        let runner = DspRunner::new(processor, &timing.setup, Arc::clone(&self.telemetry));
+        self.state = if self.config.buffering {
+            match AheadPath::start(runner, &timing, &self.config, &self.telemetry) {
+                Ok(ahead) => State::Ahead(Box::new(ahead)),
+                Err(failure) => {
+                    let (err, runner) = *failure;
+                    self.state = State::Inactive(runner.processor);
+                    return Err(err);
+                }
+            }
+        } else {
+            State::Inline(InlinePath::new(runner, &timing))
+        };
+        Ok(())
+    }
+
+    /// Takes the processor back from the workers and frees the rings; the
+    /// processor is kept for the next activation. Waits for a worker to finish
+    /// its current chunk, so call it from the main thread. Does nothing if
+    /// inactive.
+    pub fn deactivate(&mut self) {
+        self.state = match std::mem::replace(&mut self.state, State::Poisoned) {
+            State::Inline(inline) => State::Inactive(inline.into_runner().processor),
+            State::Ahead(ahead) => match ahead.stop() {
+                Some(runner) => State::Inactive(runner.processor),
+                None => State::Poisoned,
+            },
+            other => other,
+        };
+    }
+
+    /// Starts over from silence without allocating and without waiting for a
+    /// worker: audio in flight is dropped, the processor is reset before the
+    /// next frame it processes, and the next L frames out are silence (so a
+    /// host restarting playback hears nothing stale). Real-time safe
+    /// (RealtimeSanitizer checks it in the `rtsan` build).
+    #[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
+    pub fn restart(&mut self) {
+        match &mut self.state {
+            State::Inline(inline) => inline.restart(),
+            State::Ahead(ahead) => ahead.restart(),
+            State::Inactive(_) | State::Poisoned => {}
+        }
+    }
+
+    /// Starts over from silence: processor state, rings and clocks are cleared.
+    pub fn reset(&mut self) -> Result<(), EngineError> {
+        if self.is_active() {
+            self.deactivate();
+            self.activate()
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Processes one host block: `input` holds one slice per channel (or none,
+    /// for an instrument: silence), `output` one slice per channel of the
+    /// block's length, `events` are sorted by offset. See
+    /// [`Self::process_buffers`].
+    pub fn process(
+        &mut self,
+        mode: ProcessMode,
+        input: &[&[f32]],
+        output: &mut [&mut [f32]],
+        events: &[Event],
+    ) -> Result<(), ProcessError> {
+        let channels = self.timing.map_or(0, |t| t.setup.channels);
+        if !self.is_active() {
+            return Err(ProcessError::NotActive);
+        }
+        let mut buffers = SliceBuffers::new(channels, input, output).map_err(ProcessError::Shape)?;
+        self.process_buffers(mode, &mut buffers, events)
+    }
+
+    /// Processes one host block of any size, including 0 (events are applied,
+    /// time does not advance) and blocks above `max_block` (the engine splits
+    /// them): `events` carry offsets within the block and are sorted by them.
+    /// Real-time safe: no allocation, no lock, no blocking call, and no wait for
+    /// a worker in real-time mode (RealtimeSanitizer checks this in the `rtsan`
+    /// build).
+    #[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
+    pub fn process_buffers(
+        &mut self,
+        mode: ProcessMode,
+        buffers: &mut dyn AudioBuffers,
+        events: &[Event],
+    ) -> Result<(), ProcessError> {
+        let _flush_to_zero = FlushToZero::enable();
+        match &mut self.state {
+            State::Inline(inline) => inline.process(buffers, events),
+            State::Ahead(ahead) => ahead.process(mode, buffers, events),
+            State::Inactive(_) | State::Poisoned => return Err(ProcessError::NotActive),
+        }
+        Ok(())
+    }
+
+    /// The current telemetry (lock-free, no allocation: fine on the audio thread).
+    pub fn stats(&self) -> EngineStats {
+        self.telemetry.snapshot()
+    }
+
+    /// A handle to read telemetry from any thread, valid across activations.
+    pub fn stats_handle(&self) -> EngineStatsHandle {
+        EngineStatsHandle { telemetry: Arc::clone(&self.telemetry) }
+    }
+}
+
+impl<P: Processor> Drop for Engine<P> {
+    fn drop(&mut self) {
+        self.deactivate();
+    }
+}

@@ -1,0 +1,89 @@
+//! The inline mode (buffering off, the fallback): the processor runs on the
+//! calling thread, with only its own latency.
+
+use super::buffers::{AudioBuffers, ChannelsMut};
+use super::event::{Event, TimedEvent};
+use super::processor::Processor;
+use super::runner::DspRunner;
+use super::timing::Timing;
+
+pub(crate) struct InlinePath<P> {
+    runner: DspRunner<P>,
+    clock: u64,
+    last_event_time: u64,
+    max_block: usize,
+    channels: usize,
+    /// Where the processor runs when the host's output is not f32:
+    /// `channels` runs of `max_block` samples.
+    scratch: Vec<f32>,
+}
+
+impl<P: Processor> InlinePath<P> {
+    pub(crate) fn new(runner: DspRunner<P>, timing: &Timing) -> Self {
+        let setup = &timing.setup;
+        Self {
+            runner,
+            clock: 0,
+            last_event_time: 0,
+            max_block: setup.max_block,
+            channels: setup.channels,
+            scratch: vec![0.0; setup.channels * setup.max_block],
+        }
+    }
+
+    pub(crate) fn into_runner(self) -> DspRunner<P> {
+        self.runner
+    }
+
+    /// Starts over from silence (the processor is reset on this thread: with
+    /// buffering off it must be real-time safe anyway).
+    pub(crate) fn restart(&mut self) {
+        self.runner.restart();
+    }
+
+    /// One host block, in pieces of at most `max_block` frames.
+    pub(crate) fn process(&mut self, io: &mut dyn AudioBuffers, events: &[Event]) {
+        let frames = io.frames();
+        let block_start = self.clock;
+        let mut cursor = 0;
+        let mut done = 0;
+        while done < frames {
+            let n = (frames - done).min(self.max_block);
+            let last_event_time = &mut self.last_event_time;
+            let next_event = |end: u64| {
+                let event = events.get(cursor)?;
+                let time = (block_start + event.offset.min(frames) as u64).max(*last_event_time);
+                (time < end).then(|| {
+                    cursor += 1;
+                    *last_event_time = time;
+                    TimedEvent { time, kind: event.kind }
+                })
+            };
+            if let Some(mut output) = io.lend_output_with_input(done, n) {
+                self.runner.render(output.slices_mut(), self.clock, next_event);
+            } else {
+                let has_input = io.has_input();
+                let mut audio = ChannelsMut::from_planar(&mut self.scratch, self.max_block, self.channels, n);
+                for (channel, samples) in audio.slices_mut().iter_mut().enumerate() {
+                    if has_input {
+                        io.read_input(channel, done, samples);
+                    } else {
+                        crate::simd::fill(samples, 0.0);
+                    }
+                }
+                self.runner.render(audio.slices_mut(), self.clock, next_event);
+                for (channel, samples) in audio.slices_mut().iter().enumerate() {
+                    io.write_output(channel, done, samples);
+                }
+            }
+            self.clock += n as u64;
+            done += n;
+        }
+        // Events at the very end of the block (or in an empty block) apply
+        // before the next frame, which is the same as right now.
+        for event in &events[cursor..] {
+            self.last_event_time = self.last_event_time.max(block_start + event.offset.min(frames) as u64);
+            self.runner.apply(&event.kind);
+        }
+    }
+}
