@@ -41,6 +41,12 @@ impl Mode {
 }
 
 /// A biquad per channel (direct form I, coefficients in f64 and run in f32).
+///
+/// Its memory never holds a non-finite value: if a sample's result overflows
+/// (input near `f32::MAX`, raised further by resonance) or is NaN (non-finite
+/// input, which the engine never passes on), that sample outputs 0.0 and the
+/// channel's memory is cleared, so the filter goes on from silence instead of
+/// ringing NaN or infinity for ever.
 pub struct Filter {
     mode: Mode,
     cutoff: f64,
@@ -98,8 +104,13 @@ impl Processor for Filter {
             for sample in channel.iter_mut() {
                 let x = *sample;
                 let y = b0 * x + b1 * *x1 + b2 * *x2 - a1 * *y1 - a2 * *y2;
-                (*x2, *x1, *y2, *y1) = (*x1, x, *y1, y);
-                *sample = y;
+                if y.is_finite() {
+                    (*x2, *x1, *y2, *y1) = (*x1, x, *y1, y);
+                    *sample = y;
+                } else {
+                    (*x2, *x1, *y2, *y1) = (0.0, 0.0, 0.0, 0.0);
+                    *sample = 0.0;
+                }
             }
         }
     }
