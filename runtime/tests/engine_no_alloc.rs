@@ -6,8 +6,8 @@
 mod common;
 
 use assert_no_alloc::{AllocDisabler, assert_no_alloc, reset_violation_count, violation_count};
-use common::audio_paths::{aging, engine, every_mode};
-use common::processors::FeedbackFilter;
+use common::audio_paths::{aging, engine, every_mode, non_finite};
+use common::processors::{FeedbackFilter, NanMaker};
 
 #[global_allocator]
 static ALLOCATOR: AllocDisabler = AllocDisabler;
@@ -41,6 +41,18 @@ fn aging_path_does_not_allocate() {
     let count = violation_count();
     assert!(stuck.stats().underruns > 0, "the aging path ran: {:?}", stuck.stats());
     assert_eq!(count, 0);
+}
+
+#[test]
+fn non_finite_guards_do_not_allocate() {
+    for buffering in [false, true] {
+        let mut engine = engine(NanMaker::default(), buffering);
+        reset_violation_count();
+        non_finite(&mut engine, 120, &mut no_alloc);
+        assert_eq!(violation_count(), 0, "buffering {buffering}");
+        let stats = engine.stats();
+        assert!(stats.non_finite_input > 0 && stats.dsp_resets > 0, "both guards ran: {stats:?}");
+    }
 }
 
 #[test]
