@@ -120,10 +120,9 @@ fn zeroed_burst() -> Vec<Vec<f32>> {
 /// paths converge to the same signal but need not merge to the same bits;
 /// their rounding can stay a few ulps apart for ever (measured here: up to
 /// 7.3e-7, about 12 ulps of the 0.5 sine, in the Q 10 band-pass; 3e-8 in the
-/// delay; other channels do merge exactly). A fresh instance started at a
-/// different sample differs from a long-running one in the same way. 1e-5 is
-/// more than ten times that, and 10^25 times below the 1e30 bursts: state that
-/// still held any of the burst could not pass.
+/// delay; other channels do merge exactly). 1e-5 is more than ten times
+/// that, and 10^25 times below the 1e30 bursts: state that still held any of
+/// the burst could not pass.
 const ROUNDING: f32 = 1.0e-5;
 
 /// One built-in kind with its parameters (sent at frame 0) and notes.
