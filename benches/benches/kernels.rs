@@ -46,6 +46,15 @@ fn kernels(c: &mut Criterion) {
     pair(c, "mix", 4, two, |(d, s)| simd::mix(d, s, 0.5), |(d, s)| scalar::mix(d, s, 0.5));
     pair(c, "fill", 4, |len| vec![0.0_f32; len], |d| simd::fill(d, 0.25), |d| scalar::fill(d, 0.25));
     pair(c, "peak", 4, |len| signal(len, 2.0), |s| _ = black_box(simd::peak(s)), |s| _ = black_box(scalar::peak(s)));
+    // The common case: every sample finite, so nothing is written.
+    pair(
+        c,
+        "zero_non_finite",
+        4,
+        |len| signal(len, 8.0),
+        |s| _ = black_box(simd::zero_non_finite(s)),
+        |s| _ = black_box(scalar::zero_non_finite(s)),
+    );
     pair(
         c,
         "f32_to_f64",

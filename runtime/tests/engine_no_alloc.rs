@@ -6,8 +6,8 @@
 mod common;
 
 use assert_no_alloc::{AllocDisabler, assert_no_alloc, reset_violation_count, violation_count};
-use common::audio_paths::{aging, engine, every_mode, restart_while_stuck};
-use common::processors::FeedbackFilter;
+use common::audio_paths::{aging, engine, every_mode, non_finite, restart_while_stuck};
+use common::processors::{FeedbackFilter, NanMaker};
 
 #[global_allocator]
 static ALLOCATOR: AllocDisabler = AllocDisabler;
@@ -44,13 +44,15 @@ fn aging_path_does_not_allocate() {
 }
 
 #[test]
-fn restart_while_the_worker_is_stuck_in_the_dsp_neither_waits_nor_allocates() {
-    reset_violation_count();
-    let (stuck, returned_while_stuck) = restart_while_stuck(&mut no_alloc);
-    let count = violation_count();
-    assert!(returned_while_stuck, "a restart waited for the stuck worker");
-    assert_eq!(count, 0);
-    drop(stuck);
+fn non_finite_guards_do_not_allocate() {
+    for buffering in [false, true] {
+        let mut engine = engine(NanMaker::default(), buffering);
+        reset_violation_count();
+        non_finite(&mut engine, 120, &mut no_alloc);
+        assert_eq!(violation_count(), 0, "buffering {buffering}");
+        let stats = engine.stats();
+        assert!(stats.non_finite_input > 0 && stats.dsp_resets > 0, "both guards ran: {stats:?}");
+    }
 }
 
 #[test]
@@ -67,4 +69,14 @@ fn built_in_dsp_kinds_do_not_allocate() {
     check("delay", Delay::default());
     check("tremolo", Tremolo::default());
     check("synth", Synth::default());
+}
+
+#[test]
+fn restart_while_the_worker_is_stuck_in_the_dsp_neither_waits_nor_allocates() {
+    reset_violation_count();
+    let (stuck, returned_while_stuck) = restart_while_stuck(&mut no_alloc);
+    let count = violation_count();
+    assert!(returned_while_stuck, "a restart waited for the stuck worker");
+    assert_eq!(count, 0);
+    drop(stuck);
 }

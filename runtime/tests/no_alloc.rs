@@ -104,6 +104,8 @@ fn kernels_do_not_allocate() {
         let (left, right) = b.split_at_mut(150);
         simd::deinterleave(&mut [left, right], &interleaved[..300]);
         std::hint::black_box(simd::peak(&a));
+        b[7] = f32::NAN;
+        std::hint::black_box(simd::zero_non_finite(&mut b));
     });
     assert_eq!(count, 0);
 }

@@ -9,8 +9,8 @@
 
 mod common;
 
-use common::audio_paths::{aging, engine, every_mode, restart_while_stuck};
-use common::processors::FeedbackFilter;
+use common::audio_paths::{aging, engine, every_mode, non_finite, restart_while_stuck};
+use common::processors::{FeedbackFilter, NanMaker};
 
 fn direct(call: &mut dyn FnMut()) {
     call();
@@ -27,6 +27,16 @@ fn buffered_paths_are_realtime_safe() {
 fn unbuffered_paths_are_realtime_safe() {
     let mut unbuffered = engine(FeedbackFilter::default(), false);
     every_mode(&mut unbuffered, 300, &mut direct);
+}
+
+#[test]
+fn non_finite_guards_are_realtime_safe() {
+    for buffering in [false, true] {
+        let mut engine = engine(NanMaker::default(), buffering);
+        non_finite(&mut engine, 120, &mut direct);
+        let stats = engine.stats();
+        assert!(stats.non_finite_input > 0 && stats.dsp_resets > 0, "both guards ran: {stats:?}");
+    }
 }
 
 #[test]

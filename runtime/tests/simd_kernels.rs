@@ -166,6 +166,65 @@ fn peak_finds_a_single_spike_anywhere() {
     }
 }
 
+/// The values a sample can take that are not finite, and a few that are and
+/// must stay (both zeros, subnormals, the extremes).
+const NON_FINITE: [f32; 4] = [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, -f32::NAN];
+const EDGE_FINITE: [f32; 6] = [0.0, -0.0, 1.0e-40, -f32::MIN_POSITIVE, f32::MAX, f32::MIN];
+
+#[test]
+fn zero_non_finite_matches_reference() {
+    for_all_shapes(|len, off| {
+        // Clean (the fast path), one bad sample at every position, and a mix.
+        let clean = samples(len + off, 12);
+        let mut cases = vec![(clean.clone(), 0)];
+        for at in off..len + off {
+            let mut one = clean.clone();
+            one[at] = NON_FINITE[at % NON_FINITE.len()];
+            cases.push((one, 1));
+        }
+        let mut mixed = clean.clone();
+        let mut expected = 0;
+        for (i, sample) in mixed.iter_mut().enumerate() {
+            if i % 5 == 1 {
+                *sample = NON_FINITE[i % NON_FINITE.len()];
+                expected += usize::from(i >= off);
+            } else if i % 5 == 3 {
+                *sample = EDGE_FINITE[i % EDGE_FINITE.len()];
+            }
+        }
+        cases.push((mixed, expected));
+        for (case, (input, bad)) in cases.into_iter().enumerate() {
+            let (mut fast, mut slow) = (input.clone(), input.clone());
+            let fast_count = simd::zero_non_finite(&mut fast[off..]);
+            let slow_count = scalar::zero_non_finite(&mut slow[off..]);
+            assert_eq!(bits(&fast), bits(&slow), "len {len} offset {off} case {case}");
+            assert_eq!((fast_count, slow_count), (bad, bad), "len {len} offset {off} case {case}");
+            // What the reference promises: finite samples kept bit for bit, the
+            // others +0.0, and nothing before the slice touched.
+            for (i, (out, inp)) in fast.iter().zip(&input).enumerate() {
+                let want = if i >= off && !inp.is_finite() { 0.0 } else { *inp };
+                assert_eq!(out.to_bits(), want.to_bits(), "len {len} offset {off} case {case} sample {i}");
+            }
+        }
+    });
+}
+
+proptest! {
+    #[test]
+    fn zero_non_finite_matches_reference_for_random_bits(
+        raw in proptest::collection::vec(any::<u32>(), 0..300),
+        off in 0_usize..8,
+    ) {
+        // Any bit pattern, with the exponent forced to all ones now and then.
+        let input: Vec<f32> = raw.iter().map(|b| f32::from_bits(if b % 7 == 0 { b | 0x7F80_0000 } else { *b })).collect();
+        let off = off.min(input.len());
+        let (mut fast, mut slow) = (input.clone(), input);
+        let counts = (simd::zero_non_finite(&mut fast[off..]), scalar::zero_non_finite(&mut slow[off..]));
+        prop_assert_eq!(counts.0, counts.1);
+        prop_assert_eq!(bits(&fast), bits(&slow));
+    }
+}
+
 proptest! {
     #[test]
     fn gain_and_mix_match_reference_for_random_data(

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use generator::config::{self, Dsp, Plugin};
 use runtime::dsp::{delay::Delay, filter::Filter, gain::Gain, synth::Synth, tremolo::Tremolo};
-use runtime::engine::{Engine, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup, Processor};
+use runtime::engine::{Engine, EngineConfig, Event, EventKind, FlushToZero, ProcessMode, ProcessSetup, Processor};
 use runtime::vst3::ParamSpec;
 use runtime::vst3::bundle::arch_dir;
 
@@ -113,9 +113,18 @@ pub fn noise(channels: usize, frames: usize, seed: u64) -> Vec<Vec<f32>> {
 
 /// A plugin parameter's default as the plugin applies it: the plain value of
 /// its default's normalized value.
-fn default_value(plugin: &Plugin, index: usize) -> f64 {
+pub fn default_value(plugin: &Plugin, index: usize) -> f64 {
+    plain_value(plugin, index, spec(plugin, index).default_normalized())
+}
+
+/// The plain value the plugin applies for a parameter's normalized value.
+pub fn plain_value(plugin: &Plugin, index: usize, normalized: f64) -> f64 {
+    spec(plugin, index).to_plain(normalized)
+}
+
+fn spec(plugin: &Plugin, index: usize) -> ParamSpec {
     let param = &plugin.params[index];
-    let spec = ParamSpec {
+    ParamSpec {
         id: param.id,
         title: "",
         units: "",
@@ -123,28 +132,45 @@ fn default_value(plugin: &Plugin, index: usize) -> f64 {
         max: param.max,
         default: param.default,
         automatable: true,
-    };
-    spec.to_plain(spec.default_normalized())
+    }
 }
 
 /// What `plugin` must output for `input` (effects) or `notes` (instruments)
 /// at `rate`, before its latency: its DSP run directly and unbuffered, with
 /// every parameter at its plugins.toml default.
 pub fn reference(plugin: &Plugin, rate: f64, input: &[Vec<f32>], notes: &[Note], frames: usize) -> Vec<Vec<f32>> {
+    reference_with(plugin, rate, input, notes, frames, &[])
+}
+
+/// [`reference`] with some parameters set to other normalized values, as a
+/// host sets them before the first frame: `(id, normalized)`.
+pub fn reference_with(
+    plugin: &Plugin,
+    rate: f64,
+    input: &[Vec<f32>],
+    notes: &[Note],
+    frames: usize,
+    params: &[(u32, f64)],
+) -> Vec<Vec<f32>> {
     match plugin.dsp {
-        Dsp::Gain => run(Gain::default(), plugin, rate, input, notes, frames),
-        Dsp::Filter => run(Filter::default(), plugin, rate, input, notes, frames),
-        Dsp::Delay => run(Delay::default(), plugin, rate, input, notes, frames),
-        Dsp::Tremolo => run(Tremolo::default(), plugin, rate, input, notes, frames),
-        Dsp::Synth => run(Synth::default(), plugin, rate, input, notes, frames),
-        Dsp::Custom => soft_saturator(plugin, input),
+        Dsp::Gain => run(Gain::default(), plugin, rate, input, notes, frames, params),
+        Dsp::Filter => run(Filter::default(), plugin, rate, input, notes, frames, params),
+        Dsp::Delay => run(Delay::default(), plugin, rate, input, notes, frames, params),
+        Dsp::Tremolo => run(Tremolo::default(), plugin, rate, input, notes, frames, params),
+        Dsp::Synth => run(Synth::default(), plugin, rate, input, notes, frames, params),
+        Dsp::Custom => {
+            assert!(params.is_empty(), "the custom reference knows only its defaults");
+            soft_saturator(plugin, input)
+        }
     }
 }
 
 /// The shipped WA Custom's `src/dsp.rs` (the user's code, so restated here):
-/// `tanh(drive·x) / tanh(drive)` with drive at its default.
+/// `tanh(drive·x) / tanh(drive)` with drive at its default, computed with
+/// flush-to-zero set as the engine runs every DSP.
 fn soft_saturator(plugin: &Plugin, input: &[Vec<f32>]) -> Vec<Vec<f32>> {
     assert_eq!(plugin.params[0].key, "drive", "the custom plugin this reference describes");
+    let _flush_to_zero = FlushToZero::enable();
     let drive = default_value(plugin, 0) as f32;
     let normalise = 1.0 / drive.tanh();
     input.iter().map(|channel| channel.iter().map(|x| (drive * x).tanh() * normalise).collect()).collect()
@@ -157,6 +183,7 @@ fn run<P: Processor>(
     input: &[Vec<f32>],
     notes: &[Note],
     frames: usize,
+    params: &[(u32, f64)],
 ) -> Vec<Vec<f32>> {
     const BLOCK: usize = 512;
     let config = EngineConfig { buffering: false, ..EngineConfig::default() };
@@ -169,7 +196,11 @@ fn run<P: Processor>(
         let mut events = Vec::new();
         if start == 0 {
             for (index, param) in plugin.params.iter().enumerate() {
-                events.push(Event::new(0, EventKind::Param { id: param.id, value: default_value(plugin, index) }));
+                let value = match params.iter().find(|(id, _)| *id == param.id) {
+                    Some(&(_, normalized)) => plain_value(plugin, index, normalized),
+                    None => default_value(plugin, index),
+                };
+                events.push(Event::new(0, EventKind::Param { id: param.id, value }));
             }
         }
         for note in notes.iter().filter(|n| (start..start + len).contains(&n.frame)) {

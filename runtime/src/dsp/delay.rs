@@ -26,6 +26,11 @@ pub const PARAMS: &[ParamSpec] = &[
 
 /// `out = dry * (1 - mix) + echo * mix`, where the echo line holds
 /// `input + feedback * echo` delayed by the time.
+///
+/// The line never holds a non-finite value: a sum that overflows (input near
+/// `f32::MAX` meeting its own echo) is stored as 0.0, and so is whatever a
+/// non-finite input would have made. A bad value would otherwise circulate
+/// through the feedback for ever; this way it is gone once it has been read.
 pub struct Delay {
     time_ms: f64,
     feedback: f32,
@@ -58,6 +63,12 @@ impl Delay {
     }
 }
 
+/// `value`, or 0.0 if it is NaN or infinite.
+#[inline(always)]
+fn finite_or_zero(value: f32) -> f32 {
+    if value.is_finite() { value } else { 0.0 }
+}
+
 impl Processor for Delay {
     fn prepare(&mut self, setup: &ProcessSetup) {
         self.sample_rate = setup.sample_rate;
@@ -75,8 +86,8 @@ impl Processor for Delay {
             for sample in channel.iter_mut() {
                 let read = (write + capacity - self.delay_frames) % capacity;
                 let echo = line[read];
-                line[write] = *sample + self.feedback * echo;
-                *sample = *sample * (1.0 - self.mix) + echo * self.mix;
+                line[write] = finite_or_zero(*sample + self.feedback * echo);
+                *sample = finite_or_zero(*sample * (1.0 - self.mix) + echo * self.mix);
                 write = (write + 1) % capacity;
             }
         }

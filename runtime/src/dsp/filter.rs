@@ -41,6 +41,12 @@ impl Mode {
 }
 
 /// A biquad per channel (direct form I, coefficients in f64 and run in f32).
+///
+/// Its memory never holds a non-finite value: if a sample's result overflows
+/// (input near `f32::MAX`, raised further by resonance) or is NaN (non-finite
+/// input, which the engine never passes on), that sample outputs 0.0 and the
+/// channel's memory is cleared, so the filter goes on from silence instead of
+/// ringing NaN or infinity for ever.
 pub struct Filter {
     mode: Mode,
     cutoff: f64,
@@ -85,6 +91,13 @@ impl Filter {
     }
 }
 
+/// Marks the rare path of a sample whose result is not finite. A call cannot
+/// be turned into a select, so the check stays a branch, predicted not taken,
+/// off the recursion's critical path (a select on `y` would lengthen it).
+#[cold]
+#[inline(never)]
+fn overflowed() {}
+
 impl Processor for Filter {
     fn prepare(&mut self, setup: &ProcessSetup) {
         self.sample_rate = setup.sample_rate;
@@ -94,13 +107,20 @@ impl Processor for Filter {
 
     fn process(&mut self, audio: &mut AudioBlock<'_, '_>) {
         let [b0, b1, b2, a1, a2] = self.coefficients;
-        for (channel, [x1, x2, y1, y2]) in audio.channels_mut().zip(&mut self.state) {
+        for (channel, state) in audio.channels_mut().zip(&mut self.state) {
+            let [mut x1, mut x2, mut y1, mut y2] = *state;
             for sample in channel.iter_mut() {
                 let x = *sample;
-                let y = b0 * x + b1 * *x1 + b2 * *x2 - a1 * *y1 - a2 * *y2;
-                (*x2, *x1, *y2, *y1) = (*x1, x, *y1, y);
+                let y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+                (x2, x1, y2, y1) = (x1, x, y1, y);
                 *sample = y;
+                if !y.is_finite() {
+                    overflowed();
+                    (x2, x1, y2, y1) = (0.0, 0.0, 0.0, 0.0);
+                    *sample = 0.0;
+                }
             }
+            *state = [x1, x2, y1, y2];
         }
     }
 

@@ -77,6 +77,9 @@ impl Synth {
     }
 
     fn note_on(&mut self, pitch: u8, velocity: f32, note_id: i32) {
+        // VST3 velocities are 0..=1; anything else (NaN included, which `clamp`
+        // would keep) must not become a voice's state.
+        let velocity = if velocity.is_nan() { 0.0 } else { velocity.clamp(0.0, 1.0) };
         let step = note_frequency(pitch) / self.sample_rate;
         let slot = self
             .voices

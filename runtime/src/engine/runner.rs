@@ -2,6 +2,23 @@
 //! positions, the bypass crossfade, the dry path delayed like the wet one, and
 //! containment of a panicking processor. Used alike by the write-ahead
 //! pipeline and the inline path, so both produce the same samples.
+//!
+//! It also keeps NaN and infinity out of the processor and away from the host
+//! (contract point 11: nothing stays poisoned):
+//! - Input: every NaN or ±inf input sample is replaced by 0.0 before the
+//!   processor or the dry (bypass) path sees it, counted in
+//!   `non_finite_input`. This depends only on sample values, never on where
+//!   blocks are cut, so buffered output stays unbuffered output delayed by L.
+//!   No processor, built-in or custom, ever receives a non-finite sample.
+//! - Output: after each `process` call, any non-finite sample the processor
+//!   made itself (an overflow, a bug) is replaced by 0.0, and the processor is
+//!   reset and given the last value of every parameter again, so whatever
+//!   state held the NaN is gone from the next span on; counted in
+//!   `dsp_resets`. Where that reset falls depends on how the stream was cut,
+//!   so a stateful processor that needs it is no longer bit-exact between
+//!   buffered and unbuffered. The built-in kinds keep their own state and
+//!   output finite, so they never need it (except a gain raising an input near
+//!   `f32::MAX` past it, which has no state to lose).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -9,7 +26,8 @@ use std::sync::atomic::Ordering;
 
 use super::event::{EventKind, TimedEvent};
 use super::processor::{AudioBlock, ProcessSetup, Processor};
-use super::telemetry::Telemetry;
+use super::telemetry::{self, Telemetry};
+use crate::limits::MAX_PARAMS;
 
 /// Crossfade time of a bypass switch.
 const BYPASS_RAMP_MS: f64 = 5.0;
@@ -26,6 +44,9 @@ pub(crate) struct DspRunner<P> {
     /// bypass change has no sound to crossfade from and applies at once.
     started: bool,
     failed: bool,
+    /// The last value of every parameter the processor was sent, to send again
+    /// after a reset of the engine's own.
+    params: ParamTable,
     telemetry: Arc<Telemetry>,
 }
 
@@ -44,6 +65,7 @@ impl<P: Processor> DspRunner<P> {
             processor,
             started: false,
             failed: false,
+            params: ParamTable::new(),
             telemetry,
         }
     }
@@ -60,6 +82,10 @@ impl<P: Processor> DspRunner<P> {
     ) {
         let frames = audio.first().map_or(0, |c| c.len());
         let end = clock + frames as u64;
+        let replaced: usize = audio.iter_mut().map(|channel| crate::simd::zero_non_finite(channel)).sum();
+        if replaced > 0 {
+            telemetry::add(&self.telemetry.pipeline.non_finite_input, replaced as u64);
+        }
         if self.dry_delay.frames > 0 {
             // The delayed dry signal must stay continuous whether or not bypass is
             // in use, so it runs for every block.
@@ -97,13 +123,18 @@ impl<P: Processor> DspRunner<P> {
                     self.bypass.settle();
                 }
             }
-            other if !self.failed => {
+            other => {
+                if let EventKind::Param { id, value } = *other {
+                    self.params.set(id, value);
+                }
+                if self.failed {
+                    return;
+                }
                 let processor = &mut self.processor;
                 if catch_unwind(AssertUnwindSafe(|| processor.event(other))).is_err() {
                     self.fail();
                 }
             }
-            _ => {}
         }
     }
 
@@ -124,6 +155,12 @@ impl<P: Processor> DspRunner<P> {
             let mut block = AudioBlock::new(audio, start, end - start);
             if catch_unwind(AssertUnwindSafe(|| processor.process(&mut block))).is_err() {
                 self.fail();
+            } else {
+                let replaced: usize =
+                    audio.iter_mut().map(|channel| crate::simd::zero_non_finite(&mut channel[start..end])).sum();
+                if replaced > 0 {
+                    self.recover();
+                }
             }
         }
         if self.failed {
@@ -133,6 +170,23 @@ impl<P: Processor> DspRunner<P> {
         }
         if needs_dry || self.bypass.active() {
             self.bypass.mix(audio, &self.dry, self.dry_stride, start, end);
+        }
+    }
+
+    /// Starts a processor over that made non-finite output: reset, then every
+    /// parameter's last value again (a reset may forget them), as if the host
+    /// had restarted it. Its non-finite samples are already zeros.
+    fn recover(&mut self) {
+        telemetry::add(&self.telemetry.pipeline.dsp_resets, 1);
+        let (processor, params) = (&mut self.processor, &self.params);
+        let restored = catch_unwind(AssertUnwindSafe(|| {
+            processor.reset();
+            for &(id, value) in params.values() {
+                processor.event(&EventKind::Param { id, value });
+            }
+        }));
+        if restored.is_err() {
+            self.fail();
         }
     }
 
@@ -234,5 +288,34 @@ impl DelayLine {
             }
         }
         self.position = position;
+    }
+}
+
+/// The last value of each parameter, by id, in a table allocated once with room
+/// for [`MAX_PARAMS`] parameters: setting a value never allocates. Kept sorted
+/// by id, so a value is found by binary search and replayed in id order.
+struct ParamTable {
+    values: Vec<(u32, f64)>,
+}
+
+impl ParamTable {
+    fn new() -> Self {
+        Self { values: Vec::with_capacity(MAX_PARAMS) }
+    }
+
+    /// Records `value` as parameter `id`'s last. A parameter beyond the first
+    /// [`MAX_PARAMS`] distinct ids is not recorded (a plugin cannot declare
+    /// more).
+    fn set(&mut self, id: u32, value: f64) {
+        match self.values.binary_search_by_key(&id, |&(id, _)| id) {
+            Ok(index) => self.values[index].1 = value,
+            // Within capacity, so `insert` moves elements but never reallocates.
+            Err(index) if self.values.len() < self.values.capacity() => self.values.insert(index, (id, value)),
+            Err(_) => {}
+        }
+    }
+
+    fn values(&self) -> &[(u32, f64)] {
+        &self.values
     }
 }

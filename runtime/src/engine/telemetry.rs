@@ -43,6 +43,10 @@ pub(crate) struct PipelineCounters {
     /// The smallest lead a worker found when it came to process new input.
     pub(crate) worst_lead: AtomicI64,
     pub(crate) dsp_panics: AtomicU64,
+    /// Non-finite input samples replaced by 0.0 before the processor saw them.
+    pub(crate) non_finite_input: AtomicU64,
+    /// Times the processor was reset for making non-finite output.
+    pub(crate) dsp_resets: AtomicU64,
     pub(crate) longest_stall_nanos: AtomicU64,
 }
 
@@ -150,6 +154,13 @@ pub struct EngineStats {
     /// Panics caught from the processor (its output is replaced by the dry
     /// signal until reset).
     pub dsp_panics: u64,
+    /// Input samples that were NaN or ±infinity, replaced by 0.0 before the
+    /// processor (and the bypass path) saw them.
+    pub non_finite_input: u64,
+    /// Times the processor made NaN or ±infinity itself: those samples were
+    /// replaced by 0.0, and the processor was reset and given every parameter's
+    /// last value again.
+    pub dsp_resets: u64,
     /// Events dropped because the event queue was full.
     pub dropped_events: u64,
     /// Input frames replaced by silence because the worker was stuck for longer
@@ -202,6 +213,8 @@ impl Telemetry {
             longest_stall,
             recommended_latency_ms: needed.div_ceil(1_000_000),
             dsp_panics: p.dsp_panics.load(Relaxed),
+            non_finite_input: p.non_finite_input.load(Relaxed),
+            dsp_resets: p.dsp_resets.load(Relaxed),
             dropped_events: a.dropped_events.load(Relaxed),
             lost_input_frames: a.lost_input_frames.load(Relaxed),
             latency_samples,

@@ -259,6 +259,51 @@ impl WithSimd for Narrow<'_> {
     }
 }
 
+/// Replaces every NaN and ±infinity in `samples` by +0.0 and returns how many
+/// it replaced; finite samples (subnormals included) are left untouched.
+///
+/// It runs over every block the engine renders, so the common case (all finite)
+/// is one read-only pass: `x - x` is +0.0 for every finite `x` and NaN for NaN
+/// and ±infinity, so OR-ing those bits over the slice gives zero when nothing
+/// needs replacing. Otherwise a second pass replaces and counts. (Under a
+/// rounding mode other than to-nearest `x - x` is -0.0, which only costs the
+/// second pass, never a wrong result.)
+pub fn zero_non_finite(samples: &mut [f32]) -> usize {
+    Arch::new().dispatch(ZeroNonFinite { samples })
+}
+
+struct ZeroNonFinite<'a> {
+    samples: &'a mut [f32],
+}
+
+impl WithSimd for ZeroNonFinite<'_> {
+    type Output = usize;
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) -> usize {
+        let (head, tail) = S::as_simd_f32s(self.samples);
+        let mut poison = simd.splat_f32s(0.0);
+        for x in head {
+            poison = simd.or_f32s(poison, simd.sub_f32s(*x, *x));
+        }
+        // Spilled through a buffer as wide as the widest vector (AVX-512: 16 lanes).
+        let mut lanes = [0.0_f32; 16];
+        S::as_mut_simd_f32s(&mut lanes).0[0] = poison;
+        let all_finite = lanes.iter().all(|lane| lane.to_bits() == 0) && tail.iter().all(|s| s.is_finite());
+        if all_finite {
+            return 0;
+        }
+        // Rare: a plain loop, which LLVM vectorises for the detected target.
+        let mut replaced = 0;
+        for sample in self.samples.iter_mut() {
+            let bad = !sample.is_finite();
+            *sample = if bad { 0.0 } else { *sample };
+            replaced += usize::from(bad);
+        }
+        replaced
+    }
+}
+
 /// The largest magnitude in `src` (0 for an empty slice). NaNs are ignored, as in
 /// the reference.
 pub fn peak(src: &[f32]) -> f32 {

@@ -83,3 +83,15 @@ pub fn f64_to_f32(dst: &mut [f32], src: &[f64]) {
 pub fn peak(src: &[f32]) -> f32 {
     src.iter().fold(0.0_f32, |peak, s| peak.max(s.abs()))
 }
+
+/// Replaces every NaN and ±infinity by +0.0; returns how many were replaced.
+pub fn zero_non_finite(samples: &mut [f32]) -> usize {
+    let mut replaced = 0;
+    for sample in samples {
+        if !sample.is_finite() {
+            *sample = 0.0;
+            replaced += 1;
+        }
+    }
+    replaced
+}

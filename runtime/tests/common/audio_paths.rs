@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use super::processors::{Gate, GateControl};
+use super::processors::{Gate, GateControl, NanMaker};
 use runtime::engine::{Engine, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup, Processor};
 
 const NOTE: EventKind = EventKind::NoteOn { channel: 0, pitch: 64, velocity: 0.8, note_id: 3 };
@@ -75,6 +75,36 @@ pub fn aging(guard: &mut dyn FnMut(&mut dyn FnMut())) -> Engine<Gate> {
     }
     control.released.store(true, Ordering::Release);
     stuck
+}
+
+/// Calls `process` in every mode with input that holds NaN, ±inf and, now and
+/// then, the 1.0 that makes a [`NanMaker`] produce NaN (so the engine replaces
+/// input, replaces output and resets the processor, restoring its parameters),
+/// with parameter changes for ids old and new, each call inside `guard`.
+pub fn non_finite(engine: &mut Engine<NanMaker>, rounds: usize, guard: &mut dyn FnMut(&mut dyn FnMut())) {
+    let mut input = vec![vec![0.25_f32; 1536]; 2];
+    for (i, sample) in input[0].iter_mut().enumerate().step_by(97) {
+        *sample = [f32::NAN, f32::INFINITY, f32::NEG_INFINITY][i % 3];
+    }
+    input[1][700] = 1.0;
+    let mut output = vec![vec![0.0_f32; 1536]; 2];
+    for round in 0..rounds {
+        let mode = [ProcessMode::Realtime, ProcessMode::Offline, ProcessMode::Prefetch][round % 3];
+        let len = [512, 1536, 64, 0][round % 4];
+        let events = [
+            Event::new(0, EventKind::Param { id: 0, value: 0.5 }),
+            Event::new(len / 2, EventKind::Param { id: 1000 + round as u32 % 5, value: 0.125 }),
+        ];
+        let [left_in, right_in] = &input[..] else { unreachable!() };
+        let [left, right] = &mut output[..] else { unreachable!() };
+        let ins: [&[f32]; 2] = [&left_in[..len], &right_in[..len]];
+        let mut outs: [&mut [f32]; 2] = [&mut left[..len], &mut right[..len]];
+        guard(&mut || {
+            engine.process(mode, &ins, &mut outs, &events).unwrap();
+            std::hint::black_box(engine.stats());
+        });
+        assert!(outs.iter().flat_map(|c| c.iter()).all(|s| s.is_finite()), "round {round}");
+    }
 }
 
 /// Gets the worker stuck inside the processor, then restarts the engine (what

@@ -167,3 +167,49 @@ impl Processor for PanicAt {
         self.clock = 0;
     }
 }
+
+/// A custom processor with a bug: per channel `gain * x + bias + memory / 4`,
+/// where `memory` smooths `d * (1 / d)` with `d = x - 1`: about 1.0 for every
+/// input but 1.0 itself, where 0 * inf makes the memory NaN for good. Its
+/// `reset` forgets its parameters (gain, id 0, back to 1; bias, id 1000, back
+/// to 0), as the trait allows.
+pub struct NanMaker {
+    gain: f32,
+    bias: f32,
+    memory: Vec<f32>,
+}
+
+impl Default for NanMaker {
+    fn default() -> Self {
+        Self { gain: 1.0, bias: 0.0, memory: Vec::new() }
+    }
+}
+
+impl Processor for NanMaker {
+    fn prepare(&mut self, setup: &ProcessSetup) {
+        self.memory = vec![0.0; setup.channels];
+    }
+
+    fn process(&mut self, audio: &mut AudioBlock<'_, '_>) {
+        for (channel, memory) in audio.channels_mut().zip(&mut self.memory) {
+            for sample in channel {
+                let d = *sample - 1.0;
+                *memory = 0.5 * *memory + 0.5 * (d * d.recip());
+                *sample = self.gain * *sample + self.bias + *memory / 4.0;
+            }
+        }
+    }
+
+    fn event(&mut self, event: &EventKind) {
+        match *event {
+            EventKind::Param { id: 0, value } => self.gain = value as f32,
+            EventKind::Param { id: 1000, value } => self.bias = value as f32,
+            _ => {}
+        }
+    }
+
+    fn reset(&mut self) {
+        self.memory.fill(0.0);
+        (self.gain, self.bias) = (1.0, 0.0);
+    }
+}
