@@ -4,6 +4,8 @@
 mod host;
 mod support;
 
+use std::path::Path;
+
 use example_plugin::{BUFFERED, GAIN, UNBUFFERED};
 use host::{Buffers, Extras, Instance, MemoryStream, Module, OFFLINE, ParamChanges, REALTIME, block_sizes, c_string};
 use runtime::vst3::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_PARAM_ID};
@@ -373,16 +375,83 @@ fn bypass_is_the_input_delayed_by_the_latency_and_telemetry_is_reported() {
     stop(&instance);
 }
 
-/// Threads of this process, from /proc.
+/// Threads of this process, counted in /proc/self/task.
 fn threads() -> usize {
-    std::fs::read_dir("/proc/self/task").map(|d| d.count()).unwrap_or(0)
+    count_threads(Path::new("/proc/self/task")).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Resident memory of this process in KiB, from /proc.
+/// Resident memory of this process in KiB, from /proc/self/statm and the
+/// system's page size.
 fn resident_kib() -> usize {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: usize = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
-    pages * 4
+    read_resident_kib(Path::new("/proc/self/statm"), page_bytes()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The entries of a `/proc/<pid>/task` folder: an error, never 0, when it
+/// cannot be read (a process has at least one thread).
+fn count_threads(task_dir: &Path) -> Result<usize, String> {
+    let entries =
+        std::fs::read_dir(task_dir).map_err(|e| format!("cannot count threads in {}: {e}", task_dir.display()))?;
+    match entries.count() {
+        0 => Err(format!("{} lists no thread: not a task folder", task_dir.display())),
+        n => Ok(n),
+    }
+}
+
+/// Resident KiB from a statm file (its second field counts resident pages):
+/// an error, never 0, when it cannot be read or parsed.
+fn read_resident_kib(statm: &Path, page_bytes: usize) -> Result<usize, String> {
+    let text = std::fs::read_to_string(statm).map_err(|e| format!("cannot read {}: {e}", statm.display()))?;
+    let pages: usize = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .ok_or_else(|| format!("{} has no resident page count: {text:?}", statm.display()))?;
+    match pages * page_bytes / 1024 {
+        0 => Err(format!("{} says nothing is resident: {text:?}", statm.display())),
+        kib => Ok(kib),
+    }
+}
+
+/// The system's page size in bytes.
+fn page_bytes() -> usize {
+    // SAFETY: sysconf only reads a system constant; _SC_PAGESIZE is a valid name.
+    let bytes = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    usize::try_from(bytes).ok().filter(|b| *b > 0).expect("sysconf(_SC_PAGESIZE) gives the page size")
+}
+
+/// `VmRSS` of /proc/self/status, which the kernel reports in KiB itself.
+fn vm_rss_kib() -> usize {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status is readable");
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).expect("a VmRSS line");
+    line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).expect("VmRSS in kB")
+}
+
+#[test]
+fn leak_measurements_fail_when_they_cannot_measure_and_use_the_systems_page_size() {
+    let _serial = serial();
+    let dir = std::env::temp_dir().join(format!("rust-host-proc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let missing = dir.join("missing");
+    assert!(count_threads(&missing).is_err(), "an unreadable task folder is an error, not 0 threads");
+    assert!(count_threads(&dir).is_err(), "an empty folder is not a count of 0 threads");
+    assert!(read_resident_kib(&missing, 4096).is_err(), "an unreadable statm is an error, not 0 KiB");
+    let statm = dir.join("statm");
+    for garbage in ["", "1234", "1234 x 5", "1234 0 5"] {
+        std::fs::write(&statm, garbage).unwrap();
+        assert!(read_resident_kib(&statm, 4096).is_err(), "statm {garbage:?} is an error, not a measurement");
+    }
+    // 25 resident pages: 100 KiB with 4 KiB pages, 400 KiB with 16 KiB pages
+    // (arm64 and Apple silicon Linux kernels), 1600 KiB with 64 KiB pages.
+    std::fs::write(&statm, "3000 25 10 1 0 20 0\n").unwrap();
+    assert_eq!(read_resident_kib(&statm, 4096), Ok(100));
+    assert_eq!(read_resident_kib(&statm, 16_384), Ok(400));
+    assert_eq!(read_resident_kib(&statm, 65_536), Ok(1600));
+    std::fs::remove_dir_all(&dir).unwrap();
+    // This process, measured both ways: statm pages times the page size agree
+    // with the kernel's own KiB count (to within what a few reads allocate).
+    let (kib, rss) = (resident_kib(), vm_rss_kib());
+    assert!(kib.abs_diff(rss) < 1024, "statm says {kib} KiB resident, VmRSS says {rss} KiB");
+    assert!(threads() >= 1);
 }
 
 #[test]
