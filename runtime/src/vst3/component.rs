@@ -16,8 +16,8 @@ use vst3::Steinberg::Vst::{
     BusDirection, BusDirections_, BusInfo, BusInfo_, BusTypes_, IAudioProcessor, IAudioProcessorTrait, IComponent,
     IComponentHandler, IComponentTrait, IEditController, IEditControllerTrait, IProcessContextRequirements,
     IProcessContextRequirementsTrait, IoMode, MediaType, MediaTypes_, ParamID, ParameterInfo, ParameterInfo_,
-    ProcessData, ProcessSetup as VstProcessSetup, RoutingInfo, SpeakerArr, SpeakerArrangement, String128,
-    SymbolicSampleSizes_, TChar,
+    ProcessData, ProcessSetup as VstProcessSetup, RoutingInfo, SpeakerArrangement, String128, SymbolicSampleSizes_,
+    TChar,
 };
 use vst3::Steinberg::{
     FIDString, FUnknown, IBStream, IBStreamTrait, IPlugView, IPluginBaseTrait, TBool, TUID, kInvalidArgument,
@@ -27,6 +27,7 @@ use vst3::{Class, ComRef};
 
 use super::info::{BYPASS_PARAM_ID, FILL_PARAM_ID, PluginInfo, PluginKind, UNDERRUNS_MAX, UNDERRUNS_PARAM_ID};
 use super::process::{self, Audio};
+use super::speakers;
 use super::state;
 use super::strings::{copy_wstring, read_wstring};
 use crate::engine::exclusive::{Exclusive, ExclusiveGuard};
@@ -91,14 +92,6 @@ impl<P: Processor> Plugin<P> {
                 true
             }
             _ => false,
-        }
-    }
-
-    fn arrangement(&self) -> SpeakerArrangement {
-        match self.info.channels {
-            1 => SpeakerArr::kMono,
-            2 => SpeakerArr::kStereo,
-            n => (1_u64 << n) - 1,
         }
     }
 
@@ -248,7 +241,7 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
         if num_ins != wanted_ins || num_outs != 1 || outputs.is_null() || (wanted_ins == 1 && inputs.is_null()) {
             return kResultFalse;
         }
-        let ours = self.arrangement();
+        let Some(ours) = speakers::arrangement(self.info.channels) else { return kResultFalse };
         // SAFETY: both pointers were checked non-null and the host passes as many
         // arrangements as it says (one each here).
         let matches = unsafe { *outputs == ours && (wanted_ins == 0 || *inputs == ours) };
@@ -262,7 +255,8 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
         if index != 0 || unsafe { self.getBusCount(MediaTypes_::kAudio as MediaType, dir) } == 0 {
             return kInvalidArgument;
         }
-        *arr = self.arrangement();
+        let Some(ours) = speakers::arrangement(self.info.channels) else { return kResultFalse };
+        *arr = ours;
         kResultOk
     }
 

@@ -17,6 +17,7 @@ mod component;
 mod factory;
 mod info;
 mod process;
+mod speakers;
 mod state;
 mod strings;
 
