@@ -375,6 +375,155 @@ fn bypass_is_the_input_delayed_by_the_latency_and_telemetry_is_reported() {
     stop(&instance);
 }
 
+/// Normalized values to convert: the ends, the middle, awkward fractions and
+/// a value just below the middle (a plain value that rounds to -0).
+const PROBES: [f64; 10] = [0.0, 1e-7, 0.1, 0.123_456_789, 0.375, 0.499_999_9, 0.5, 0.84, 0.999_999, 1.0];
+
+#[test]
+fn every_parameter_converts_between_normalized_plain_and_text_both_ways() {
+    let _serial = serial();
+    let module = buffered();
+    let instance = module.create();
+    // What a DAW shows: title, plain range, units and steps of every parameter.
+    let expected = [
+        ("Gain", GAIN, -24.0, 24.0, "dB", 0),
+        ("Bypass", BYPASS_PARAM_ID, 0.0, 1.0, "", 1),
+        ("Underruns", UNDERRUNS_PARAM_ID, 0.0, 1_000_000.0, "frames", 1_000_000),
+        ("Buffer fill", FILL_PARAM_ID, 0.0, 100.0, "%", 0),
+    ];
+    let controller = &instance.controller;
+    // SAFETY: live interfaces, valid out-pointers.
+    unsafe {
+        assert_eq!(controller.getParameterCount() as usize, expected.len());
+        for (index, &(title, id, min, max, units, steps)) in expected.iter().enumerate() {
+            let mut info: ParameterInfo = std::mem::zeroed();
+            assert_eq!(controller.getParameterInfo(index as i32, &mut info), kResultOk);
+            assert_eq!((info.id, host::utf16(&info.title).as_str()), (id, title));
+            assert_eq!(host::utf16(&info.units), units, "{title}: units");
+            assert_eq!(info.stepCount, steps, "{title}: steps");
+            let plain = |normalized| controller.normalizedParamToPlain(id, normalized);
+            assert_eq!((plain(0.0), plain(1.0)), (min, max), "{title}: the plain range a DAW shows");
+            let mut probes = PROBES.to_vec();
+            if steps > 0 {
+                // Each step, and just either side of the boundary between two.
+                let step = 1.0 / f64::from(steps);
+                probes.extend([step, 2.0 * step, 1.0 - step, step / 2.0, step * 1.000_001, 1.0 - step * 0.999_999]);
+            }
+            for normalized in probes {
+                let value = plain(normalized);
+                assert!((min..=max).contains(&value), "{title}: {normalized} -> {value}");
+                let back = controller.plainParamToNormalized(id, value);
+                assert_eq!(plain(back), value, "{title}: {normalized} -> plain {value} -> {back} -> plain again");
+                if steps == 0 {
+                    assert!((back - normalized).abs() < 1e-12, "{title}: {normalized} -> {value} -> {back}");
+                } else {
+                    let step = back * f64::from(steps);
+                    assert_eq!(step, step.round(), "{title}: a stepped value normalizes to a step");
+                    assert_eq!(value, min + step.round() * (max - min) / f64::from(steps), "{title}: plain of a step");
+                }
+                let text = instance.param_text(id, normalized);
+                let read = instance.param_from_text(id, &text).unwrap_or_else(|e| panic!("{title}: {text:?}: {e}"));
+                assert_eq!(instance.param_text(id, read), text, "{title}: {text:?} -> {read} shows the same text");
+                assert!((plain(read) - value).abs() <= (max - min) * 1e-3, "{title}: {text:?} is about {value}");
+                let shown = text.split_whitespace().next().unwrap_or("");
+                if let Ok(number) = shown.parse::<f64>() {
+                    // A number on screen is the plain value, to its shown precision.
+                    let decimals = shown.split_once('.').map_or(0, |(_, d)| d.len() as i32);
+                    let precision = 0.5 * 10_f64.powi(-decimals) + 1e-9;
+                    assert!((number - value).abs() <= precision, "{title}: {text:?} shows {value}");
+                    let unit_part = text[text.find(' ').map_or(text.len(), |i| i + 1)..].to_string();
+                    assert_eq!(unit_part, units, "{title}: {text:?} ends with its units");
+                }
+            }
+        }
+    }
+    assert_eq!(instance.param_text(BYPASS_PARAM_ID, 1.0), "On");
+    assert_eq!(instance.param_from_text(BYPASS_PARAM_ID, "off"), Ok(0.0));
+    assert_eq!(instance.param_from_text(GAIN, "loud"), Err(kResultFalse));
+    stop(&instance);
+}
+
+/// Set in the child process the meter test runs itself in.
+const STALLED_CHILD: &str = "RUST_HOST_STALLED_CHILD";
+
+#[test]
+fn meters_read_underrun_frames_and_fill_percent_as_a_daw_converts_them() {
+    let _serial = serial();
+    let name = "meters_read_underrun_frames_and_fill_percent_as_a_daw_converts_them";
+    if std::env::var_os(STALLED_CHILD).is_none() {
+        // The stall plan is read from the environment when an engine is built:
+        // run this test again in a process that has one. 200 ms stalls inside
+        // the DSP every 300 ms, at L = 50 ms, must play frames as silence.
+        let _ = bundles();
+        let child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", name, "--nocapture", "--test-threads=1"])
+            .env(STALLED_CHILD, "1")
+            .env(runtime::engine::STALL_ENV, "dsp:200ms/300ms")
+            .output()
+            .expect("the test binary runs again");
+        let (stdout, stderr) = (String::from_utf8_lossy(&child.stdout), String::from_utf8_lossy(&child.stderr));
+        assert!(child.status.success(), "with stalls:\n{stdout}\n{stderr}");
+        assert!(stdout.contains("1 passed"), "the test ran with stalls:\n{stdout}");
+        stdout.lines().filter(|line| line.contains("underrun frames")).for_each(|line| println!("{line}"));
+        return;
+    }
+    let module = buffered();
+    let instance = module.create();
+    let (rate, block, blocks) = (48_000.0, 1024, 72);
+    let latency = start(&instance, rate, block, SymbolicSampleSizes_::kSample32) as usize;
+    let frames = block * blocks;
+    let input = noise(frames, 41);
+    assert!(input.iter().flatten().all(|s| *s != 0.0), "every input frame is audible");
+    let mut output = vec![vec![0.0_f32; frames]; 2];
+    let mut fill_seen = 0.0_f64;
+    for b in 0..blocks {
+        let reported = vst3::ComWrapper::new(ParamChanges::default());
+        let reported_ptr = reported.to_com_ptr().unwrap();
+        let extras = Extras { output_changes: Some(&reported_ptr), ..Extras::default() };
+        let result =
+            instance.process(REALTIME, Buffers::F32 { input: &input, output: &mut output }, b * block, block, extras);
+        assert_eq!(result, kResultOk);
+        fill_seen = fill_seen.max(reported.last(FILL_PARAM_ID).unwrap_or(0.0));
+        // Paced like an audio device, so frames the stalled worker owes age
+        // into silence instead of being waited for.
+        std::thread::sleep(std::time::Duration::from_secs_f64(block as f64 / rate));
+    }
+    // Every frame after L is the input delayed by L, or an underrun: silence.
+    let mut silent = 0_u32;
+    for t in latency..frames {
+        let (left, right) = (output[0][t], output[1][t]);
+        if left == 0.0 && right == 0.0 {
+            silent += 1;
+        } else {
+            assert_eq!((left, right), (input[0][t - latency], input[1][t - latency]), "frame {t}");
+        }
+    }
+    assert!(silent > 0, "stalls longer than the latency play frames as silence");
+    let controller = &instance.controller;
+    // SAFETY: live interface.
+    unsafe {
+        // What Ardour shows: the normalized value through normalizedParamToPlain.
+        let normalized = controller.getParamNormalized(UNDERRUNS_PARAM_ID);
+        assert_eq!(controller.normalizedParamToPlain(UNDERRUNS_PARAM_ID, normalized), f64::from(silent));
+        let text = instance.param_text(UNDERRUNS_PARAM_ID, normalized);
+        assert_eq!(text, format!("{silent} frames"));
+        assert_eq!(instance.param_from_text(UNDERRUNS_PARAM_ID, &text), Ok(normalized));
+        assert_eq!(controller.plainParamToNormalized(UNDERRUNS_PARAM_ID, f64::from(silent)), normalized);
+
+        // The fill the plugin reported to the host, shown in percent.
+        let percent = controller.normalizedParamToPlain(FILL_PARAM_ID, fill_seen);
+        assert!((percent - 100.0 * fill_seen).abs() < 1e-9, "{percent} % for {fill_seen}");
+        assert!(percent > 1.0 && percent <= 100.0, "a worker ahead fills a visible share: {percent} %");
+        let text = instance.param_text(FILL_PARAM_ID, fill_seen);
+        assert_eq!(text, format!("{percent:.1} %"));
+        let read = instance.param_from_text(FILL_PARAM_ID, &text).expect("the fill text reads back");
+        assert!((controller.normalizedParamToPlain(FILL_PARAM_ID, read) - percent).abs() <= 0.05, "{text}");
+        assert!((controller.plainParamToNormalized(FILL_PARAM_ID, percent) - fill_seen).abs() < 1e-12);
+    }
+    println!("{silent} underrun frames, buffer fill up to {:.1} %", 100.0 * fill_seen);
+    stop(&instance);
+}
+
 /// Threads of this process, counted in /proc/self/task.
 fn threads() -> usize {
     count_threads(Path::new("/proc/self/task")).unwrap_or_else(|e| panic!("{e}"))
