@@ -4,6 +4,8 @@
 mod host;
 mod support;
 
+use std::path::Path;
+
 use example_plugin::{BUFFERED, GAIN, UNBUFFERED};
 use host::{Buffers, Extras, Instance, MemoryStream, Module, OFFLINE, ParamChanges, REALTIME, block_sizes, c_string};
 use runtime::vst3::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_PARAM_ID};
@@ -373,16 +375,232 @@ fn bypass_is_the_input_delayed_by_the_latency_and_telemetry_is_reported() {
     stop(&instance);
 }
 
-/// Threads of this process, from /proc.
-fn threads() -> usize {
-    std::fs::read_dir("/proc/self/task").map(|d| d.count()).unwrap_or(0)
+/// Normalized values to convert: the ends, the middle, awkward fractions and
+/// a value just below the middle (a plain value that rounds to -0).
+const PROBES: [f64; 10] = [0.0, 1e-7, 0.1, 0.123_456_789, 0.375, 0.499_999_9, 0.5, 0.84, 0.999_999, 1.0];
+
+#[test]
+fn every_parameter_converts_between_normalized_plain_and_text_both_ways() {
+    let _serial = serial();
+    let module = buffered();
+    let instance = module.create();
+    // What a DAW shows: title, plain range, units and steps of every parameter.
+    let expected = [
+        ("Gain", GAIN, -24.0, 24.0, "dB", 0),
+        ("Bypass", BYPASS_PARAM_ID, 0.0, 1.0, "", 1),
+        ("Underruns", UNDERRUNS_PARAM_ID, 0.0, 1_000_000.0, "frames", 1_000_000),
+        ("Buffer fill", FILL_PARAM_ID, 0.0, 100.0, "%", 0),
+    ];
+    let controller = &instance.controller;
+    // SAFETY: live interfaces, valid out-pointers.
+    unsafe {
+        assert_eq!(controller.getParameterCount() as usize, expected.len());
+        for (index, &(title, id, min, max, units, steps)) in expected.iter().enumerate() {
+            let mut info: ParameterInfo = std::mem::zeroed();
+            assert_eq!(controller.getParameterInfo(index as i32, &mut info), kResultOk);
+            assert_eq!((info.id, host::utf16(&info.title).as_str()), (id, title));
+            assert_eq!(host::utf16(&info.units), units, "{title}: units");
+            assert_eq!(info.stepCount, steps, "{title}: steps");
+            let plain = |normalized| controller.normalizedParamToPlain(id, normalized);
+            assert_eq!((plain(0.0), plain(1.0)), (min, max), "{title}: the plain range a DAW shows");
+            let mut probes = PROBES.to_vec();
+            if steps > 0 {
+                // Each step, and just either side of the boundary between two.
+                let step = 1.0 / f64::from(steps);
+                probes.extend([step, 2.0 * step, 1.0 - step, step / 2.0, step * 1.000_001, 1.0 - step * 0.999_999]);
+            }
+            for normalized in probes {
+                let value = plain(normalized);
+                assert!((min..=max).contains(&value), "{title}: {normalized} -> {value}");
+                let back = controller.plainParamToNormalized(id, value);
+                assert_eq!(plain(back), value, "{title}: {normalized} -> plain {value} -> {back} -> plain again");
+                if steps == 0 {
+                    assert!((back - normalized).abs() < 1e-12, "{title}: {normalized} -> {value} -> {back}");
+                } else {
+                    let step = back * f64::from(steps);
+                    assert_eq!(step, step.round(), "{title}: a stepped value normalizes to a step");
+                    assert_eq!(value, min + step.round() * (max - min) / f64::from(steps), "{title}: plain of a step");
+                }
+                let text = instance.param_text(id, normalized);
+                let read = instance.param_from_text(id, &text).unwrap_or_else(|e| panic!("{title}: {text:?}: {e}"));
+                assert_eq!(instance.param_text(id, read), text, "{title}: {text:?} -> {read} shows the same text");
+                assert!((plain(read) - value).abs() <= (max - min) * 1e-3, "{title}: {text:?} is about {value}");
+                let shown = text.split_whitespace().next().unwrap_or("");
+                if let Ok(number) = shown.parse::<f64>() {
+                    // A number on screen is the plain value, to its shown precision.
+                    let decimals = shown.split_once('.').map_or(0, |(_, d)| d.len() as i32);
+                    let precision = 0.5 * 10_f64.powi(-decimals) + 1e-9;
+                    assert!((number - value).abs() <= precision, "{title}: {text:?} shows {value}");
+                    let unit_part = text[text.find(' ').map_or(text.len(), |i| i + 1)..].to_string();
+                    assert_eq!(unit_part, units, "{title}: {text:?} ends with its units");
+                }
+            }
+        }
+    }
+    assert_eq!(instance.param_text(BYPASS_PARAM_ID, 1.0), "On");
+    assert_eq!(instance.param_from_text(BYPASS_PARAM_ID, "off"), Ok(0.0));
+    assert_eq!(instance.param_from_text(GAIN, "loud"), Err(kResultFalse));
+    stop(&instance);
 }
 
-/// Resident memory of this process in KiB, from /proc.
+/// Set in the child process the meter test runs itself in.
+const STALLED_CHILD: &str = "RUST_HOST_STALLED_CHILD";
+
+#[test]
+fn meters_read_underrun_frames_and_fill_percent_as_a_daw_converts_them() {
+    let _serial = serial();
+    let name = "meters_read_underrun_frames_and_fill_percent_as_a_daw_converts_them";
+    if std::env::var_os(STALLED_CHILD).is_none() {
+        // The stall plan is read from the environment when an engine is built:
+        // run this test again in a process that has one. 200 ms stalls inside
+        // the DSP every 300 ms, at L = 50 ms, must play frames as silence.
+        let _ = bundles();
+        let child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", name, "--nocapture", "--test-threads=1"])
+            .env(STALLED_CHILD, "1")
+            .env(runtime::engine::STALL_ENV, "dsp:200ms/300ms")
+            .output()
+            .expect("the test binary runs again");
+        let (stdout, stderr) = (String::from_utf8_lossy(&child.stdout), String::from_utf8_lossy(&child.stderr));
+        assert!(child.status.success(), "with stalls:\n{stdout}\n{stderr}");
+        assert!(stdout.contains("1 passed"), "the test ran with stalls:\n{stdout}");
+        stdout.lines().filter(|line| line.contains("underrun frames")).for_each(|line| println!("{line}"));
+        return;
+    }
+    let module = buffered();
+    let instance = module.create();
+    let (rate, block, blocks) = (48_000.0, 1024, 72);
+    let latency = start(&instance, rate, block, SymbolicSampleSizes_::kSample32) as usize;
+    let frames = block * blocks;
+    let input = noise(frames, 41);
+    assert!(input.iter().flatten().all(|s| *s != 0.0), "every input frame is audible");
+    let mut output = vec![vec![0.0_f32; frames]; 2];
+    let mut fill_seen = 0.0_f64;
+    for b in 0..blocks {
+        let reported = vst3::ComWrapper::new(ParamChanges::default());
+        let reported_ptr = reported.to_com_ptr().unwrap();
+        let extras = Extras { output_changes: Some(&reported_ptr), ..Extras::default() };
+        let result =
+            instance.process(REALTIME, Buffers::F32 { input: &input, output: &mut output }, b * block, block, extras);
+        assert_eq!(result, kResultOk);
+        fill_seen = fill_seen.max(reported.last(FILL_PARAM_ID).unwrap_or(0.0));
+        // Paced like an audio device, so frames the stalled worker owes age
+        // into silence instead of being waited for.
+        std::thread::sleep(std::time::Duration::from_secs_f64(block as f64 / rate));
+    }
+    // Every frame after L is the input delayed by L, or an underrun: silence.
+    let mut silent = 0_u32;
+    for t in latency..frames {
+        let (left, right) = (output[0][t], output[1][t]);
+        if left == 0.0 && right == 0.0 {
+            silent += 1;
+        } else {
+            assert_eq!((left, right), (input[0][t - latency], input[1][t - latency]), "frame {t}");
+        }
+    }
+    assert!(silent > 0, "stalls longer than the latency play frames as silence");
+    let controller = &instance.controller;
+    // SAFETY: live interface.
+    unsafe {
+        // What Ardour shows: the normalized value through normalizedParamToPlain.
+        let normalized = controller.getParamNormalized(UNDERRUNS_PARAM_ID);
+        assert_eq!(controller.normalizedParamToPlain(UNDERRUNS_PARAM_ID, normalized), f64::from(silent));
+        let text = instance.param_text(UNDERRUNS_PARAM_ID, normalized);
+        assert_eq!(text, format!("{silent} frames"));
+        assert_eq!(instance.param_from_text(UNDERRUNS_PARAM_ID, &text), Ok(normalized));
+        assert_eq!(controller.plainParamToNormalized(UNDERRUNS_PARAM_ID, f64::from(silent)), normalized);
+
+        // The fill the plugin reported to the host, shown in percent.
+        let percent = controller.normalizedParamToPlain(FILL_PARAM_ID, fill_seen);
+        assert!((percent - 100.0 * fill_seen).abs() < 1e-9, "{percent} % for {fill_seen}");
+        assert!(percent > 1.0 && percent <= 100.0, "a worker ahead fills a visible share: {percent} %");
+        let text = instance.param_text(FILL_PARAM_ID, fill_seen);
+        assert_eq!(text, format!("{percent:.1} %"));
+        let read = instance.param_from_text(FILL_PARAM_ID, &text).expect("the fill text reads back");
+        assert!((controller.normalizedParamToPlain(FILL_PARAM_ID, read) - percent).abs() <= 0.05, "{text}");
+        assert!((controller.plainParamToNormalized(FILL_PARAM_ID, percent) - fill_seen).abs() < 1e-12);
+    }
+    println!("{silent} underrun frames, buffer fill up to {:.1} %", 100.0 * fill_seen);
+    stop(&instance);
+}
+
+/// Threads of this process, counted in /proc/self/task.
+fn threads() -> usize {
+    count_threads(Path::new("/proc/self/task")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Resident memory of this process in KiB, from /proc/self/statm and the
+/// system's page size.
 fn resident_kib() -> usize {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: usize = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
-    pages * 4
+    read_resident_kib(Path::new("/proc/self/statm"), page_bytes()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The entries of a `/proc/<pid>/task` folder: an error, never 0, when it
+/// cannot be read (a process has at least one thread).
+fn count_threads(task_dir: &Path) -> Result<usize, String> {
+    let entries =
+        std::fs::read_dir(task_dir).map_err(|e| format!("cannot count threads in {}: {e}", task_dir.display()))?;
+    match entries.count() {
+        0 => Err(format!("{} lists no thread: not a task folder", task_dir.display())),
+        n => Ok(n),
+    }
+}
+
+/// Resident KiB from a statm file (its second field counts resident pages):
+/// an error, never 0, when it cannot be read or parsed.
+fn read_resident_kib(statm: &Path, page_bytes: usize) -> Result<usize, String> {
+    let text = std::fs::read_to_string(statm).map_err(|e| format!("cannot read {}: {e}", statm.display()))?;
+    let pages: usize = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .ok_or_else(|| format!("{} has no resident page count: {text:?}", statm.display()))?;
+    match pages * page_bytes / 1024 {
+        0 => Err(format!("{} says nothing is resident: {text:?}", statm.display())),
+        kib => Ok(kib),
+    }
+}
+
+/// The system's page size in bytes.
+fn page_bytes() -> usize {
+    // SAFETY: sysconf only reads a system constant; _SC_PAGESIZE is a valid name.
+    let bytes = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    usize::try_from(bytes).ok().filter(|b| *b > 0).expect("sysconf(_SC_PAGESIZE) gives the page size")
+}
+
+/// `VmRSS` of /proc/self/status, which the kernel reports in KiB itself.
+fn vm_rss_kib() -> usize {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status is readable");
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).expect("a VmRSS line");
+    line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).expect("VmRSS in kB")
+}
+
+#[test]
+fn leak_measurements_fail_when_they_cannot_measure_and_use_the_systems_page_size() {
+    let _serial = serial();
+    let dir = std::env::temp_dir().join(format!("rust-host-proc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let missing = dir.join("missing");
+    assert!(count_threads(&missing).is_err(), "an unreadable task folder is an error, not 0 threads");
+    assert!(count_threads(&dir).is_err(), "an empty folder is not a count of 0 threads");
+    assert!(read_resident_kib(&missing, 4096).is_err(), "an unreadable statm is an error, not 0 KiB");
+    let statm = dir.join("statm");
+    for garbage in ["", "1234", "1234 x 5", "1234 0 5"] {
+        std::fs::write(&statm, garbage).unwrap();
+        assert!(read_resident_kib(&statm, 4096).is_err(), "statm {garbage:?} is an error, not a measurement");
+    }
+    // 25 resident pages: 100 KiB with 4 KiB pages, 400 KiB with 16 KiB pages
+    // (arm64 and Apple silicon Linux kernels), 1600 KiB with 64 KiB pages.
+    std::fs::write(&statm, "3000 25 10 1 0 20 0\n").unwrap();
+    assert_eq!(read_resident_kib(&statm, 4096), Ok(100));
+    assert_eq!(read_resident_kib(&statm, 16_384), Ok(400));
+    assert_eq!(read_resident_kib(&statm, 65_536), Ok(1600));
+    std::fs::remove_dir_all(&dir).unwrap();
+    // This process, measured both ways: statm pages times the page size agree
+    // with the kernel's own KiB count (to within what a few reads allocate).
+    let (kib, rss) = (resident_kib(), vm_rss_kib());
+    assert!(kib.abs_diff(rss) < 1024, "statm says {kib} KiB resident, VmRSS says {rss} KiB");
+    assert!(threads() >= 1);
 }
 
 #[test]

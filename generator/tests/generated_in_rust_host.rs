@@ -11,14 +11,22 @@ use e2e::{Shipped, assert_same, delayed, latency_samples, library, noise, refere
 use generator::config::{Kind, Plugin};
 use runtime::vst3::bundle::class_id_hex;
 use vst3::Steinberg::Vst::{
-    BusDirections_, BusInfo, IComponentTrait, IEditControllerTrait, MediaTypes_, ParameterInfo,
+    BusDirections_, BusInfo, IAudioProcessorTrait, IComponentTrait, IEditControllerTrait, MediaTypes_, ParameterInfo,
+    SpeakerArr, SpeakerArrangement,
 };
 use vst3::Steinberg::{
-    IPluginBaseTrait, IPluginFactory2, IPluginFactory2Trait, IPluginFactoryTrait, PClassInfo2, PFactoryInfo, kResultOk,
+    IPluginBaseTrait, IPluginFactory2, IPluginFactory2Trait, IPluginFactoryTrait, PClassInfo2, PFactoryInfo,
+    kResultFalse, kResultOk, kResultTrue,
 };
 
 fn load(shipped: &Shipped, plugin: &Plugin) -> Module {
     Module::load(&library(&shipped.bundles, plugin))
+}
+
+/// The speaker layout a user expects for 1 to 8 channels, by its SDK name.
+fn natural_layout(channels: usize) -> SpeakerArrangement {
+    use SpeakerArr::*;
+    [kMono, kStereo, k30Cine, k40Music, k50, k51, k70Music, k71Music][channels - 1]
 }
 
 #[test]
@@ -53,6 +61,26 @@ fn every_generated_plugin_is_the_plugin_plugins_toml_describes() {
             let mut bus: BusInfo = std::mem::zeroed();
             assert_eq!(instance.component.getBusInfo(audio, output, 0, &mut bus), kResultOk);
             assert_eq!(bus.channelCount as usize, plugin.channels, "{}: channels", plugin.name);
+
+            // Its buses in the natural layout for their channel count (quad for
+            // WA Custom's 4), and hosts offering that layout are accepted.
+            let natural = natural_layout(plugin.channels);
+            let mut layout: SpeakerArrangement = 0;
+            assert_eq!(instance.processor.getBusArrangement(output, 0, &mut layout), kResultOk);
+            assert_eq!(layout, natural, "{}: output layout for {} channels", plugin.name, plugin.channels);
+            if effect {
+                assert_eq!(instance.processor.getBusArrangement(input, 0, &mut layout), kResultOk);
+                assert_eq!(layout, natural, "{}: input layout", plugin.name);
+            }
+            let (mut ins, mut outs) = (natural, natural);
+            let ins_ptr = if effect { &mut ins as *mut SpeakerArrangement } else { std::ptr::null_mut() };
+            let offered = instance.processor.setBusArrangements(ins_ptr, i32::from(effect), &mut outs, 1);
+            assert_eq!(offered, kResultTrue, "{}: its own layout is accepted", plugin.name);
+            if plugin.channels == 4 {
+                let (mut ins, mut outs) = (SpeakerArr::k31Cine, SpeakerArr::k31Cine);
+                let offered = instance.processor.setBusArrangements(&mut ins, 1, &mut outs, 1);
+                assert_eq!(offered, kResultFalse, "{}: four channels are quad, not L R C LFE", plugin.name);
+            }
 
             // Its parameters with their plugins.toml defaults, then the engine's three.
             assert_eq!(instance.controller.getParameterCount() as usize, plugin.params.len() + 3, "{}", plugin.name);

@@ -9,8 +9,8 @@ use std::path::Path;
 
 use vst3::Steinberg::Vst::{
     AudioBusBuffers, AudioBusBuffers__type0, IAudioProcessor, IAudioProcessorTrait, IComponent, IComponent_iid,
-    IEditController, IParamValueQueue, IParamValueQueueTrait, IParameterChanges, IParameterChangesTrait, ParamID,
-    ParamValue, ProcessData, ProcessModes_, SymbolicSampleSizes_,
+    IEditController, IEditControllerTrait, IParamValueQueue, IParamValueQueueTrait, IParameterChanges,
+    IParameterChangesTrait, ParamID, ParamValue, ProcessData, ProcessModes_, String128, SymbolicSampleSizes_,
 };
 use vst3::Steinberg::{
     IBStream, IBStreamTrait, IPluginBaseTrait, IPluginFactory, IPluginFactoryTrait, PClassInfo, kInvalidArgument,
@@ -178,6 +178,28 @@ impl Instance {
     pub fn process_raw(&self, data: &mut ProcessData) -> tresult {
         // SAFETY: the caller builds `data` with live pointers (or nulls).
         unsafe { self.processor.process(data) }
+    }
+
+    /// What the plugin shows for parameter `id` at `normalized`
+    /// (`getParamStringByValue`).
+    pub fn param_text(&self, id: ParamID, normalized: ParamValue) -> String {
+        let mut text: String128 = [0; 128];
+        // SAFETY: a live controller and a writable String128.
+        let result = unsafe { self.controller.getParamStringByValue(id, normalized, &mut text) };
+        assert_eq!(result, kResultOk, "getParamStringByValue({id:#x}, {normalized})");
+        utf16(&text)
+    }
+
+    /// The normalized value the plugin reads from `text` for parameter `id`
+    /// (`getParamValueByString`), or its result code.
+    pub fn param_from_text(&self, id: ParamID, text: &str) -> Result<ParamValue, tresult> {
+        let mut units: Vec<u16> = text.encode_utf16().chain([0]).collect();
+        let mut value = f64::NAN;
+        // SAFETY: a live controller, a NUL-terminated string and a writable f64.
+        match unsafe { self.controller.getParamValueByString(id, units.as_mut_ptr(), &mut value) } {
+            result if result == kResultOk => Ok(value),
+            result => Err(result),
+        }
     }
 }
 

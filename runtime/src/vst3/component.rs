@@ -16,8 +16,8 @@ use vst3::Steinberg::Vst::{
     BusDirection, BusDirections_, BusInfo, BusInfo_, BusTypes_, IAudioProcessor, IAudioProcessorTrait, IComponent,
     IComponentHandler, IComponentTrait, IEditController, IEditControllerTrait, IProcessContextRequirements,
     IProcessContextRequirementsTrait, IoMode, MediaType, MediaTypes_, ParamID, ParameterInfo, ParameterInfo_,
-    ProcessData, ProcessSetup as VstProcessSetup, RoutingInfo, SpeakerArr, SpeakerArrangement, String128,
-    SymbolicSampleSizes_, TChar,
+    ProcessData, ProcessSetup as VstProcessSetup, RoutingInfo, SpeakerArrangement, String128, SymbolicSampleSizes_,
+    TChar,
 };
 use vst3::Steinberg::{
     FIDString, FUnknown, IBStream, IBStreamTrait, IPlugView, IPluginBaseTrait, TBool, TUID, kInvalidArgument,
@@ -25,8 +25,10 @@ use vst3::Steinberg::{
 };
 use vst3::{Class, ComRef};
 
-use super::info::{BYPASS_PARAM_ID, FILL_PARAM_ID, PluginInfo, PluginKind, UNDERRUNS_MAX, UNDERRUNS_PARAM_ID};
+use super::info::{PluginInfo, PluginKind};
+use super::params::{HostParam, Role};
 use super::process::{self, Audio};
+use super::speakers;
 use super::state;
 use super::strings::{copy_wstring, read_wstring};
 use crate::engine::exclusive::{Exclusive, ExclusiveGuard};
@@ -38,7 +40,8 @@ const DEFAULT_SETUP: (f64, usize) = (44_100.0, 1024);
 pub(crate) struct Plugin<P: Processor> {
     info: &'static PluginInfo,
     audio: Exclusive<Audio<P>>,
-    /// Normalized values, in `info.params` order, bypass last.
+    /// Normalized values of every parameter a host sees, in host order (see
+    /// [`super::params`]).
     params: Box<[AtomicU64]>,
     /// Set when values changed outside `process` (state restored, activation):
     /// the next `process` sends them all to the processor first.
@@ -57,14 +60,11 @@ impl<P: Processor> Class for Plugin<P> {
 impl<P: Processor> Plugin<P> {
     pub(crate) fn new(info: &'static PluginInfo, processor: P) -> Self {
         let engine = Engine::new(processor, info.engine_config());
-        let mut params: Vec<AtomicU64> =
-            info.params.iter().map(|p| AtomicU64::new(p.default_normalized().to_bits())).collect();
-        // Bypass, underruns and fill start at 0.
-        params.extend((0..3).map(|_| AtomicU64::new(0.0_f64.to_bits())));
+        let params = info.host_params().map(|(_, p)| AtomicU64::new(p.default_normalized().to_bits())).collect();
         Self {
             info,
             audio: Exclusive::new(Audio::new(engine, info.channels)),
-            params: params.into_boxed_slice(),
+            params,
             resend_params: AtomicBool::new(true),
             restart_requested: AtomicBool::new(false),
             latency: AtomicU32::new(0),
@@ -81,40 +81,33 @@ impl<P: Processor> Plugin<P> {
         }
     }
 
-    fn param(&self, id: u32) -> Option<&AtomicU64> {
-        self.info.param_index(id).map(|index| &self.params[index])
-    }
-
     fn normalized(&self, id: u32) -> Option<f64> {
-        self.param(id).map(|value| f64::from_bits(value.load(Ordering::Relaxed)))
+        let (index, _) = self.info.host_param_by_id(id)?;
+        Some(f64::from_bits(self.params[index].load(Ordering::Relaxed)))
     }
 
+    /// Sets a parameter a host may set (not a meter).
     fn set_normalized(&self, id: u32, value: f64) -> bool {
-        match self.param(id) {
-            Some(slot) if value.is_finite() && !is_telemetry(id) => {
-                slot.store(value.clamp(0.0, 1.0).to_bits(), Ordering::Relaxed);
+        match self.info.host_param_by_id(id) {
+            Some((index, param)) if value.is_finite() && param.role != Role::Meter => {
+                self.params[index].store(value.clamp(0.0, 1.0).to_bits(), Ordering::Relaxed);
                 true
             }
             _ => false,
         }
     }
 
-    fn arrangement(&self) -> SpeakerArrangement {
-        match self.info.channels {
-            1 => SpeakerArr::kMono,
-            2 => SpeakerArr::kStereo,
-            n => (1_u64 << n) - 1,
-        }
-    }
-
     fn write_state(&self, stream: *mut IBStream) -> tresult {
         // SAFETY: the host passes a live stream or null, checked by from_raw.
         let Some(stream) = (unsafe { ComRef::from_raw(stream) }) else { return kInvalidArgument };
-        let values = (0..self.info.param_count()).map(|index| {
-            let id = self.info.params.get(index).map_or(BYPASS_PARAM_ID, |p| p.id);
-            (id, f64::from_bits(self.params[index].load(Ordering::Relaxed)))
-        });
-        let bytes = state::encode(values);
+        // The plugin's own parameters and bypass: everything but the meters.
+        let values: Vec<(u32, f64)> = self
+            .info
+            .host_params()
+            .filter(|(_, p)| p.role != Role::Meter)
+            .map(|(index, p)| (p.id(), f64::from_bits(self.params[index].load(Ordering::Relaxed))))
+            .collect();
+        let bytes = state::encode(values.into_iter());
         let mut written = 0;
         // SAFETY: `bytes` is alive for the call and its length fits i32 (it is
         // at most a few kilobytes); the stream only reads from it.
@@ -254,7 +247,7 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
         if num_ins != wanted_ins || num_outs != 1 || outputs.is_null() || (wanted_ins == 1 && inputs.is_null()) {
             return kResultFalse;
         }
-        let ours = self.arrangement();
+        let Some(ours) = speakers::arrangement(self.info.channels) else { return kResultFalse };
         // SAFETY: both pointers were checked non-null and the host passes as many
         // arrangements as it says (one each here).
         let matches = unsafe { *outputs == ours && (wanted_ins == 0 || *inputs == ours) };
@@ -268,7 +261,8 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
         if index != 0 || unsafe { self.getBusCount(MediaTypes_::kAudio as MediaType, dir) } == 0 {
             return kInvalidArgument;
         }
-        *arr = self.arrangement();
+        let Some(ours) = speakers::arrangement(self.info.channels) else { return kResultFalse };
+        *arr = ours;
         kResultOk
     }
 
@@ -366,64 +360,25 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
     unsafe fn getParameterInfo(&self, index: i32, info: *mut ParameterInfo) -> tresult {
         // SAFETY: the host passes a writable ParameterInfo or null, checked here.
         let Some(info) = (unsafe { info.as_mut() }) else { return kInvalidArgument };
-        let flags = ParameterInfo_::ParameterFlags_::kCanAutomate as i32;
-        match usize::try_from(index).ok() {
-            Some(i) if i < self.info.params.len() => {
-                let spec = &self.info.params[i];
-                info.id = spec.id;
-                copy_wstring(spec.title, &mut info.title);
-                copy_wstring(spec.title, &mut info.shortTitle);
-                copy_wstring(spec.units, &mut info.units);
-                info.stepCount = 0;
-                info.defaultNormalizedValue = spec.default_normalized();
-                info.unitId = 0;
-                info.flags = if spec.automatable { flags } else { 0 };
-            }
-            Some(i) if i == self.info.params.len() => {
-                info.id = BYPASS_PARAM_ID;
-                copy_wstring("Bypass", &mut info.title);
-                copy_wstring("Bypass", &mut info.shortTitle);
-                copy_wstring("", &mut info.units);
-                info.stepCount = 1;
-                info.defaultNormalizedValue = 0.0;
-                info.unitId = 0;
-                info.flags = flags | ParameterInfo_::ParameterFlags_::kIsBypass as i32;
-            }
-            Some(i) if i < self.info.host_param_count() => {
-                let (id, title) = if i == self.info.params.len() + 1 {
-                    (UNDERRUNS_PARAM_ID, "Underruns")
-                } else {
-                    (FILL_PARAM_ID, "Buffer fill")
-                };
-                info.id = id;
-                copy_wstring(title, &mut info.title);
-                copy_wstring(title, &mut info.shortTitle);
-                copy_wstring(if id == FILL_PARAM_ID { "%" } else { "" }, &mut info.units);
-                info.stepCount = 0;
-                info.defaultNormalizedValue = 0.0;
-                info.unitId = 0;
-                info.flags = ParameterInfo_::ParameterFlags_::kIsReadOnly as i32;
-            }
-            _ => return kInvalidArgument,
-        }
+        let Some(param) = usize::try_from(index).ok().and_then(|i| self.info.host_param(i)) else {
+            return kInvalidArgument;
+        };
+        info.id = param.id();
+        copy_wstring(param.spec.title, &mut info.title);
+        copy_wstring(param.spec.title, &mut info.shortTitle);
+        copy_wstring(param.spec.units, &mut info.units);
+        info.stepCount = param.steps() as i32;
+        info.defaultNormalizedValue = param.default_normalized();
+        info.unitId = 0;
+        info.flags = flags(param);
         kResultOk
     }
 
     unsafe fn getParamStringByValue(&self, id: ParamID, value: f64, string: *mut String128) -> tresult {
         // SAFETY: the host passes a writable String128 or null, checked here.
         let Some(string) = (unsafe { string.as_mut() }) else { return kInvalidArgument };
-        let text = if id == BYPASS_PARAM_ID {
-            if value >= 0.5 { "On".to_string() } else { "Off".to_string() }
-        } else if id == UNDERRUNS_PARAM_ID {
-            format!("{}", (value.clamp(0.0, 1.0) * UNDERRUNS_MAX).round())
-        } else if id == FILL_PARAM_ID {
-            format!("{:.1}", value.clamp(0.0, 1.0) * 100.0)
-        } else {
-            let Some(spec) = self.info.params.iter().find(|p| p.id == id) else { return kInvalidArgument };
-            let plain = spec.to_plain(value);
-            if spec.units.is_empty() { format!("{plain:.2}") } else { format!("{plain:.2} {}", spec.units) }
-        };
-        copy_wstring(&text, string);
+        let Some((_, param)) = self.info.host_param_by_id(id) else { return kInvalidArgument };
+        copy_wstring(&param.text(value), string);
         kResultOk
     }
 
@@ -432,36 +387,26 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
         let Some(text) = (unsafe { read_wstring(string, 128) }) else { return kInvalidArgument };
         // SAFETY: the host passes a writable f64 or null, checked here.
         let Some(value) = (unsafe { value.as_mut() }) else { return kInvalidArgument };
-        let text = text.trim().to_ascii_lowercase();
-        if id == BYPASS_PARAM_ID {
-            *value = match text.as_str() {
-                "on" | "1" | "true" => 1.0,
-                "off" | "0" | "false" => 0.0,
-                _ => return kResultFalse,
-            };
-            return kResultOk;
-        }
-        let Some(spec) = self.info.params.iter().find(|p| p.id == id) else { return kInvalidArgument };
-        let number = text.split_whitespace().next().unwrap_or("");
-        match number.parse::<f64>() {
-            Ok(plain) if plain.is_finite() => {
-                *value = spec.to_normalized(plain);
+        let Some((_, param)) = self.info.host_param_by_id(id) else { return kInvalidArgument };
+        match param.parse(&text) {
+            Some(normalized) => {
+                *value = normalized;
                 kResultOk
             }
-            _ => kResultFalse,
+            None => kResultFalse,
         }
     }
 
     unsafe fn normalizedParamToPlain(&self, id: ParamID, value: f64) -> f64 {
-        match self.info.params.iter().find(|p| p.id == id) {
-            Some(spec) => spec.to_plain(value),
+        match self.info.host_param_by_id(id) {
+            Some((_, param)) => param.to_plain(value),
             None => value,
         }
     }
 
     unsafe fn plainParamToNormalized(&self, id: ParamID, plain: f64) -> f64 {
-        match self.info.params.iter().find(|p| p.id == id) {
-            Some(spec) => spec.to_normalized(plain),
+        match self.info.host_param_by_id(id) {
+            Some((_, param)) => param.to_normalized(plain),
             None => plain.clamp(0.0, 1.0),
         }
     }
@@ -485,9 +430,15 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
     }
 }
 
-/// Whether `id` is one of the read-only telemetry parameters.
-fn is_telemetry(id: u32) -> bool {
-    id == UNDERRUNS_PARAM_ID || id == FILL_PARAM_ID
+/// The VST3 flags of a parameter, from what it is for.
+fn flags(param: HostParam) -> i32 {
+    use ParameterInfo_::ParameterFlags_::{kCanAutomate, kIsBypass, kIsReadOnly};
+    let automate = if param.spec.automatable { kCanAutomate as i32 } else { 0 };
+    match param.role {
+        Role::Own => automate,
+        Role::Bypass => automate | kIsBypass as i32,
+        Role::Meter => kIsReadOnly as i32,
+    }
 }
 
 /// Runs a host call, turning a panic into `kResultFalse`: nothing unwinds

@@ -10,9 +10,10 @@ pub enum PluginKind {
     Instrument,
 }
 
-/// One automatable parameter. The processor receives plain values
-/// (`min..=max`) as [`crate::engine::EventKind::Param`]; hosts see them
-/// normalized to 0..=1.
+/// One parameter: a plugin's own (the processor receives plain values,
+/// `min..=max`, as [`crate::engine::EventKind::Param`]; hosts see them
+/// normalized to 0..=1), and also how the engine describes the Bypass and
+/// meter parameters every plugin gets after its own.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ParamSpec {
     pub id: u32,
@@ -40,16 +41,6 @@ impl ParamSpec {
     }
 }
 
-/// The id of the bypass parameter every plugin gets (flagged `kIsBypass`).
-pub const BYPASS_PARAM_ID: u32 = 0x7FFF_0001;
-/// Read-only parameter: frames played as silence because they were not ready
-/// (plain value = the count, up to [`UNDERRUNS_MAX`]).
-pub const UNDERRUNS_PARAM_ID: u32 = 0x7FFF_0002;
-/// Read-only parameter: how full the write-ahead buffer is (0 to 1).
-pub const FILL_PARAM_ID: u32 = 0x7FFF_0003;
-/// The underrun count that maps to a normalized 1.0 (counts are exact below it).
-pub const UNDERRUNS_MAX: f64 = 1_000_000.0;
-
 /// Everything the VST3 layer needs to present a processor as a plugin.
 #[derive(Debug, Clone, Copy)]
 pub struct PluginInfo {
@@ -67,6 +58,8 @@ pub struct PluginInfo {
     pub latency_ms: f64,
     /// Run the processor ahead on a worker (true) or inline (false).
     pub buffering: bool,
+    /// The plugin's own parameters; hosts see Bypass and the two meters after
+    /// them.
     pub params: &'static [ParamSpec],
 }
 
@@ -82,27 +75,5 @@ impl PluginInfo {
     /// The engine configuration this plugin runs with.
     pub fn engine_config(&self) -> EngineConfig {
         EngineConfig { buffering: self.buffering, latency_ms: self.latency_ms, ..EngineConfig::default() }
-    }
-
-    /// The index of parameter `id` in the plugin's parameter list: its own
-    /// parameters, then bypass, then the two telemetry parameters.
-    pub(crate) fn param_index(&self, id: u32) -> Option<usize> {
-        let own = self.params.len();
-        match id {
-            BYPASS_PARAM_ID => Some(own),
-            UNDERRUNS_PARAM_ID => Some(own + 1),
-            FILL_PARAM_ID => Some(own + 2),
-            _ => self.params.iter().position(|p| p.id == id),
-        }
-    }
-
-    /// Parameters that are saved: the plugin's own and bypass.
-    pub(crate) fn param_count(&self) -> usize {
-        self.params.len() + 1
-    }
-
-    /// Every parameter a host sees: the saved ones and the telemetry.
-    pub(crate) fn host_param_count(&self) -> usize {
-        self.params.len() + 3
     }
 }

@@ -17,12 +17,15 @@ mod component;
 mod factory;
 mod host_buffers;
 mod info;
+mod params;
 mod process;
+mod speakers;
 mod state;
 mod strings;
 
 pub use factory::plugin_factory;
-pub use info::{BYPASS_PARAM_ID, FILL_PARAM_ID, ParamSpec, PluginInfo, PluginKind, UNDERRUNS_MAX, UNDERRUNS_PARAM_ID};
+pub use info::{ParamSpec, PluginInfo, PluginKind};
+pub use params::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_MAX, UNDERRUNS_PARAM_ID};
 
 /// Exports a complete VST3 module from the crate it is called in:
 /// `GetPluginFactory`, `ModuleEntry` and `ModuleExit`.

@@ -14,7 +14,8 @@ use vst3::Steinberg::Vst::{
 use vst3::Steinberg::{kInvalidArgument, kResultFalse, kResultOk, tresult};
 
 use super::host_buffers::{HostBuffers, HostSample};
-use super::info::{BYPASS_PARAM_ID, FILL_PARAM_ID, PluginInfo, PluginKind, UNDERRUNS_MAX, UNDERRUNS_PARAM_ID};
+use super::info::{PluginInfo, PluginKind};
+use super::params::meter_readings;
 use crate::engine::{AudioBuffers, Engine, EngineError, Event, EventKind, ProcessMode, ProcessSetup, Processor};
 use crate::limits::MAX_CHANNELS;
 
@@ -109,8 +110,8 @@ pub(crate) unsafe fn run<P: Processor>(
     result
 }
 
-/// Publishes underruns and buffer fill as the read-only parameters' values,
-/// and to the host through the output parameter changes.
+/// Publishes the engine's meters (underruns, buffer fill) as the read-only
+/// parameters' values, and to the host through the output parameter changes.
 ///
 /// # Safety
 /// As for [`run`].
@@ -120,15 +121,11 @@ unsafe fn report_telemetry<P: Processor>(
     params: &[AtomicU64],
     data: &ProcessData,
 ) {
-    let stats = engine.stats();
-    let values = [
-        (UNDERRUNS_PARAM_ID, (stats.underruns as f64 / UNDERRUNS_MAX).min(1.0)),
-        (FILL_PARAM_ID, stats.fill.clamp(0.0, 1.0)),
-    ];
     // SAFETY: a live IParameterChanges for this call, or null.
     let changes = unsafe { ComRef::from_raw(data.outputParameterChanges) };
-    for (id, value) in values {
-        if let Some(index) = info.param_index(id) {
+    for (meter, plain) in meter_readings(&engine.stats()) {
+        let (id, value) = (meter.id(), meter.to_normalized(plain));
+        if let Some((index, _)) = info.host_param_by_id(id) {
             let previous = f64::from_bits(params[index].swap(value.to_bits(), Ordering::Relaxed));
             if previous == value {
                 continue;
@@ -196,15 +193,14 @@ fn push(events: &mut Vec<Event>, event: Event) {
     }
 }
 
-/// Every parameter's current value at offset 0 (after activation or a state
-/// restore).
+/// Every settable parameter's current value at offset 0 (after activation or
+/// a state restore).
 fn queue_all_params(events: &mut Vec<Event>, info: &PluginInfo, params: &[AtomicU64]) {
-    for (spec, value) in info.params.iter().zip(params) {
-        let plain = spec.to_plain(f64::from_bits(value.load(Ordering::Relaxed)));
-        push(events, Event::new(0, EventKind::Param { id: spec.id, value: plain }));
+    for (index, param) in info.host_params() {
+        if let Some(kind) = param.event(f64::from_bits(params[index].load(Ordering::Relaxed))) {
+            push(events, Event::new(0, kind));
+        }
     }
-    let bypass = f64::from_bits(params[info.params.len()].load(Ordering::Relaxed));
-    push(events, Event::new(0, EventKind::Bypass(bypass >= 0.5)));
 }
 
 /// Every point of every parameter queue, at its offset, in plain values.
@@ -226,7 +222,7 @@ unsafe fn queue_param_changes(
         let Some(queue) = (unsafe { ComRef::from_raw(changes.getParameterData(q)) }) else { continue };
         // SAFETY: calls on a live interface.
         let id = unsafe { queue.getParameterId() };
-        let Some(index) = info.param_index(id) else { continue };
+        let Some((index, param)) = info.host_param_by_id(id) else { continue };
         // SAFETY: calls on a live interface.
         for p in 0..unsafe { queue.getPointCount() } {
             let (mut offset, mut value) = (0_i32, 0.0_f64);
@@ -235,12 +231,8 @@ unsafe fn queue_param_changes(
                 continue;
             }
             let value = value.clamp(0.0, 1.0);
-            let kind = match info.params.get(index) {
-                Some(spec) => EventKind::Param { id, value: spec.to_plain(value) },
-                None if id == BYPASS_PARAM_ID => EventKind::Bypass(value >= 0.5),
-                // Telemetry is read-only: a host writing it changes nothing.
-                None => continue,
-            };
+            // Meters are read-only: a host writing one changes nothing.
+            let Some(kind) = param.event(value) else { continue };
             params[index].store(value.to_bits(), Ordering::Relaxed);
             let offset = (offset.max(0) as usize).min(frames);
             push(events, Event::new(offset, kind));
