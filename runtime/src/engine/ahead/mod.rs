@@ -24,7 +24,7 @@ use super::processor::Processor;
 use super::runner::DspRunner;
 use super::telemetry::{self, Telemetry};
 use super::timing::Timing;
-use crate::ring::{self, Producer};
+use crate::ring::{self, ChunkError, Producer};
 use crate::writeahead::{WriteAheadBuffer, WriteAheadReader};
 
 /// What the audio thread owns in write-ahead mode.
@@ -113,7 +113,7 @@ impl<P: Processor> AheadPath<P> {
             owed_skip: 0,
             silence_until: 0,
             timing: *timing,
-            pace: PaceMeter::new(timing.duration(timing.ahead + 2 * setup.max_block)),
+            pace: PaceMeter::new(timing.duration(timing.ahead + 2 * setup.max_block), setup.sample_rate),
             telemetry: Arc::clone(telemetry),
         })
     }
@@ -137,10 +137,9 @@ impl<P: Processor> AheadPath<P> {
     pub(crate) fn process(&mut self, mode: ProcessMode, io: &mut dyn AudioBuffers, events: &[Event]) {
         let frames = io.frames();
         self.queue_events(events, frames);
-        let sample_rate = self.timing.setup.sample_rate;
-        let block_nanos = (frames as f64 * 1e9 / sample_rate) as u64;
+        let block_nanos = (frames as f64 * 1e9 / self.timing.setup.sample_rate) as u64;
         telemetry::raise(&self.telemetry.audio.block_nanos_max, block_nanos);
-        let unpaced = mode.uses_worker() && self.pace.is_ahead_of_real_time(frames, sample_rate);
+        let unpaced = mode.uses_worker() && self.pace.is_ahead_of_real_time(frames);
         let mut done = 0;
         while done < frames {
             let n = (frames - done).min(self.timing.setup.max_block);
@@ -200,38 +199,56 @@ impl<P: Processor> AheadPath<P> {
     /// instrument). Frames that do not fit are owed and repaid as silence at
     /// their own clocks before any later input.
     fn queue_input(&mut self, io: &mut dyn AudioBuffers, start: usize, n: usize) {
-        self.repay_skip();
-        while self.owed_skip == 0 && self.owed_silence > 0 {
-            let k = (self.owed_silence as usize).min(self.zeros.len()).min(self.input.writable_len());
-            if k == 0 {
-                break;
-            }
-            self.write_input(None, start, k);
-            self.owed_silence -= k as u64;
+        if self.owed_skip > 0 || self.owed_silence > 0 {
+            self.repay_owed();
         }
-        let room = if self.owed_skip > 0 || self.owed_silence > 0 { 0 } else { self.input.writable_len() };
-        let written = n.min(room);
-        if written > 0 {
-            self.write_input(io.has_input().then_some(io), start, written);
-        }
+        let written = if self.owed_skip > 0 || self.owed_silence > 0 {
+            0
+        } else {
+            self.write_input(io.has_input().then_some(io), start, n)
+        };
         if written < n {
             self.owed_silence += (n - written) as u64;
             telemetry::add(&self.telemetry.audio.lost_input_frames, (n - written) as u64);
         }
     }
 
-    /// Writes `n` frames of `io`'s input from frame `start` (or silence) into
-    /// the input queue, which has room for them.
-    fn write_input(&mut self, io: Option<&mut dyn AudioBuffers>, start: usize, n: usize) {
+    /// Skips what a restart owes the input queue, then writes the silence owed
+    /// for lost input, as far as the queue has room.
+    fn repay_owed(&mut self) {
+        self.repay_skip();
+        while self.owed_skip == 0 && self.owed_silence > 0 {
+            let k = (self.owed_silence as usize).min(self.zeros.len());
+            let written = self.write_input(None, 0, k);
+            self.owed_silence -= written as u64;
+            if written < k {
+                break;
+            }
+        }
+    }
+
+    /// Writes up to `n` frames of `io`'s input from frame `start` (or silence)
+    /// into the input queue, as many as it has room for; returns how many.
+    /// The queue's room is checked against the position the pipeline last
+    /// published, reloaded only when that looks too small.
+    fn write_input(&mut self, io: Option<&mut dyn AudioBuffers>, start: usize, n: usize) -> usize {
         let channels = self.input.channels();
-        let mut chunk = self.input.write_chunk(n).expect("n was bounded by the queue's room");
+        let mut chunk = match self.input.write_chunk(n) {
+            Ok(chunk) => chunk,
+            Err(ChunkError::TooLarge { available, .. }) => match self.input.write_chunk(available) {
+                Ok(chunk) => chunk,
+                Err(_) => return 0,
+            },
+        };
         match io {
             Some(io) => {
                 for channel in 0..channels {
                     let (first, second) = chunk.channel_mut(channel);
                     let split = first.len();
                     io.read_input(channel, start, first);
-                    io.read_input(channel, start + split, second);
+                    if !second.is_empty() {
+                        io.read_input(channel, start + split, second);
+                    }
                 }
             }
             None => {
@@ -242,7 +259,9 @@ impl<P: Processor> AheadPath<P> {
                 }
             }
         }
+        let written = chunk.len();
         chunk.commit();
+        written
     }
 
     /// Input clock up to which output exists, refreshing the reader's view of
@@ -315,7 +334,9 @@ impl<P: Processor> AheadPath<P> {
             for channel in 0..channels {
                 let (first, second) = chunk.channel(channel);
                 io.write_output(channel, start + hushed, first);
-                io.write_output(channel, start + hushed + first.len(), second);
+                if !second.is_empty() {
+                    io.write_output(channel, start + hushed + first.len(), second);
+                }
             }
             chunk.commit();
         }

@@ -2,27 +2,34 @@
 
 use std::time::{Duration, Instant};
 
-/// Audio delivered minus wall time elapsed, never below zero. A device can run
-/// ahead of the wall clock by its buffer at most; anything beyond `limit` is a
-/// host rendering as fast as it can.
+/// Audio delivered minus wall time elapsed, never below zero, in nanoseconds.
+/// A device can run ahead of the wall clock by its buffer at most; anything
+/// beyond `limit` is a host rendering as fast as it can.
 pub(crate) struct PaceMeter {
-    backlog: Duration,
+    backlog_nanos: u64,
     last_call: Option<Instant>,
-    limit: Duration,
+    limit_nanos: u64,
+    nanos_per_frame: f64,
 }
 
 impl PaceMeter {
-    pub(crate) fn new(limit: Duration) -> Self {
-        Self { backlog: Duration::ZERO, last_call: None, limit }
+    pub(crate) fn new(limit: Duration, sample_rate: f64) -> Self {
+        Self {
+            backlog_nanos: 0,
+            last_call: None,
+            limit_nanos: limit.as_nanos() as u64,
+            nanos_per_frame: 1e9 / sample_rate,
+        }
     }
 
     /// Records a call delivering `frames` frames; whether the host is now
     /// ahead of real time.
-    pub(crate) fn is_ahead_of_real_time(&mut self, frames: usize, sample_rate: f64) -> bool {
+    pub(crate) fn is_ahead_of_real_time(&mut self, frames: usize) -> bool {
         let now = Instant::now();
-        let elapsed = self.last_call.map_or(Duration::ZERO, |last| now - last);
+        let elapsed = self.last_call.map_or(0, |last| now.saturating_duration_since(last).as_nanos() as u64);
         self.last_call = Some(now);
-        self.backlog = self.backlog.saturating_sub(elapsed) + Duration::from_secs_f64(frames as f64 / sample_rate);
-        self.backlog > self.limit
+        let delivered = (frames as f64 * self.nanos_per_frame) as u64;
+        self.backlog_nanos = self.backlog_nanos.saturating_sub(elapsed) + delivered;
+        self.backlog_nanos > self.limit_nanos
     }
 }
