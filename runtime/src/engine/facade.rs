@@ -166,9 +166,10 @@ impl<P: Processor> Engine<P> {
     /// Processes one host block of any size, including 0 (events are applied,
     /// time does not advance) and blocks above `max_block` (the engine splits
     /// them): `events` carry offsets within the block and are sorted by them.
-    /// Real-time safe: no allocation, no lock, no blocking call, and no wait for
-    /// a worker in real-time mode (RealtimeSanitizer checks this in the `rtsan`
-    /// build).
+    /// Real-time safe: no allocation, no lock, no blocking call, and in
+    /// real-time mode no wait for a worker stuck in the processor (one finishing
+    /// a chunk gets a quarter block at most); RealtimeSanitizer checks this in
+    /// the `rtsan` build.
     #[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
     pub fn process_buffers(
         &mut self,

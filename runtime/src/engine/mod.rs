@@ -15,8 +15,9 @@
 //!    frame come due unproduced: it is silence, counted; the next are on time.
 //! 5. Events reach the processor at the same sample, relative to its audio, as
 //!    unbuffered: a note-on at input frame k sounds at output frame k + L.
-//! 6. The audio thread does not allocate, lock or block, and in real time it
-//!    never waits for a worker: a restart is handed to the pipeline.
+//! 6. The audio thread does not allocate, lock or block. In real time it never
+//!    waits for a worker stuck in the processor (a worker finishing a chunk
+//!    gets a quarter block at most), and a restart is handed to the pipeline.
 //! 7. Bypass keeps the latency: bypassed output is the input delayed by L.
 //!
 //! The map: [`Engine`] (`facade.rs`) runs the lifecycle; `inline.rs` is the

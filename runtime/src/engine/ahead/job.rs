@@ -50,6 +50,11 @@ pub(crate) struct AheadJob<P> {
     pub(crate) pipeline: Exclusive<Option<Pipeline<P>>>,
     /// Written by the audio thread.
     pub(crate) audio: CachePadded<AudioSignals>,
+    /// When the worker holding the pipeline began its current chunk, in
+    /// nanoseconds since `epoch` plus one (0: no worker holds it). Tells a
+    /// worker finishing a chunk from one stuck inside the processor.
+    chunk_started: CachePadded<AtomicU64>,
+    epoch: Instant,
     /// The pipeline's own code panicked on a worker: the audio thread does the
     /// work from then on.
     failed: AtomicBool,
@@ -69,10 +74,23 @@ pub(crate) struct AudioSignals {
 }
 
 impl<P> AheadJob<P> {
+    fn now_nanos(&self) -> u64 {
+        self.epoch.elapsed().as_nanos() as u64 + 1
+    }
+
+    /// How long ago the worker holding the pipeline began its current chunk,
+    /// if a worker holds it.
+    pub(crate) fn worker_chunk_age(&self) -> Option<u64> {
+        let started = self.chunk_started.load(Ordering::Acquire);
+        (started != 0).then(|| self.now_nanos().saturating_sub(started))
+    }
+
     pub(crate) fn new(pipeline: Pipeline<P>, tick: Duration, telemetry: Arc<Telemetry>) -> Self {
         Self {
             pipeline: Exclusive::new(Some(pipeline)),
             audio: CachePadded(AudioSignals::default()),
+            chunk_started: CachePadded(AtomicU64::new(0)),
+            epoch: Instant::now(),
             failed: AtomicBool::new(false),
             tick,
             telemetry,
@@ -102,6 +120,7 @@ impl<P: Processor> Job for AheadJob<P> {
             return Served::Nothing;
         }
         let started = Instant::now();
+        self.chunk_started.store(self.now_nanos(), Ordering::Release);
         slot.enter();
         if let Some(pause) = pipeline.staller.due(StallPlace::InsideDsp) {
             // Paused holding the pipeline, like a garbage collector in the DSP.
@@ -113,8 +132,12 @@ impl<P: Processor> Job for AheadJob<P> {
         let gap = pipeline.last_serve.replace(started).map(|last| started - last);
         let until = pipeline.queued_until();
         let result = catch_unwind(AssertUnwindSafe(|| {
-            pipeline.process_until(until, &signals.restart, || !signals.yield_request.load(Ordering::Relaxed))
+            pipeline.process_until(until, &signals.restart, || {
+                self.chunk_started.store(self.now_nanos(), Ordering::Release);
+                !signals.yield_request.load(Ordering::Relaxed)
+            })
         }));
+        self.chunk_started.store(0, Ordering::Release);
         slot.leave();
         drop(cell);
         match result {

@@ -1,8 +1,10 @@
 //! The write-ahead mode, audio-thread side: queues each block's input and
 //! events for the pipeline, reads the output the pipeline wrote L earlier, and
 //! computes what is missing itself when no worker is inside the processor.
-//! Nothing here waits for a worker in real time: a restart is signalled to
-//! the pipeline and the audio thread plays the L frames of silence meanwhile.
+//! Nothing here waits for a stuck worker in real time: a restart is signalled
+//! to the pipeline and the audio thread plays the L frames of silence
+//! meanwhile, and a catch-up gives a worker finishing a chunk at most a
+//! quarter block before those frames age into silence.
 
 mod job;
 mod pace;
@@ -10,6 +12,7 @@ mod pipeline;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use job::AheadJob;
 use pace::PaceMeter;
@@ -148,7 +151,7 @@ impl<P: Processor> AheadPath<P> {
             // computing them here would reset it on this thread.
             if self.clock + n as u64 > self.silence_until {
                 let needed = (self.clock + n as u64).saturating_sub(self.timing.ahead as u64);
-                self.produce(mode, unpaced, needed);
+                self.produce(mode, unpaced, needed, n);
             }
             self.deliver(io, done, n);
             self.clock += n as u64;
@@ -272,17 +275,21 @@ impl<P: Processor> AheadPath<P> {
 
     /// Makes sure output exists up to input clock `needed`, computing it on
     /// this thread when no worker has (see the contract's points 2 to 4).
-    fn produce(&mut self, mode: ProcessMode, unpaced: bool, needed: u64) {
+    fn produce(&mut self, mode: ProcessMode, unpaced: bool, needed: u64, n: usize) {
         // The initial silence counts: it is output too.
         if Self::produced(&mut self.output, self.timing.ahead, needed) >= needed {
             return;
         }
-        // Paced by a device: never wait. A worker holding the pipeline is
-        // inside the processor, and the frames it has not finished age into
-        // silence. Offline, prefetch or faster than real time: nobody listens
-        // in real time, so wait for the worker's chunk instead.
-        let wait = !mode.uses_worker() || unpaced;
-        let inline = self.catch_up(needed, wait);
+        // Paced by a device: a worker that has just begun a chunk is given a
+        // quarter of this block (50 µs to 1 ms) to finish it; one that has been
+        // inside the processor longer is stuck, and the frames it has not
+        // finished age into silence. Offline, prefetch or faster than real
+        // time: nobody listens in real time, so wait for the chunk instead.
+        let grace = (mode.uses_worker() && !unpaced).then(|| {
+            let quarter_block = self.timing.duration(n) / 4;
+            quarter_block.clamp(Duration::from_micros(50), Duration::from_millis(1)).as_nanos() as u64
+        });
+        let inline = self.catch_up(needed, grace);
         if mode.uses_worker() && inline > 0 {
             telemetry::add(&self.telemetry.audio.catch_ups, 1);
             telemetry::add(&self.telemetry.audio.inline_frames, inline as u64);
@@ -290,9 +297,9 @@ impl<P: Processor> AheadPath<P> {
     }
 
     /// Takes the pipeline from the workers and processes up to `needed`. If a
-    /// worker holds it, gives up at once unless `wait`. Returns the frames
-    /// computed here.
-    fn catch_up(&mut self, needed: u64, wait: bool) -> usize {
+    /// worker holds it, waits for its chunk, but with a `grace` gives up once
+    /// that chunk is older than it. Returns the frames computed here.
+    fn catch_up(&mut self, needed: u64, grace: Option<u64>) -> usize {
         let signals = &self.job.audio;
         signals.yield_request.store(true, Ordering::Release);
         let mut inline = 0;
@@ -303,7 +310,12 @@ impl<P: Processor> AheadPath<P> {
                 }
                 break;
             }
-            if !wait || Self::produced(&mut self.output, self.timing.ahead, needed) >= needed {
+            if Self::produced(&mut self.output, self.timing.ahead, needed) >= needed {
+                break;
+            }
+            if let Some(grace) = grace
+                && self.job.worker_chunk_age().is_some_and(|age| age > grace)
+            {
                 break;
             }
             std::hint::spin_loop();
