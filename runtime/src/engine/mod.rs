@@ -49,7 +49,10 @@ pub use denormals::FlushToZero;
 pub use event::{Event, EventKind};
 pub use facade::Engine;
 pub use mode::ProcessMode;
-pub use pool::{WORKERS_ENV, thread_count as pool_thread_count, worker_count as pool_worker_count};
+pub use pool::{
+    WORKERS_ENV, spare_starts as pool_spare_starts, thread_count as pool_thread_count,
+    worker_count as pool_worker_count,
+};
 pub use processor::{AudioBlock, ProcessSetup, Processor, Tail};
 pub use stall::{STALL_ENV, StallPlace, StallPlan};
 pub use telemetry::{EngineStats, EngineStatsHandle};

@@ -95,6 +95,8 @@ struct Shared {
     workers: usize,
     spares: Mutex<Vec<JoinHandle<()>>>,
     spares_started: AtomicUsize,
+    /// Regular workers and the watchdog that have begun running.
+    started: AtomicUsize,
     epoch: Instant,
 }
 
@@ -143,6 +145,12 @@ pub fn thread_count() -> usize {
             .count();
         running.threads.len() + spares
     })
+}
+
+/// Spare workers the watchdog has started since the pool started (0 when
+/// stopped): how often every worker was stuck inside a processor at once.
+pub fn spare_starts() -> usize {
+    lock_pool().as_ref().map_or(0, |running| running.shared.spares_started.load(Ordering::Relaxed))
 }
 
 /// An engine's place in the pool; dropping it leaves the pool (and stops the
@@ -203,6 +211,7 @@ fn start(workers: usize) -> std::io::Result<Running> {
         workers,
         spares: Mutex::new(Vec::new()),
         spares_started: AtomicUsize::new(0),
+        started: AtomicUsize::new(0),
         epoch,
     });
     let mut running = Running { shared: Arc::clone(&shared), threads: Vec::new(), jobs: 0 };
@@ -221,6 +230,11 @@ fn start(workers: usize) -> std::io::Result<Running> {
             stop(running);
             return Err(err);
         }
+    }
+    // Started means running: the workers and the watchdog have taken their
+    // names (so /proc and debuggers see them whole from now on).
+    while shared.started.load(Ordering::Acquire) < workers + 1 {
+        std::thread::yield_now();
     }
     Ok(running)
 }

@@ -41,6 +41,9 @@ fn serve(shared: &Shared, index: usize, role: Role) {
     let _flush_to_zero = FlushToZero::enable();
     let slot = &shared.slots[index];
     slot.running.store(true, Ordering::Release);
+    if role == Role::Worker {
+        shared.started.fetch_add(1, Ordering::Release);
+    }
     let mut jobs = Vec::new();
     let mut generation = u64::MAX;
     let mut turn = 0_usize;
@@ -93,6 +96,7 @@ fn all_workers_stuck(shared: &Shared) -> bool {
 /// The watchdog: every two ticks, if every worker (and running spare) is
 /// stuck inside a processor, starts a spare in a free spare slot.
 fn watch(shared: &Arc<Shared>) {
+    shared.started.fetch_add(1, Ordering::Release);
     while !shared.stop.load(Ordering::Acquire) {
         std::thread::park_timeout(2 * shared.tick());
         if shared.stop.load(Ordering::Acquire) {
