@@ -13,6 +13,7 @@
 mod cache_padded;
 pub mod dsp;
 pub mod engine;
+mod exclusive;
 pub mod limits;
 pub mod ring;
 pub mod simd;

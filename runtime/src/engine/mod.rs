@@ -32,7 +32,6 @@ mod buffers;
 mod config;
 mod denormals;
 mod event;
-pub(crate) mod exclusive;
 mod facade;
 mod inline;
 mod mode;

@@ -31,8 +31,8 @@ use super::process::{self, Audio};
 use super::speakers;
 use super::state;
 use super::strings::{copy_wstring, read_wstring};
-use crate::engine::exclusive::{Exclusive, ExclusiveGuard};
 use crate::engine::{Engine, ProcessSetup, Processor};
+use crate::exclusive::{Exclusive, ExclusiveGuard};
 
 /// What a host that never calls `setupProcessing` gets (the SDK's defaults).
 const DEFAULT_SETUP: (f64, usize) = (44_100.0, 1024);

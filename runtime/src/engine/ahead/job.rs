@@ -9,11 +9,12 @@ use std::time::{Duration, Instant};
 
 use super::pipeline::Pipeline;
 use crate::cache_padded::CachePadded;
-use crate::engine::exclusive::Exclusive;
-use crate::engine::pool::{Job, Served, ThreadSlot};
+use crate::engine::pool::{Job, Pace, Round, Served};
 use crate::engine::processor::Processor;
 use crate::engine::stall::StallPlace;
 use crate::engine::telemetry::{self, Telemetry};
+use crate::engine::timing::Timing;
+use crate::exclusive::Exclusive;
 
 /// A restart of the stream, raised by the audio thread and followed by
 /// whoever holds the pipeline next: the input clock it happens at, and how
@@ -59,8 +60,17 @@ pub(crate) struct AheadJob<P> {
     /// work from then on.
     failed: AtomicBool,
     tick: Duration,
+    /// The write-ahead delay, the tick and the sample rate, for judging leads.
+    ahead: i64,
+    tick_frames: i64,
+    sample_rate: f64,
+    activated: Instant,
     telemetry: Arc<Telemetry>,
 }
+
+/// Served this long, an engine's stalls so far are taken as the stalls to come
+/// (see [`Pace::Comfortable`]).
+const WARM_UP: Duration = Duration::from_secs(2);
 
 /// What the audio thread tells the workers.
 #[derive(Default)]
@@ -85,15 +95,35 @@ impl<P> AheadJob<P> {
         (started != 0).then(|| self.now_nanos().saturating_sub(started))
     }
 
-    pub(crate) fn new(pipeline: Pipeline<P>, tick: Duration, telemetry: Arc<Telemetry>) -> Self {
+    pub(crate) fn new(pipeline: Pipeline<P>, timing: &Timing, telemetry: Arc<Telemetry>) -> Self {
         Self {
             pipeline: Exclusive::new(Some(pipeline)),
             audio: CachePadded(AudioSignals::default()),
             chunk_started: CachePadded(AtomicU64::new(0)),
             epoch: Instant::now(),
             failed: AtomicBool::new(false),
-            tick,
+            tick: timing.tick,
+            ahead: timing.ahead as i64,
+            tick_frames: (timing.tick.as_secs_f64() * timing.setup.sample_rate).ceil() as i64,
+            sample_rate: timing.setup.sample_rate,
+            activated: Instant::now(),
             telemetry,
+        }
+    }
+
+    /// How the lead found at this service stands against the headroom: the
+    /// write-ahead delay less the largest host block.
+    fn pace(&self, lead_at_wake: i64) -> Pace {
+        let frames = |nanos: u64| (nanos as f64 * self.sample_rate / 1e9).ceil() as i64;
+        let counters = &self.telemetry;
+        let headroom = self.ahead - frames(counters.audio.block_nanos_max.load(Ordering::Relaxed));
+        let stall = frames(counters.pipeline.longest_stall_nanos.load(Ordering::Relaxed));
+        if lead_at_wake < headroom - 2 * self.tick_frames {
+            Pace::Behind
+        } else if self.activated.elapsed() >= WARM_UP && stall + 3 * self.tick_frames <= headroom {
+            Pace::Comfortable
+        } else {
+            Pace::OnTime
         }
     }
 }
@@ -103,7 +133,7 @@ impl<P: Processor> Job for AheadJob<P> {
         self.tick
     }
 
-    fn serve(&self, slot: &ThreadSlot) -> Served {
+    fn serve(&self, round: &Round<'_>) -> Served {
         let signals = &self.audio;
         if signals.yield_request.load(Ordering::Acquire)
             || signals.retired.load(Ordering::Acquire)
@@ -121,7 +151,7 @@ impl<P: Processor> Job for AheadJob<P> {
         }
         let started = Instant::now();
         self.chunk_started.store(self.now_nanos(), Ordering::Release);
-        slot.enter();
+        round.slot.enter();
         if let Some(pause) = pipeline.staller.due(StallPlace::InsideDsp) {
             // Paused holding the pipeline, like a garbage collector in the DSP.
             std::thread::sleep(pause);
@@ -138,19 +168,20 @@ impl<P: Processor> Job for AheadJob<P> {
             })
         }));
         self.chunk_started.store(0, Ordering::Release);
-        slot.leave();
+        round.slot.leave();
         drop(cell);
         match result {
             Ok(0) => Served::Nothing,
             Ok(_) => {
                 let counters = &self.telemetry.pipeline;
                 telemetry::lower(&counters.worst_lead, lead_at_wake);
-                // Unserved for longer than a tick, or held inside one service:
+                // Unserved for longer than planned, or held inside one service:
                 // either eats into the lead.
-                let late = gap.map_or(Duration::ZERO, |gap| gap.saturating_sub(self.tick));
+                let planned = self.tick.max(round.interval);
+                let late = gap.map_or(Duration::ZERO, |gap| gap.saturating_sub(planned));
                 let unresponsive = late.max(started.elapsed());
                 telemetry::raise(&counters.longest_stall_nanos, unresponsive.as_nanos() as u64);
-                Served::Worked
+                Served::Worked(self.pace(lead_at_wake))
             }
             Err(_) => {
                 self.failed.store(true, Ordering::Relaxed);

@@ -93,7 +93,7 @@ impl<P: Processor> AheadPath<P> {
             config.stall,
             Arc::clone(telemetry),
         );
-        let job = Arc::new(AheadJob::new(pipeline, timing.tick, Arc::clone(telemetry)));
+        let job = Arc::new(AheadJob::new(pipeline, timing, Arc::clone(telemetry)));
         let registration = match pool::register(Arc::clone(&job) as Arc<dyn pool::Job>) {
             Ok(registration) => registration,
             Err(err) => {

@@ -13,8 +13,16 @@
 //!   serving the other engines. When every worker is stuck, a watchdog thread
 //!   (which never runs a processor) starts a spare worker; spares retire once
 //!   the workers are free again.
-//! - **Idle.** A worker that has found nothing to do for a while wakes less
-//!   often; an engine's audio thread computes what a sleeping worker did not.
+//! - **Adaptive wakes.** After each round a worker sleeps a tick, half a tick
+//!   when some engine's lead has fallen two ticks below its headroom (L less
+//!   the largest block), or two ticks when every engine it served has been
+//!   served for two seconds and the longest stall it has shown fits its
+//!   headroom with three ticks to spare (see [`Pace`]). A DSP whose first long
+//!   stall comes after that is hidden up to L - block - 2 ticks, not
+//!   L - block - tick.
+//! - **Idle.** A worker that has found nothing to do for half a second wakes
+//!   four times less often; an engine's audio thread computes what a sleeping
+//!   worker did not.
 //! - **Lifetime.** The pool starts with the first engine that registers and
 //!   stops, joining every thread, when the last one leaves: no thread outlives
 //!   the engines (a host may unload the module right after).
@@ -37,17 +45,42 @@ const MAX_SPARES: usize = 2;
 /// What the pool asks of an engine.
 pub(crate) trait Job: Send + Sync {
     /// Processes the input that has arrived, unless someone else holds the
-    /// processor. `slot` is the calling thread's (see [`ThreadSlot`]).
-    fn serve(&self, slot: &ThreadSlot) -> Served;
+    /// processor.
+    fn serve(&self, round: &Round<'_>) -> Served;
     /// How often the engine wants to be looked at.
     fn tick(&self) -> Duration;
+}
+
+/// What a pool thread tells the engines it serves in one round.
+pub(crate) struct Round<'a> {
+    /// The calling thread's slot (see [`ThreadSlot`]).
+    pub(crate) slot: &'a ThreadSlot,
+    /// How long the thread slept before this round.
+    pub(crate) interval: Duration,
 }
 
 /// What one [`Job::serve`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Served {
+    /// Nothing to do, or someone else had the processor.
     Nothing,
-    Worked,
+    /// Processed new input, which left it at this pace.
+    Worked(Pace),
+}
+
+/// How an engine's lead stood when a worker came to its new input: it decides
+/// when the pool wakes next (the adaptive wake). Ordered from most to least
+/// urgent: a round wakes as the most urgent engine asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Pace {
+    /// The lead had fallen two ticks below the headroom (the write-ahead delay
+    /// less the largest block): wake sooner, at half a tick.
+    Behind,
+    /// As planned: wake at the tick.
+    OnTime,
+    /// Served for a while, and the longest stall seen so far fits the headroom
+    /// with three ticks to spare: a wake may be skipped.
+    Comfortable,
 }
 
 /// A pool thread's state as the watchdog sees it.

@@ -6,13 +6,15 @@ use std::sync::atomic::Ordering;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::{Served, Shared};
+use super::{Pace, Round, Served, Shared};
 use crate::engine::denormals::FlushToZero;
 
 /// A worker that has found nothing to do for this long wakes less often.
 const IDLE_AFTER: Duration = Duration::from_millis(500);
 /// How much less often.
 const IDLE_SLOWDOWN: u32 = 4;
+/// The shortest sleep between rounds.
+const MIN_INTERVAL: Duration = Duration::from_micros(500);
 /// A spare that has not been needed for this long retires.
 const RETIRE_AFTER: Duration = Duration::from_secs(1);
 
@@ -49,6 +51,7 @@ fn serve(shared: &Shared, index: usize, role: Role) {
     let mut turn = 0_usize;
     let mut idle_since: Option<Instant> = None;
     let mut unneeded_since: Option<Instant> = None;
+    let mut interval = shared.tick();
     while !shared.stop.load(Ordering::Acquire) {
         let current = shared.generation.load(Ordering::Acquire);
         if current != generation {
@@ -63,22 +66,31 @@ fn serve(shared: &Shared, index: usize, role: Role) {
             }
         }
         // Start with another engine each round, so none is always served last.
+        let round = Round { slot, interval };
         let mut worked = false;
+        let mut slowest = Pace::Comfortable;
         for i in 0..jobs.len() {
             let job: &Arc<dyn super::Job> = &jobs[(turn + i) % jobs.len()];
-            worked |= job.serve(slot) == Served::Worked;
+            if let Served::Worked(pace) = job.serve(&round) {
+                worked = true;
+                slowest = slowest.min(pace);
+            }
         }
         turn = turn.wrapping_add(1);
         let tick = shared.tick();
-        let sleep = if worked {
+        interval = if worked {
             idle_since = None;
-            tick
+            match slowest {
+                Pace::Behind => (tick / 2).max(MIN_INTERVAL),
+                Pace::OnTime => tick,
+                Pace::Comfortable => tick * 2,
+            }
         } else if idle_since.get_or_insert_with(Instant::now).elapsed() > IDLE_AFTER {
             tick * IDLE_SLOWDOWN
         } else {
             tick
         };
-        std::thread::park_timeout(sleep);
+        std::thread::park_timeout(interval);
     }
     // The slot's engines are released with the snapshot, outside the loop.
     drop(jobs);
