@@ -22,6 +22,7 @@ pub static BUFFERED: PluginInfo = PluginInfo {
     kind: PluginKind::Effect,
     channels: 2,
     latency_ms: 50.0,
+    latency_ceiling_ms: None,
     buffering: true,
     params: PARAMS,
 };
@@ -35,6 +36,16 @@ pub static UNBUFFERED: PluginInfo = PluginInfo {
     ..BUFFERED
 };
 
+/// The same plugin with adaptive latency: it starts at 50 ms and asks the host
+/// for up to 200 ms when the stalls it measures come close to its headroom.
+/// Built with the `adaptive` feature.
+pub static ADAPTIVE: PluginInfo = PluginInfo {
+    name: "Example Gain Adaptive",
+    class_id: [0x57A1_4E5D, 0x0C1E_4A1B, 0x9E1A_0000, 0x0000_0004],
+    latency_ceiling_ms: Some(200.0),
+    ..BUFFERED
+};
+
 /// A test instrument: its output jumps at the exact frame of each note event,
 /// so hosts can see where a note lands. Built with the `instrument` feature.
 pub static NOTE_PROBE: PluginInfo = PluginInfo {
@@ -45,8 +56,10 @@ pub static NOTE_PROBE: PluginInfo = PluginInfo {
     ..BUFFERED
 };
 
-#[cfg(not(any(feature = "unbuffered", feature = "instrument")))]
+#[cfg(not(any(feature = "unbuffered", feature = "instrument", feature = "adaptive")))]
 runtime::export_vst3!(BUFFERED, Gain::default);
+#[cfg(all(feature = "adaptive", not(any(feature = "unbuffered", feature = "instrument"))))]
+runtime::export_vst3!(ADAPTIVE, Gain::default);
 #[cfg(feature = "unbuffered")]
 runtime::export_vst3!(UNBUFFERED, Gain::default);
 #[cfg(all(feature = "instrument", not(feature = "unbuffered")))]

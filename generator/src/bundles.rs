@@ -27,6 +27,7 @@ pub fn info(plugin: &Plugin) -> PluginInfo {
         },
         channels: plugin.channels,
         latency_ms: plugin.latency_ms,
+        latency_ceiling_ms: None,
         buffering: plugin.buffering,
         params: &[],
     }

@@ -462,3 +462,56 @@ impl vst3::Steinberg::Vst::IEventListTrait for EventList {
         kResultOk
     }
 }
+
+/// What a host's component handler heard: every `restartComponent` call with
+/// its flags, whether it came on the thread that made the handler (the main
+/// thread here), and whether it came while the host was inside a lifecycle
+/// call of the plugin (`setActive`, `setProcessing`, `setupProcessing`), which
+/// the host marks with [`ComponentHandler::lifecycle`].
+#[derive(Default)]
+pub struct ComponentHandler {
+    pub restarts: std::sync::Mutex<Vec<(i32, bool, bool)>>,
+    main: std::sync::OnceLock<std::thread::ThreadId>,
+    in_lifecycle: std::sync::atomic::AtomicBool,
+}
+
+impl Class for ComponentHandler {
+    type Interfaces = (vst3::Steinberg::Vst::IComponentHandler,);
+}
+
+impl ComponentHandler {
+    pub fn new() -> ComWrapper<ComponentHandler> {
+        let handler = ComponentHandler::default();
+        let _ = handler.main.set(std::thread::current().id());
+        ComWrapper::new(handler)
+    }
+
+    /// Runs a lifecycle call of the plugin, marked as such.
+    pub fn lifecycle<T>(&self, call: impl FnOnce() -> T) -> T {
+        self.in_lifecycle.store(true, std::sync::atomic::Ordering::SeqCst);
+        let result = call();
+        self.in_lifecycle.store(false, std::sync::atomic::Ordering::SeqCst);
+        result
+    }
+}
+
+impl vst3::Steinberg::Vst::IComponentHandlerTrait for ComponentHandler {
+    unsafe fn beginEdit(&self, _id: ParamID) -> tresult {
+        kResultOk
+    }
+
+    unsafe fn performEdit(&self, _id: ParamID, _value: ParamValue) -> tresult {
+        kResultOk
+    }
+
+    unsafe fn endEdit(&self, _id: ParamID) -> tresult {
+        kResultOk
+    }
+
+    unsafe fn restartComponent(&self, flags: i32) -> tresult {
+        let on_main = self.main.get() == Some(&std::thread::current().id());
+        let in_lifecycle = self.in_lifecycle.load(std::sync::atomic::Ordering::SeqCst);
+        self.restarts.lock().unwrap().push((flags, on_main, in_lifecycle));
+        kResultOk
+    }
+}

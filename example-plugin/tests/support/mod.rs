@@ -47,6 +47,14 @@ pub fn instrument_bundle() -> &'static PathBuf {
     BUNDLE.get_or_init(|| build_bundle(&example_plugin::NOTE_PROBE, &["instrument"]))
 }
 
+/// The adaptive-latency gain's bundle.
+pub fn adaptive_bundle() -> &'static PathBuf {
+    static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
+    // Built after the others, which share its target directory.
+    let _ = instrument_bundle();
+    BUNDLE.get_or_init(|| build_bundle(&example_plugin::ADAPTIVE, &["adaptive"]))
+}
+
 /// The Python with the pinned hosts: `HOSTS_PYTHON`, or the test command's venv.
 pub fn python() -> PathBuf {
     let python = std::env::var_os("HOSTS_PYTHON")

@@ -34,6 +34,7 @@ pub static INFO: PluginInfo = PluginInfo {
     kind: PluginKind::Effect,
     channels: 4,
     latency_ms: 30.0,
+    latency_ceiling_ms: None,
     buffering: true,
     params: PARAMS,
 };

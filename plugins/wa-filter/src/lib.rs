@@ -48,6 +48,7 @@ pub static INFO: PluginInfo = PluginInfo {
     kind: PluginKind::Effect,
     channels: 2,
     latency_ms: 20.0,
+    latency_ceiling_ms: None,
     buffering: true,
     params: PARAMS,
 };

@@ -32,6 +32,7 @@ pub static INFO: PluginInfo = PluginInfo {
     kind: PluginKind::Effect,
     channels: 2,
     latency_ms: 50.0,
+    latency_ceiling_ms: None,
     buffering: true,
     params: PARAMS,
 };

@@ -67,6 +67,7 @@ pub static INFO: PluginInfo = PluginInfo {
     kind: PluginKind::Instrument,
     channels: 2,
     latency_ms: 50.0,
+    latency_ceiling_ms: None,
     buffering: true,
     params: PARAMS,
 };

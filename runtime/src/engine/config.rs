@@ -14,8 +14,14 @@ pub struct EngineConfig {
     /// Run the processor ahead on the worker pool (true), or inline with only
     /// its own latency (false: the fallback mode).
     pub buffering: bool,
-    /// The write-ahead latency in milliseconds.
+    /// The write-ahead latency in milliseconds (with `latency_ceiling_ms`, the
+    /// latency to start from).
     pub latency_ms: f64,
+    /// Adaptive latency: when the stalls measured come close to the headroom,
+    /// the engine asks for a larger latency, up to this many milliseconds (see
+    /// [`super::EngineStats::wanted_latency_ms`]), and takes it at its next
+    /// activation. It never lowers it. `None`: the latency stays `latency_ms`.
+    pub latency_ceiling_ms: Option<f64>,
     /// How often a worker looks for new input of this engine. `None` picks L/10
     /// within 0.5 to 5 ms: every wake costs CPU (tens of microseconds on a
     /// virtual machine), and the tick is taken from the headroom, which is
@@ -32,6 +38,7 @@ impl Default for EngineConfig {
         Self {
             buffering: true,
             latency_ms: limits::DEFAULT_LATENCY_MS,
+            latency_ceiling_ms: None,
             worker_tick: None,
             stall: None,
             event_capacity: 4096,

@@ -62,8 +62,7 @@ impl<P: Processor> Engine<P> {
         Timing::new(setup, &self.config, 0)?;
         processor.prepare(&setup);
         let timing = Timing::new(setup, &self.config, processor.latency())?;
-        self.telemetry.publish_timing(&timing);
-        self.timing = Some(timing);
+        self.adopt(timing);
         Ok(timing.latency)
     }
 
@@ -74,17 +73,40 @@ impl<P: Processor> Engine<P> {
         self.timing.map_or(0, |t| t.latency)
     }
 
+    /// Makes `timing` the engine's and publishes it.
+    fn adopt(&mut self, timing: Timing) {
+        self.telemetry.publish_timing(&timing, self.config.latency_ms, self.config.latency_ceiling_ms);
+        self.timing = Some(timing);
+    }
+
+    /// Adaptive latency: takes the larger latency the measured stalls ask for
+    /// (see [`EngineStats::wanted_latency_ms`]), while inactive.
+    fn adapt_latency(&mut self) -> Result<(), EngineError> {
+        let (Some(wanted), Some(timing)) = (self.stats().wanted_latency_ms, self.timing) else { return Ok(()) };
+        let config = EngineConfig { latency_ms: wanted, ..self.config };
+        let adapted = Timing::new(timing.setup, &config, timing.dsp_latency)?;
+        self.config = config;
+        self.adopt(adapted);
+        Ok(())
+    }
+
     pub fn is_active(&self) -> bool {
         matches!(self.state, State::Inline(_) | State::Ahead(_))
     }
 
     /// Allocates everything the audio thread and the workers need, resets the
-    /// processor, and (when buffering) hands it to the worker pool. Does
-    /// nothing if already active.
+    /// processor, and (when buffering) hands it to the worker pool. With
+    /// adaptive latency, first takes the latency the measured stalls ask for:
+    /// read [`Self::latency_samples`] again after activating. Does nothing if
+    /// already active.
     pub fn activate(&mut self) -> Result<(), EngineError> {
         if self.is_active() {
             return Ok(());
         }
+        if self.timing.is_none() {
+            return Err(EngineError::NotSetUp);
+        }
+        self.adapt_latency()?;
         let timing = self.timing.ok_or(EngineError::NotSetUp)?;
         let State::Inactive(processor) = std::mem::replace(&mut self.state, State::Poisoned) else {
             return Err(EngineError::Poisoned);

@@ -52,6 +52,10 @@ pub(crate) struct PipelineCounters {
 
 #[derive(Default)]
 struct PublishedTiming {
+    /// The write-ahead latency in milliseconds, and the adaptive ceiling (0:
+    /// fixed), as f64 bits.
+    latency_ms_bits: AtomicU64,
+    ceiling_ms_bits: AtomicU64,
     latency: AtomicU64,
     ahead: AtomicU64,
     capacity: AtomicU64,
@@ -70,9 +74,11 @@ impl Telemetry {
         })
     }
 
-    /// Publishes a new setup's figures.
-    pub(crate) fn publish_timing(&self, timing: &Timing) {
+    /// Publishes a new setup's figures, and the latency policy.
+    pub(crate) fn publish_timing(&self, timing: &Timing, latency_ms: f64, ceiling_ms: Option<f64>) {
         let published = &self.timing;
+        published.latency_ms_bits.store(latency_ms.to_bits(), Relaxed);
+        published.ceiling_ms_bits.store(ceiling_ms.unwrap_or(0.0).to_bits(), Relaxed);
         published.latency.store(timing.latency as u64, Relaxed);
         published.ahead.store(timing.ahead as u64, Relaxed);
         let capacity = if timing.ahead > 0 { timing.ring.capacity() } else { 0 };
@@ -166,6 +172,12 @@ pub struct EngineStats {
     /// Input frames replaced by silence because the worker was stuck for longer
     /// than the input queue holds (at least a second).
     pub lost_input_frames: u64,
+    /// Adaptive latency only: the write-ahead latency the engine asks for
+    /// because the stalls it measured came close to the headroom (their
+    /// recommended latency is above 80 % of the current one): 1.25 times the
+    /// recommendation, rounded up to 5 ms, at most the ceiling; `None` while the
+    /// current latency is enough. The engine takes it at its next activation.
+    pub wanted_latency_ms: Option<f64>,
     /// The latency reported to the host, in frames.
     pub latency_samples: u64,
     /// The same latency as a duration.
@@ -211,14 +223,49 @@ impl Telemetry {
             worst_lead: p.worst_lead.load(Relaxed),
             fill: if capacity > 0 { lead.max(0) as f64 / capacity as f64 } else { 0.0 },
             longest_stall,
-            recommended_latency_ms: needed.div_ceil(1_000_000),
+            recommended_latency_ms: recommended(needed),
             dsp_panics: p.dsp_panics.load(Relaxed),
             non_finite_input: p.non_finite_input.load(Relaxed),
             dsp_resets: p.dsp_resets.load(Relaxed),
             dropped_events: a.dropped_events.load(Relaxed),
             lost_input_frames: a.lost_input_frames.load(Relaxed),
+            wanted_latency_ms: wanted_latency_ms(
+                recommended(needed),
+                f64::from_bits(t.latency_ms_bits.load(Relaxed)),
+                f64::from_bits(t.ceiling_ms_bits.load(Relaxed)),
+            ),
             latency_samples,
             latency,
         }
+    }
+}
+
+/// Nanoseconds to whole milliseconds, rounded up.
+fn recommended(nanos: u64) -> u64 {
+    nanos.div_ceil(1_000_000)
+}
+
+/// The adaptive latency rule (see [`EngineStats::wanted_latency_ms`]); a
+/// `ceiling_ms` of 0 means fixed latency.
+fn wanted_latency_ms(recommended_ms: u64, current_ms: f64, ceiling_ms: f64) -> Option<f64> {
+    let recommended_ms = recommended_ms as f64;
+    if ceiling_ms <= 0.0 || recommended_ms <= 0.8 * current_ms {
+        return None;
+    }
+    let wanted = ((recommended_ms * 1.25 / 5.0).ceil() * 5.0).min(ceiling_ms);
+    (wanted > current_ms).then_some(wanted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wanted_latency_ms;
+
+    #[test]
+    fn adaptive_latency_rises_when_stalls_near_the_headroom_and_never_past_the_ceiling() {
+        assert_eq!(wanted_latency_ms(40, 50.0, 0.0), None, "fixed latency");
+        assert_eq!(wanted_latency_ms(40, 50.0, 200.0), None, "40 ms of 50 is not above 80 %");
+        assert_eq!(wanted_latency_ms(41, 50.0, 200.0), Some(55.0), "41 x 1.25 = 51.25, up to 55");
+        assert_eq!(wanted_latency_ms(90, 50.0, 100.0), Some(100.0), "at most the ceiling");
+        assert_eq!(wanted_latency_ms(90, 100.0, 100.0), None, "already at the ceiling");
     }
 }

@@ -26,6 +26,7 @@ use vst3::Steinberg::{
 use vst3::{Class, ComRef};
 
 use super::info::{PluginInfo, PluginKind};
+use super::latency_notice::LatencyNotice;
 use super::params::{HostParam, Role};
 use super::process::{self, Audio};
 use super::speakers;
@@ -51,6 +52,8 @@ pub(crate) struct Plugin<P: Processor> {
     /// it never waits, on whatever thread the host calls it.
     restart_requested: AtomicBool,
     latency: AtomicU32,
+    /// Adaptive latency: tells the host when the engine wants more.
+    notice: LatencyNotice,
 }
 
 impl<P: Processor> Class for Plugin<P> {
@@ -61,6 +64,7 @@ impl<P: Processor> Plugin<P> {
     pub(crate) fn new(info: &'static PluginInfo, processor: P) -> Self {
         let engine = Engine::new(processor, info.engine_config());
         let params = info.host_params().map(|(_, p)| AtomicU64::new(p.default_normalized().to_bits())).collect();
+        let notice = LatencyNotice::new(engine.stats_handle());
         Self {
             info,
             audio: Exclusive::new(Audio::new(engine, info.channels)),
@@ -68,6 +72,7 @@ impl<P: Processor> Plugin<P> {
             resend_params: AtomicBool::new(true),
             restart_requested: AtomicBool::new(false),
             latency: AtomicU32::new(0),
+            notice,
         }
     }
 
@@ -142,6 +147,7 @@ impl<P: Processor> Plugin<P> {
 
 impl<P: Processor> IPluginBaseTrait for Plugin<P> {
     unsafe fn initialize(&self, _context: *mut FUnknown) -> tresult {
+        self.notice.main_thread_is_this_one();
         kResultOk
     }
 
@@ -205,7 +211,22 @@ impl<P: Processor> IComponentTrait for Plugin<P> {
     }
 
     unsafe fn setActive(&self, state: TBool) -> tresult {
-        guard(|| {
+        guard(|| self.notice.during_lifecycle(|| self.set_active(state)))
+    }
+
+    unsafe fn setState(&self, state: *mut IBStream) -> tresult {
+        guard(|| self.read_state(state))
+    }
+
+    unsafe fn getState(&self, state: *mut IBStream) -> tresult {
+        self.notice.poll();
+        guard(|| self.write_state(state))
+    }
+}
+
+impl<P: Processor> Plugin<P> {
+    fn set_active(&self, state: TBool) -> tresult {
+        {
             let mut audio = self.audio_blocking();
             if state == 0 {
                 audio.engine.deactivate();
@@ -222,16 +243,13 @@ impl<P: Processor> IComponentTrait for Plugin<P> {
             // The processor starts from reset: give it every parameter again.
             self.resend_params.store(true, Ordering::Release);
             self.restart_requested.store(false, Ordering::Release);
-            if audio.engine.activate().is_ok() { kResultOk } else { kResultFalse }
-        })
-    }
-
-    unsafe fn setState(&self, state: *mut IBStream) -> tresult {
-        guard(|| self.read_state(state))
-    }
-
-    unsafe fn getState(&self, state: *mut IBStream) -> tresult {
-        guard(|| self.write_state(state))
+            if audio.engine.activate().is_err() {
+                return kResultFalse;
+            }
+            // Adaptive latency may have taken a larger latency just now.
+            self.latency.store(audio.engine.latency_samples() as u32, Ordering::Release);
+            kResultOk
+        }
     }
 }
 
@@ -274,6 +292,7 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
     }
 
     unsafe fn getLatencySamples(&self) -> u32 {
+        self.notice.poll();
         self.latency.load(Ordering::Acquire)
     }
 
@@ -289,17 +308,19 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
             channels: self.info.channels,
         };
         guard(|| {
-            let mut audio = self.audio_blocking();
-            if audio.engine.is_active() {
-                return kResultFalse;
-            }
-            match audio.prepare(wanted) {
-                Ok(latency) => {
-                    self.latency.store(latency as u32, Ordering::Release);
-                    kResultOk
+            self.notice.during_lifecycle(|| {
+                let mut audio = self.audio_blocking();
+                if audio.engine.is_active() {
+                    return kResultFalse;
                 }
-                Err(_) => kInvalidArgument,
-            }
+                match audio.prepare(wanted) {
+                    Ok(latency) => {
+                        self.latency.store(latency as u32, Ordering::Release);
+                        kResultOk
+                    }
+                    Err(_) => kInvalidArgument,
+                }
+            })
         })
     }
 
@@ -354,6 +375,7 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
     }
 
     unsafe fn getParameterCount(&self) -> i32 {
+        self.notice.poll();
         self.info.host_param_count() as i32
     }
 
@@ -412,6 +434,7 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
     }
 
     unsafe fn getParamNormalized(&self, id: ParamID) -> f64 {
+        self.notice.poll();
         self.normalized(id).unwrap_or(0.0)
     }
 
@@ -419,10 +442,12 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
         if self.set_normalized(id, value) { kResultOk } else { kInvalidArgument }
     }
 
-    unsafe fn setComponentHandler(&self, _handler: *mut IComponentHandler) -> tresult {
-        // Latency is fixed while active (it depends only on the setup), so this
-        // plugin never needs restartComponent and keeps no handler.
-        kResultOk
+    unsafe fn setComponentHandler(&self, handler: *mut IComponentHandler) -> tresult {
+        // Kept to tell the host about latency changes (adaptive latency).
+        guard(|| {
+            self.notice.set_handler(handler);
+            kResultOk
+        })
     }
 
     unsafe fn createView(&self, _name: FIDString) -> *mut IPlugView {

@@ -56,6 +56,10 @@ pub struct PluginInfo {
     /// Audio channels of the main bus (in and out for effects).
     pub channels: usize,
     pub latency_ms: f64,
+    /// Adaptive latency: the most `latency_ms` may grow to when the engine
+    /// measures stalls close to its headroom (the host is told, and takes it
+    /// when it reactivates the plugin). `None`: fixed latency.
+    pub latency_ceiling_ms: Option<f64>,
     /// Run the processor ahead on a worker (true) or inline (false).
     pub buffering: bool,
     /// The plugin's own parameters; hosts see Bypass and the two meters after
@@ -74,6 +78,11 @@ impl PluginInfo {
 
     /// The engine configuration this plugin runs with.
     pub fn engine_config(&self) -> EngineConfig {
-        EngineConfig { buffering: self.buffering, latency_ms: self.latency_ms, ..EngineConfig::default() }
+        EngineConfig {
+            buffering: self.buffering,
+            latency_ms: self.latency_ms,
+            latency_ceiling_ms: self.latency_ceiling_ms,
+            ..EngineConfig::default()
+        }
     }
 }

@@ -17,6 +17,7 @@ mod component;
 mod factory;
 mod host_buffers;
 mod info;
+mod latency_notice;
 mod params;
 mod process;
 mod speakers;

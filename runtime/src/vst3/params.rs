@@ -294,6 +294,7 @@ mod tests {
             kind: super::super::PluginKind::Effect,
             channels: 2,
             latency_ms: 50.0,
+            latency_ceiling_ms: None,
             buffering: true,
             params: PARAMS,
         };

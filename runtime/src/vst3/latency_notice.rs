@@ -1,0 +1,76 @@
+//! Telling the host that the latency wants to change (adaptive latency):
+//! `restartComponent(kLatencyChanged)`, only from the main thread, only once
+//! per new value, and never from inside `setActive`, `setProcessing` or
+//! `setupProcessing` (hosts such as Ableton and Renoise loop on that). The
+//! host then deactivates and reactivates the plugin, which takes the new
+//! latency, and reads it with `getLatencySamples`.
+//!
+//! A plugin without an editor has no main-thread timer of its own, so the
+//! notice goes out on the next call the host makes on its main thread (the
+//! thread that called `initialize`): parameter and state queries, which hosts
+//! make all the time.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
+use std::thread::ThreadId;
+
+use vst3::Steinberg::Vst::{IComponentHandler, IComponentHandlerTrait, RestartFlags_};
+use vst3::{ComPtr, ComRef};
+
+use crate::engine::EngineStatsHandle;
+
+pub(crate) struct LatencyNotice {
+    main_thread: OnceLock<ThreadId>,
+    handler: Mutex<Option<ComPtr<IComponentHandler>>>,
+    stats: EngineStatsHandle,
+    /// The wanted latency (ms, f64 bits) the host was last told about.
+    told: AtomicU64,
+    /// Inside `setActive`, `setProcessing` or `setupProcessing`.
+    in_lifecycle: AtomicBool,
+}
+
+impl LatencyNotice {
+    pub(crate) fn new(stats: EngineStatsHandle) -> Self {
+        Self {
+            main_thread: OnceLock::new(),
+            handler: Mutex::new(None),
+            stats,
+            told: AtomicU64::new(0),
+            in_lifecycle: AtomicBool::new(false),
+        }
+    }
+
+    /// Remembers the calling thread as the host's main thread (`initialize`).
+    pub(crate) fn main_thread_is_this_one(&self) {
+        let _ = self.main_thread.set(std::thread::current().id());
+    }
+
+    /// Keeps the host's handler (or drops it, for null).
+    pub(crate) fn set_handler(&self, handler: *mut IComponentHandler) {
+        // SAFETY: the host passes a live handler or null, checked by from_raw.
+        let handler = unsafe { ComRef::from_raw(handler) }.map(|h| h.to_com_ptr());
+        *self.handler.lock().unwrap_or_else(PoisonError::into_inner) = handler;
+    }
+
+    /// Runs `call` as a lifecycle call: no notice goes out meanwhile.
+    pub(crate) fn during_lifecycle<T>(&self, call: impl FnOnce() -> T) -> T {
+        let was = self.in_lifecycle.swap(true, Ordering::AcqRel);
+        let result = call();
+        self.in_lifecycle.store(was, Ordering::Release);
+        result
+    }
+
+    /// On a main-thread call outside the lifecycle calls: tells the host once
+    /// if the engine wants a latency it has not been told about.
+    pub(crate) fn poll(&self) {
+        if self.in_lifecycle.load(Ordering::Acquire) || self.main_thread.get() != Some(&std::thread::current().id()) {
+            return;
+        }
+        let Some(wanted) = self.stats.stats().wanted_latency_ms else { return };
+        let Some(handler) = self.handler.lock().unwrap_or_else(PoisonError::into_inner).clone() else { return };
+        if self.told.swap(wanted.to_bits(), Ordering::AcqRel) != wanted.to_bits() {
+            // SAFETY: a live handler the host gave us (we hold a reference).
+            unsafe { handler.restartComponent(RestartFlags_::kLatencyChanged as i32) };
+        }
+    }
+}
