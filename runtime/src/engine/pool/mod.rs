@@ -39,8 +39,9 @@ use crate::cache_padded::CachePadded;
 /// The environment variable that sets the number of worker threads (read
 /// when the pool starts).
 pub const WORKERS_ENV: &str = "WRITEAHEAD_WORKERS";
-/// Spare workers the watchdog may add while every worker is stuck.
-const MAX_SPARES: usize = 2;
+/// Spare workers the watchdog may add while every worker is stuck: one, so the
+/// pool never runs more than K + 2 threads.
+const MAX_SPARES: usize = 1;
 
 /// What the pool asks of an engine.
 pub(crate) trait Job: Send + Sync {
@@ -123,6 +124,11 @@ struct Shared {
     stop: AtomicBool,
     /// The shortest tick any engine asks for, in nanoseconds.
     tick_nanos: AtomicU64,
+    /// When a worker last found work, in nanoseconds since `epoch`: the
+    /// watchdog looks less often while the pool is idle.
+    last_work_nanos: AtomicU64,
+    /// The watchdog, woken when work resumes after an idle spell.
+    watchdog: std::sync::OnceLock<std::thread::Thread>,
     /// `workers` regular slots, then `MAX_SPARES` spare slots.
     slots: Box<[CachePadded<ThreadSlot>]>,
     workers: usize,
@@ -240,6 +246,8 @@ fn start(workers: usize) -> std::io::Result<Running> {
         generation: AtomicU64::new(0),
         stop: AtomicBool::new(false),
         tick_nanos: AtomicU64::new(Duration::from_millis(5).as_nanos() as u64),
+        last_work_nanos: AtomicU64::new(0),
+        watchdog: std::sync::OnceLock::new(),
         slots: (0..workers + MAX_SPARES).map(|_| CachePadded(ThreadSlot::new(epoch))).collect(),
         workers,
         spares: Mutex::new(Vec::new()),

@@ -66,6 +66,7 @@ fn serve(shared: &Shared, index: usize, role: Role) {
             }
         }
         // Start with another engine each round, so none is always served last.
+        let round_started = Instant::now();
         let round = Round { slot, interval };
         let mut worked = false;
         let mut slowest = Pace::Comfortable;
@@ -78,6 +79,14 @@ fn serve(shared: &Shared, index: usize, role: Role) {
         }
         turn = turn.wrapping_add(1);
         let tick = shared.tick();
+        if worked {
+            let now = shared.now_nanos();
+            let before = shared.last_work_nanos.swap(now, Ordering::Relaxed);
+            if now.saturating_sub(before) > IDLE_AFTER.as_nanos() as u64 {
+                // Work again after an idle spell: the watchdog looks often again.
+                shared.watchdog.get().inspect(|dog| dog.unpark());
+            }
+        }
         interval = if worked {
             idle_since = None;
             match slowest {
@@ -90,7 +99,11 @@ fn serve(shared: &Shared, index: usize, role: Role) {
         } else {
             tick
         };
-        std::thread::park_timeout(interval);
+        // The interval runs from the start of the round, so a long round does
+        // not stretch the tick.
+        if let Some(rest) = interval.checked_sub(round_started.elapsed()) {
+            std::thread::park_timeout(rest);
+        }
     }
     // The slot's engines are released with the snapshot, outside the loop.
     drop(jobs);
@@ -105,12 +118,18 @@ fn all_workers_stuck(shared: &Shared) -> bool {
     shared.slots[..shared.workers].iter().all(|slot| slot.busy_for(now).is_some_and(|busy| busy > threshold))
 }
 
-/// The watchdog: every two ticks, if every worker (and running spare) is
-/// stuck inside a processor, starts a spare in a free spare slot.
+/// The watchdog: every three ticks (forty while the workers have found no work
+/// for half a second), if every worker (and the spare, if running) has been
+/// stuck inside a processor for two ticks, starts a spare in the free spare
+/// slot. A stall is so seen within five ticks, well inside the headroom the
+/// other engines have left (L - block - tick).
 fn watch(shared: &Arc<Shared>) {
+    let _ = shared.watchdog.set(std::thread::current());
     shared.started.fetch_add(1, Ordering::Release);
     while !shared.stop.load(Ordering::Acquire) {
-        std::thread::park_timeout(2 * shared.tick());
+        let idle = shared.now_nanos().saturating_sub(shared.last_work_nanos.load(Ordering::Relaxed))
+            > IDLE_AFTER.as_nanos() as u64;
+        std::thread::park_timeout(shared.tick() * if idle { 40 } else { 3 });
         if shared.stop.load(Ordering::Acquire) {
             break;
         }
