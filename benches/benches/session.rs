@@ -232,9 +232,9 @@ fn notes(pairs: &[Pair]) -> String {
             } else if d.overruns > 0 {
                 writeln!(
                     notes,
-                    "- {} {mode}: {} isolated device overrun(s) in {} callbacks ({} callback(s) longer than a period, \
-                     the longest {:.0} %; the others began late): the device thread was busy {:.1} % of the time, so \
-                     this is the shared machine's scheduling, not the load.",
+                    "- {} {mode}: {} device overrun(s) in {} callbacks: {} callback(s) longer than a period (the \
+                     longest {:.0} % of it), the others began more than a period late (the device thread was woken \
+                     late); the device thread was busy {:.1} % of the time on average.",
                     pair.name(),
                     d.overruns,
                     d.callbacks,
@@ -327,7 +327,7 @@ fn targets(pairs: &[Pair], scenarios: &[Scenario]) -> String {
         .iter()
         .filter(|p| p.buffered.underruns() > 0 || p.buffered.catch_ups() > 0)
         .map(|p| {
-            let over = if p.buffered.over_capacity() || p.unbuffered.over_capacity() { ", over capacity" } else { "" };
+            let over = if p.unbuffered.over_capacity() { " (unbuffered cannot keep up)" } else { "" };
             format!("{}{over}: {} / {}", p.name(), p.buffered.underruns(), p.buffered.catch_ups())
         })
         .collect();
