@@ -1,118 +1,396 @@
-//! Paced sessions: a simulated audio device calls the engine once per block
-//! period in real time, as a DAW does. Measures what only real time shows:
-//! - total CPU (audio thread inside `process` + the worker thread), buffered vs
-//!   unbuffered, for gain and low-pass DSP at 48 kHz stereo, 256-frame blocks;
+//! Paced sessions: one simulated audio device (48 kHz stereo, 256-frame
+//! blocks) calls `process` on every instance once per block period, in real
+//! time, as a DAW calls every track's plugin (see `benches::paced`). Measures
+//! what only real time shows, in one run:
+//! - total CPU of 1 to 256 instances of gain, low-pass and a 512-tap FIR,
+//!   buffered (the device thread inside `process`, plus every thread of the
+//!   worker pool) against the same instances unbuffered (all on the device
+//!   thread);
+//! - the pool: its threads, their wakes per second, underruns and catch-ups,
+//!   and whether the device kept up;
 //! - the longest stall inside the DSP that each latency hides with 0 underruns;
-//! - a trace of the worker's lead under injected stalls, as an SVG picture.
+//! - a trace of the lead under injected stalls, as an SVG picture.
 //!
 //! Not criterion: these runs are idle most of the wall time, and criterion's
-//! sampling assumes measured time is elapsed time. `cargo bench --bench session`
-//! runs the full sessions and writes `docs/lead-under-stalls.svg`; `cargo test
-//! --benches` runs short smoke sessions.
+//! sampling assumes measured time is elapsed time. `cargo bench -p benches
+//! --bench session` runs the full sessions (a few minutes) and prints the
+//! tables as Markdown; `cargo test --benches` runs short smoke sessions.
+//! Neither writes a tracked file: the picture goes to `target/bench/`, and a
+//! person refreshes `docs/lead-under-stalls.svg` by copying it from there.
 
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use benches::full_run;
+use benches::lead_svg::lead_svg;
+use benches::paced::{self, BLOCK, POOL_PREFIX, Plan, RATE, Session};
 use benches::processors::Fir;
-use benches::{half_gain, lowpass};
-use runtime::engine::{Engine, EngineConfig, EngineStats, ProcessMode, ProcessSetup, Processor, StallPlace, StallPlan};
+use benches::{full_run, half_gain, lowpass, output_dir, proc_threads};
+use runtime::engine::{
+    EngineConfig, Processor, STALL_ENV, StallPlace, StallPlan, WORKERS_ENV, pool_thread_count, pool_worker_count,
+};
 
-const RATE: f64 = 48_000.0;
-const CHANNELS: usize = 2;
-const BLOCK: usize = 256;
+/// Instance counts of the cheap DSP (gain, low-pass).
+const COUNTS: [usize; 4] = [1, 16, 64, 256];
+/// Instance counts of the FIR: 64 of them already ask for more than the
+/// machine's two cores (about 130 µs each per 5.33 ms block).
+const FIR_COUNTS: [usize; 3] = [1, 16, 64];
+/// What buffering cost per block per instance before the shared pool, when
+/// every instance had its own worker thread (issue 10, measured by this bench).
+const OLD_OVERHEAD_US: [(&str, f64); 2] = [("gain", 24.0), ("low-pass", 27.0)];
 
-struct Session {
-    audio_cpu: Duration,
-    worker_cpu: Duration,
-    stats: EngineStats,
-    /// (seconds, lead in ms, underruns so far) after each block.
-    trace: Vec<(f64, f64, u64)>,
+/// How long the sessions run.
+#[derive(Clone, Copy)]
+struct Lengths {
+    warmup: f64,
+    seconds: f64,
+    /// Each session of the stall bisection.
+    stall_seconds: f64,
+    trace_seconds: f64,
+    /// Each session of the pool under stalls.
+    scenario_seconds: f64,
 }
 
-/// CPU time of the calling thread.
-fn thread_cpu() -> Duration {
-    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: `now` is a valid, writable timespec; the clock id is a constant the
-    // kernel supports for every thread.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
-    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
+const FULL: Lengths =
+    Lengths { warmup: 0.5, seconds: 3.0, stall_seconds: 1.2, trace_seconds: 2.5, scenario_seconds: 3.0 };
+const SMOKE: Lengths =
+    Lengths { warmup: 0.02, seconds: 0.05, stall_seconds: 0.2, trace_seconds: 0.2, scenario_seconds: 0.3 };
+
+/// The same instances measured unbuffered and buffered, one after the other.
+struct Pair {
+    dsp: &'static str,
+    instances: usize,
+    unbuffered: Session,
+    buffered: Session,
 }
 
-/// CPU time of this process's thread named `name` (0 if there is none), from
-/// the scheduler's own account in /proc.
-fn named_thread_cpu(prefix: &str) -> Duration {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return Duration::ZERO };
-    let mut total = Duration::ZERO;
-    for task in tasks.flatten() {
-        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
-        if comm.trim().starts_with(prefix) {
-            let schedstat = std::fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
-            let nanos = schedstat.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
-            total += Duration::from_nanos(nanos);
-        }
+impl Pair {
+    /// Buffered total CPU over unbuffered total CPU.
+    fn ratio(&self) -> f64 {
+        self.buffered.total_cpu().as_secs_f64() / self.unbuffered.total_cpu().as_secs_f64()
     }
-    total
+
+    /// What buffering adds per block per instance, in microseconds.
+    fn overhead_us(&self) -> f64 {
+        self.buffered.per_block_us(self.buffered.total_cpu())
+            - self.unbuffered.per_block_us(self.unbuffered.total_cpu())
+    }
+
+    fn name(&self) -> String {
+        format!("{} ×{}", self.dsp, self.instances)
+    }
 }
 
-fn session<P: Processor>(processor: P, config: EngineConfig, seconds: f64) -> Session {
-    let mut engine = Engine::new(processor, config);
-    engine.setup(ProcessSetup { sample_rate: RATE, max_block: BLOCK, channels: CHANNELS }).unwrap();
-    engine.activate().unwrap();
-    let input: Vec<Vec<f32>> =
-        (0..CHANNELS).map(|ch| (0..BLOCK).map(|i| ((i + ch) as f32 * 0.05).sin()).collect()).collect();
-    let mut output = vec![vec![0.0_f32; BLOCK]; CHANNELS];
-    let blocks = (seconds * RATE / BLOCK as f64) as usize;
-    let worker_before = named_thread_cpu("writeahead-");
-    let mut audio_cpu = Duration::ZERO;
-    let mut trace = Vec::with_capacity(blocks);
+/// Waits (up to a second) until no pool thread of an earlier session is
+/// listed any more: the pool joins its threads when its last engine goes,
+/// but /proc may list an exiting thread a little longer.
+fn settle() {
     let started = Instant::now();
-    for block in 0..blocks {
-        let deadline = started + Duration::from_secs_f64((block * BLOCK) as f64 / RATE);
-        if let Some(wait) = deadline.checked_duration_since(Instant::now()) {
-            std::thread::sleep(wait);
-        }
-        let ins: [&[f32]; CHANNELS] = [&input[0], &input[1]];
-        let [left, right] = &mut output[..] else { unreachable!() };
-        let mut outs: [&mut [f32]; CHANNELS] = [left, right];
-        let before = thread_cpu();
-        engine.process(ProcessMode::Realtime, &ins, &mut outs, &[]).unwrap();
-        audio_cpu += thread_cpu() - before;
-        let stats = engine.stats();
-        trace.push((started.elapsed().as_secs_f64(), stats.lead as f64 * 1000.0 / RATE, stats.underruns));
+    while proc_threads::count_named(POOL_PREFIX) > 0 && started.elapsed() < Duration::from_secs(1) {
+        std::thread::sleep(Duration::from_millis(1));
     }
-    let worker_cpu = named_thread_cpu("writeahead-").saturating_sub(worker_before);
-    let stats = engine.stats();
-    Session { audio_cpu, worker_cpu, stats, trace }
 }
 
-fn cpu_table(seconds: f64) -> String {
+fn session<P: Processor>(make: fn() -> P, config: impl Fn(usize) -> EngineConfig, plan: &Plan) -> Session {
+    settle();
+    paced::run(make, config, plan)
+}
+
+fn pair<P: Processor>(dsp: &'static str, make: fn() -> P, instances: usize, lengths: Lengths) -> Pair {
+    eprintln!("session: {dsp} ×{instances}, unbuffered then buffered");
+    let plan = Plan { instances, warmup: lengths.warmup, seconds: lengths.seconds, trace: false };
+    let unbuffered = session(make, |_| EngineConfig { buffering: false, ..EngineConfig::default() }, &plan);
+    let buffered = session(make, |_| EngineConfig::default(), &plan);
+    Pair { dsp, instances, unbuffered, buffered }
+}
+
+fn measure(full: bool, lengths: Lengths) -> Vec<Pair> {
+    let (counts, fir_counts): (&[usize], &[usize]) = if full { (&COUNTS, &FIR_COUNTS) } else { (&[1, 16], &[1]) };
+    let mut pairs = Vec::new();
+    for &n in counts {
+        pairs.push(pair("gain", half_gain, n, lengths));
+    }
+    for &n in counts {
+        pairs.push(pair("low-pass", lowpass, n, lengths));
+    }
+    for &n in fir_counts {
+        pairs.push(pair("512-tap FIR", Fir::default, n, lengths));
+    }
+    pairs
+}
+
+/// What must hold whatever the timing: the pool runs exactly while buffered
+/// engines exist, and /proc shows its threads.
+fn check(pairs: &[Pair]) {
+    for pair in pairs {
+        let (unbuffered, buffered) = (&pair.unbuffered, &pair.buffered);
+        assert_eq!(unbuffered.pool_threads, 0, "{}: unbuffered engines started the pool", pair.name());
+        assert!(buffered.pool_threads > buffered.workers, "{}: the pool did not run", pair.name());
+        assert!(!buffered.pool.per_thread.is_empty(), "{}: /proc listed no pool thread", pair.name());
+        let blocks = |s: &Session| s.device.callbacks;
+        assert_eq!(blocks(unbuffered), blocks(buffered), "{}: both sides play as many blocks", pair.name());
+    }
+    assert_eq!(pool_thread_count(), 0, "the pool stops with its last engine");
+}
+
+fn cpu_table(pairs: &[Pair]) -> String {
     let mut table = String::from(
-        "| DSP | unbuffered CPU per block | buffered: audio thread | buffered: worker | buffered total / unbuffered |\n\
-         | --- | ---: | ---: | ---: | ---: |\n",
+        "| DSP | instances | unbuffered | buffered: device thread | buffered: pool threads | buffered total | buffering overhead | buffered / unbuffered |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
     );
-    let blocks = (seconds * RATE / BLOCK as f64) as u32;
-    let per_block = |d: Duration| format!("{:.2} µs", d.as_secs_f64() * 1e6 / blocks as f64);
-    for (name, buffered, unbuffered) in [
-        ("gain", session(half_gain(), EngineConfig::default(), seconds), {
-            session(half_gain(), EngineConfig { buffering: false, ..EngineConfig::default() }, seconds)
-        }),
-        ("low-pass", session(lowpass(), EngineConfig::default(), seconds), {
-            session(lowpass(), EngineConfig { buffering: false, ..EngineConfig::default() }, seconds)
-        }),
-        ("512-tap FIR", session(Fir::default(), EngineConfig::default(), seconds), {
-            session(Fir::default(), EngineConfig { buffering: false, ..EngineConfig::default() }, seconds)
-        }),
-    ] {
-        assert_eq!(buffered.stats.underruns, 0, "{name}: {:?}", buffered.stats);
-        let total = buffered.audio_cpu + buffered.worker_cpu;
+    for pair in pairs {
+        let (u, b) = (&pair.unbuffered, &pair.buffered);
         writeln!(
             table,
-            "| {name} | {} | {} | {} | {:.2}x |",
-            per_block(unbuffered.audio_cpu),
-            per_block(buffered.audio_cpu),
-            per_block(buffered.worker_cpu),
-            total.as_secs_f64() / unbuffered.audio_cpu.as_secs_f64()
+            "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:+.2} | {:.2}x |",
+            pair.dsp,
+            pair.instances,
+            u.per_block_us(u.total_cpu()),
+            b.per_block_us(b.device_cpu),
+            b.per_block_us(b.pool.cpu),
+            b.per_block_us(b.total_cpu()),
+            pair.overhead_us(),
+            pair.ratio(),
+        )
+        .unwrap();
+    }
+    table
+}
+
+/// Each pool thread, by its name without the prefix: wakes per second, and
+/// CPU per block (for all instances together).
+fn by_thread(session: &Session) -> String {
+    let seconds = session.wall.as_secs_f64();
+    let parts: Vec<String> = session
+        .pool
+        .per_thread
+        .iter()
+        .map(|t| {
+            format!(
+                "{}: {:.0}/s, {:.1} µs",
+                t.name.trim_start_matches(POOL_PREFIX),
+                t.voluntary_switches as f64 / seconds,
+                t.cpu.as_secs_f64() * 1e6 / session.blocks as f64
+            )
+        })
+        .collect();
+    parts.join("; ")
+}
+
+fn pool_table(pairs: &[Pair]) -> String {
+    let mut table = String::from(
+        "| DSP | instances | pool threads (runtime / /proc) | wakes/s | wakes per block | by thread: wakes/s, CPU per block | underruns | catch-ups | device overruns (unbuffered / buffered) | longest callback, % of period (unbuffered / buffered) |\n\
+         | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n",
+    );
+    for pair in pairs {
+        let (u, b) = (&pair.unbuffered, &pair.buffered);
+        writeln!(
+            table,
+            "| {} | {} | {} / {} | {:.0} | {:.2} | {} | {} | {} | {} / {} | {:.0} % / {:.0} % |",
+            pair.dsp,
+            pair.instances,
+            b.pool_threads,
+            b.pool_threads_proc,
+            b.wakes_per_second(),
+            b.pool.voluntary_switches as f64 / b.blocks as f64,
+            by_thread(b),
+            b.underruns(),
+            b.catch_ups(),
+            u.device.overruns,
+            b.device.overruns,
+            u.device.worst_load * 100.0,
+            b.device.worst_load * 100.0,
+        )
+        .unwrap();
+    }
+    table
+}
+
+/// A line for every session that did not keep up with real time, or whose
+/// pool changed threads while it was measured.
+fn notes(pairs: &[Pair]) -> String {
+    let mut notes = String::new();
+    let period_ms = paced::period().as_secs_f64() * 1000.0;
+    for pair in pairs {
+        for (mode, s) in [("unbuffered", &pair.unbuffered), ("buffered", &pair.buffered)] {
+            let d = &s.device;
+            if s.over_capacity() {
+                let audio = s.blocks as f64 * paced::period().as_secs_f64();
+                writeln!(
+                    notes,
+                    "- {} {mode}: **cannot keep up in real time**: {} of {} callbacks ended after the next block was \
+                     due ({} of them longer than a period, the longest {:.0} % of the {period_ms:.2} ms period); the \
+                     device thread was busy {:.0} % of the time, and the measured part took {:.2} s for {audio:.2} s of audio.",
+                    pair.name(),
+                    d.overruns,
+                    d.callbacks,
+                    d.long_overruns,
+                    d.worst_load * 100.0,
+                    d.mean_load * 100.0,
+                    s.wall.as_secs_f64(),
+                )
+                .unwrap();
+            } else if d.overruns > 0 {
+                writeln!(
+                    notes,
+                    "- {} {mode}: {} device overrun(s) in {} callbacks: {} callback(s) longer than a period (the \
+                     longest {:.0} % of it), the others began more than a period late (the device thread was woken \
+                     late); the device thread was busy {:.1} % of the time on average.",
+                    pair.name(),
+                    d.overruns,
+                    d.callbacks,
+                    d.long_overruns,
+                    d.worst_load * 100.0,
+                    d.mean_load * 100.0,
+                )
+                .unwrap();
+            }
+            if s.spare_starts > 0 || s.pool.exited > 0 {
+                writeln!(
+                    notes,
+                    "- {} {mode}: the watchdog started {} spare(s); {} pool thread(s) exited while measured \
+                     (their CPU and wakes are missing above).",
+                    pair.name(),
+                    s.spare_starts,
+                    s.pool.exited
+                )
+                .unwrap();
+            }
+        }
+        let b = &pair.buffered;
+        if b.underruns() > 0 || b.catch_ups() > 0 {
+            writeln!(
+                notes,
+                "- {} buffered: {} frames of underrun, {} catch-ups ({:.0} % of all frames computed on the device thread).",
+                pair.name(),
+                b.underruns(),
+                b.catch_ups(),
+                b.inline_frames() as f64 * 100.0 / b.stats.iter().map(|s| s.produced).sum::<u64>().max(1) as f64,
+            )
+            .unwrap();
+        }
+    }
+    if notes.is_empty() { String::from("- Every session kept up with real time.\n") } else { notes }
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "yes" } else { "**no**" }
+}
+
+fn targets(pairs: &[Pair], scenarios: &[Scenario]) -> String {
+    let mut table = String::from("| target | measured | met |\n| --- | --- | --- |\n");
+    let find = |dsp: &str, n: usize| pairs.iter().find(|p| p.dsp == dsp && p.instances == n);
+    for (dsp, old) in OLD_OVERHEAD_US {
+        if let Some(pair) = find(dsp, 64) {
+            let limit = old / 10.0;
+            let overhead = pair.overhead_us();
+            writeln!(
+                table,
+                "| {dsp}: buffering overhead per instance at 64 instances ≤ 1/10 of the old {old:.0} µs = {limit:.1} µs per block | {overhead:+.2} µs | {} |",
+                verdict(overhead <= limit)
+            )
+            .unwrap();
+        }
+    }
+    let ratio_rows = pairs.iter().filter(|p| (p.dsp == "low-pass" && p.instances == 64) || p.dsp == "512-tap FIR");
+    for pair in ratio_rows {
+        let ratio = pair.ratio();
+        writeln!(
+            table,
+            "| {}: buffered / unbuffered total CPU ≤ 1.05x | {ratio:.2}x | {} |",
+            pair.name(),
+            verdict(ratio <= 1.05)
+        )
+        .unwrap();
+    }
+    let k = pairs.first().map_or(pool_worker_count(), |p| p.buffered.workers);
+    let threads = |s: &Session| s.pool_threads.max(s.pool_threads_proc);
+    let most = pairs.iter().map(|p| threads(&p.buffered)).max().unwrap_or(0);
+    writeln!(
+        table,
+        "| pool threads ≤ K + 2 = {} at every count, no stalls | at most {most} | {} |",
+        k + 2,
+        verdict(most <= k + 2)
+    )
+    .unwrap();
+    for scenario in scenarios {
+        let most = threads(&scenario.session);
+        writeln!(
+            table,
+            "| pool threads ≤ K + 2 = {} with {} of 16 instances stalling | {most} | {} |",
+            k + 2,
+            scenario.stalling,
+            verdict(most <= k + 2)
+        )
+        .unwrap();
+    }
+    let troubled: Vec<String> = pairs
+        .iter()
+        .filter(|p| p.buffered.underruns() > 0 || p.buffered.catch_ups() > 0)
+        .map(|p| {
+            let over = if p.unbuffered.over_capacity() { " (unbuffered cannot keep up)" } else { "" };
+            format!("{}{over}: {} / {}", p.name(), p.buffered.underruns(), p.buffered.catch_ups())
+        })
+        .collect();
+    let measured = if troubled.is_empty() {
+        format!("0 / 0 in all {} buffered sessions", pairs.len())
+    } else {
+        format!("underrun frames / catch-ups: {}", troubled.join("; "))
+    };
+    writeln!(
+        table,
+        "| 0 underruns and 0 catch-ups without injected stalls | {measured} | {} |",
+        verdict(troubled.is_empty())
+    )
+    .unwrap();
+    table
+}
+
+/// Sixteen gain instances, `stalling` of them stalling inside the DSP.
+struct Scenario {
+    stalling: usize,
+    session: Session,
+}
+
+/// The stall every stalling instance of a scenario takes (L = 50 ms).
+const SCENARIO_STALL: StallPlan =
+    StallPlan { place: StallPlace::InsideDsp, pause: Duration::from_millis(40), every: Duration::from_millis(250) };
+
+fn stall_scenarios(seconds: f64) -> Vec<Scenario> {
+    [1, 3]
+        .into_iter()
+        .map(|stalling| {
+            eprintln!("session: gain ×16, {stalling} stalling");
+            let plan = Plan { instances: 16, warmup: 0.0, seconds, trace: false };
+            let config =
+                |i: usize| EngineConfig { stall: (i < stalling).then_some(SCENARIO_STALL), ..EngineConfig::default() };
+            Scenario { stalling, session: session(half_gain, config, &plan) }
+        })
+        .collect()
+}
+
+fn scenario_table(scenarios: &[Scenario]) -> String {
+    let mut table = String::from(
+        "| stalling instances | pool threads (runtime / /proc) | spares started | stalling: underrun frames / catch-ups | others: underrun frames / catch-ups | device overruns |\n\
+         | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+    );
+    for scenario in scenarios {
+        let s = &scenario.session;
+        let (stalling, others) = s.stats.split_at(scenario.stalling);
+        let sums = |stats: &[runtime::engine::EngineStats]| {
+            let underruns: u64 = stats.iter().map(|s| s.underruns).sum();
+            let catch_ups: u64 = stats.iter().map(|s| s.catch_ups).sum();
+            format!("{underruns} / {catch_ups}")
+        };
+        writeln!(
+            table,
+            "| {} of 16 | {} / {} | {} | {} | {} | {} |",
+            scenario.stalling,
+            s.pool_threads,
+            s.pool_threads_proc,
+            s.spare_starts,
+            sums(stalling),
+            sums(others),
+            s.device.overruns
         )
         .unwrap();
     }
@@ -128,15 +406,17 @@ fn hides(latency_ms: f64, stall_ms: u64, seconds: f64) -> bool {
         every: Duration::from_millis(150),
     };
     let config = EngineConfig { latency_ms, stall: Some(stall), ..EngineConfig::default() };
-    session(half_gain(), config, seconds).stats.underruns == 0
+    let plan = Plan { instances: 1, warmup: 0.0, seconds, trace: false };
+    session(half_gain, |_| config, &plan).underruns() == 0
 }
 
-fn stall_table(seconds: f64) -> String {
+fn stall_table(latencies: &[f64], seconds: f64) -> String {
     let mut table = String::from(
         "| latency L | longest stall inside the DSP with 0 underruns | L - block - tick |\n| ---: | ---: | ---: |\n",
     );
     let block_ms = BLOCK as f64 * 1000.0 / RATE;
-    for latency_ms in [10.0_f64, 20.0, 50.0, 100.0] {
+    for &latency_ms in latencies {
+        eprintln!("stall tolerance: L = {latency_ms} ms");
         let tick_ms = (latency_ms / 10.0).clamp(0.5, 5.0);
         // Bisection over whole milliseconds: `low` always hides, `high` never does.
         let (mut low, mut high) = (0_u64, latency_ms as u64 + 1);
@@ -149,68 +429,82 @@ fn stall_table(seconds: f64) -> String {
     table
 }
 
-/// An SVG of the worker's lead (ms of output ready beyond the current block)
-/// over a session with stalls inside the DSP, marking underruns.
-fn trace_svg(session: &Session, latency_ms: f64, stall: &str) -> String {
-    let (width, height, margin) = (860.0, 320.0, 50.0);
-    let duration = session.trace.last().map_or(1.0, |t| t.0);
-    let top = latency_ms * 1.2;
-    let x = |t: f64| margin + t / duration * (width - 2.0 * margin);
-    let y =
-        |ms: f64| height - margin - (ms.clamp(-top * 0.25, top) + top * 0.25) / (top * 1.25) * (height - 2.0 * margin);
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\n\
-         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
-         <text x=\"{margin}\" y=\"24\" font-size=\"14\">Worker lead under injected DSP stalls ({stall}); L = {latency_ms} ms, 256-frame blocks at 48 kHz</text>\n"
-    );
-    for (ms, label, color) in [(0.0, "0: output due", "#c00"), (latency_ms, "L", "#888")] {
-        writeln!(
-            svg,
-            "<line x1=\"{margin}\" x2=\"{}\" y1=\"{1:.1}\" y2=\"{1:.1}\" stroke=\"{color}\" stroke-dasharray=\"4 3\"/>",
-            width - margin,
-            y(ms)
-        )
-        .unwrap();
-        writeln!(svg, "<text x=\"{}\" y=\"{:.1}\" fill=\"{color}\">{label}</text>", width - margin + 4.0, y(ms) + 4.0)
-            .unwrap();
-    }
-    let points: Vec<String> =
-        session.trace.iter().map(|(t, lead, _)| format!("{:.1},{:.1}", x(*t), y(*lead))).collect();
-    writeln!(svg, "<polyline fill=\"none\" stroke=\"#1565c0\" stroke-width=\"1.5\" points=\"{}\"/>", points.join(" "))
-        .unwrap();
-    let mut previous = 0;
-    for (t, _, underruns) in &session.trace {
-        if *underruns > previous {
-            writeln!(svg, "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#c00\"/>", x(*t), y(0.0)).unwrap();
-            previous = *underruns;
-        }
-    }
-    writeln!(svg, "<text x=\"{margin}\" y=\"{}\">time (s), 0 to {duration:.1}; lead in ms of output ready beyond the current block; red dots: underruns ({})</text>", height - 15.0, session.stats.underruns).unwrap();
-    svg.push_str("</svg>\n");
-    svg
-}
-
 fn main() {
     let full = full_run();
-    let seconds = if full { 3.0 } else { 0.2 };
-    println!("Total CPU, buffered vs unbuffered ({seconds} s sessions)\n\n{}", cpu_table(seconds));
-    println!("Stall tolerance\n\n{}", stall_table(if full { 1.2 } else { 0.2 }));
+    let lengths = if full { FULL } else { SMOKE };
+    let k = pool_worker_count();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("## Paced sessions{}\n", if full { "" } else { " (smoke run: short sessions, figures meaningless)" });
+    println!(
+        "One simulated device at 48 kHz stereo calls every instance once per 256-frame block ({:.2} ms); \
+         {} s measured after {} s of warm-up per session. {cores} cores; the pool has K = {k} worker(s) \
+         (`{WORKERS_ENV}` or cores - 1).\n",
+        paced::period().as_secs_f64() * 1000.0,
+        lengths.seconds,
+        lengths.warmup
+    );
+    if let Ok(stall) = std::env::var(STALL_ENV) {
+        println!("> `{STALL_ENV}={stall}` is set: every session below has injected stalls.\n");
+    }
+    let clock = paced::clock_read_cost();
+    println!(
+        "Reading the device thread's CPU clock around each callback costs {:.2} µs, counted in every device \
+         figure below (buffered and unbuffered alike; per instance it matters only at 1 instance).\n",
+        clock.as_secs_f64() * 1e6
+    );
+    let pairs = measure(full, lengths);
+    check(&pairs);
+    println!(
+        "### Total CPU, buffered vs unbuffered\n\n\
+         µs of CPU per block per instance. Unbuffered: the device thread inside `process`. Buffered: the device \
+         thread inside `process` plus every `{POOL_PREFIX}*` thread (workers, watchdog, spares), from \
+         /proc/self/task/*/schedstat. Overhead: buffered total minus unbuffered.\n\n{}",
+        cpu_table(&pairs)
+    );
+    println!(
+        "### The pool\n\n\
+         Threads: the most the runtime reported at once and the most `{POOL_PREFIX}*` threads /proc listed. \
+         Wakes: voluntary context switches of those threads (/proc/self/task/*/status) over the measured part. \
+         Underrun frames and catch-ups: summed over the instances since activation. Device overruns: callbacks \
+         that ended after the next block was due.\n\n{}\n{}",
+        pool_table(&pairs),
+        notes(&pairs)
+    );
+    let scenarios = stall_scenarios(lengths.scenario_seconds);
+    println!(
+        "### The pool under stalls\n\n\
+         16 gain instances, L = 50 ms; some stall {} ms inside the DSP every {} ms (all at about the same \
+         moments). Threads: the most seen at once (sampled every {} callbacks), as above.\n\n{}",
+        SCENARIO_STALL.pause.as_millis(),
+        SCENARIO_STALL.every.as_millis(),
+        paced::COUNT_THREADS_EVERY,
+        scenario_table(&scenarios)
+    );
+    println!("### Targets (issue 10)\n\n{}", targets(&pairs, &scenarios));
+
+    let latencies: &[f64] = if full { &[10.0, 20.0, 50.0, 100.0] } else { &[10.0] };
+    println!(
+        "### Stall tolerance\n\n\
+         The longest stall inside the DSP, every 150 ms, with 0 underruns over a {} s session of one gain \
+         instance, by bisection over whole milliseconds.\n\n{}",
+        lengths.stall_seconds,
+        stall_table(latencies, lengths.stall_seconds)
+    );
+
+    eprintln!("lead trace");
     let stall =
         StallPlan { place: StallPlace::InsideDsp, pause: Duration::from_millis(35), every: Duration::from_millis(400) };
-    let traced = session(
-        half_gain(),
-        EngineConfig { stall: Some(stall), ..EngineConfig::default() },
-        if full { 2.5 } else { 0.2 },
-    );
-    let svg = trace_svg(&traced, 50.0, "35 ms every 400 ms");
-    let path = if full { "docs/lead-under-stalls.svg" } else { "target/lead-under-stalls.svg" };
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, svg).unwrap();
+    let plan = Plan { instances: 1, warmup: 0.0, seconds: lengths.trace_seconds, trace: true };
+    let traced = session(half_gain, |_| EngineConfig { stall: Some(stall), ..EngineConfig::default() }, &plan);
+    let svg = lead_svg(&traced.trace, 50.0, "35 ms every 400 ms");
+    let path = output_dir().join(if full { "lead-under-stalls.svg" } else { "lead-under-stalls-smoke.svg" });
+    std::fs::create_dir_all(path.parent().expect("a file in a folder")).expect("the output folder can be made");
+    std::fs::write(&path, svg).expect("the trace can be written");
     println!(
-        "Trace: {} ({} underruns, worst lead {:.1} ms)",
+        "### Lead trace\n\nWritten to `{}` ({} underruns, worst lead {:.1} ms). The README shows \
+         `docs/lead-under-stalls.svg`: copy the file there to refresh it.",
         path.display(),
-        traced.stats.underruns,
-        traced.stats.worst_lead as f64 * 1000.0 / RATE
+        traced.underruns(),
+        traced.stats[0].worst_lead as f64 * 1000.0 / RATE
     );
 }

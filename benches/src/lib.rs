@@ -1,10 +1,15 @@
-//! Shared settings and processors of the benches in `benches/`.
+//! Shared settings and processors of the benches in `benches/`, and the
+//! paced-session machinery of `benches/session.rs`.
 
+pub mod lead_svg;
+pub mod paced;
+pub mod proc_threads;
 pub mod processors;
 
 use runtime::dsp::{filter::Filter, gain};
 use runtime::engine::{EventKind, Processor};
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::Criterion;
@@ -28,6 +33,16 @@ pub fn criterion() -> Criterion {
 /// `--bench`) rather than by `cargo test --benches` (a quick smoke run).
 pub fn full_run() -> bool {
     std::env::args().any(|arg| arg == "--bench")
+}
+
+/// Where benches write what they make (pictures, reports): `bench/` in
+/// Cargo's target directory (the nearest folder above the running executable
+/// that holds Cargo's `CACHEDIR.TAG`), never a tracked file.
+pub fn output_dir() -> PathBuf {
+    let exe = std::env::current_exe().ok();
+    let target = exe.as_deref().and_then(|exe| exe.ancestors().find(|dir| dir.join("CACHEDIR.TAG").is_file()));
+    let target = target.map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"), PathBuf::from);
+    target.join("bench")
 }
 
 /// The built-in gain set to -6 dB (at 0 dB it has nothing to do).
