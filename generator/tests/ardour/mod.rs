@@ -1,0 +1,378 @@
+//! Renders a VST3 bundle in Ardour 7 (Debian's `ardour` package), headless:
+//!
+//! 1. the bundle is copied into a private VST3 folder and scanned by
+//!    `ardour-vst3-scanner` into a private cache (HOME and the XDG folders
+//!    point into the render's own folder: the user's ~/.vst3 and Ardour
+//!    settings are never read or written);
+//! 2. `ardour7-lua` runs `session.lua`: a 48 kHz session on the Dummy backend
+//!    with one track and the plugin on it, the master bus as wide as the
+//!    plugin, panners bypassed;
+//! 3. the test's audio (a float WAV) or notes (a MIDI file) are written into
+//!    the session's folder, and region, source and session range into its XML;
+//! 4. `ardour7-export -b float` renders the session range from the master
+//!    bus, and the file is read back.
+//!
+//! Everything lives in `target/ardour-renders/<name>/`, removed when the
+//! render succeeded and kept for inspection when it did not. No step is timed
+//! by an assertion; each tool gets a generous deadline so that a hung Ardour
+//! fails the test instead of blocking it.
+
+#![allow(dead_code)]
+
+pub mod session_xml;
+pub mod smf;
+pub mod wav;
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use session_xml::Content;
+
+/// The session rate: Ardour's Dummy backend runs at the rate the session asks.
+pub const RATE: u32 = 48_000;
+const LIBRARY_DIR: &str = "/usr/lib/ardour7";
+const DEADLINE: Duration = Duration::from_secs(180);
+const SESSION_NAME: &str = "render";
+
+/// The Ardour tools, found or the test fails.
+pub struct Ardour {
+    lua: PathBuf,
+    export: PathBuf,
+    scanner: PathBuf,
+}
+
+/// A note on MIDI channel 1 at an absolute frame.
+#[derive(Debug, Clone, Copy)]
+pub struct Note {
+    pub frame: usize,
+    pub on: bool,
+    pub pitch: u8,
+    pub velocity: u8,
+}
+
+/// What the track plays.
+pub enum Input<'a> {
+    /// An audio track playing these samples (one row per channel, as many
+    /// rows as the plugin has channels).
+    Audio(&'a [Vec<f32>]),
+    /// A MIDI track playing these notes into the instrument.
+    Notes(&'a [Note]),
+}
+
+/// One render: `plugin` (its VST3 class name) from `bundle` on a track with
+/// `channels` audio channels, the session range `frames` long from time 0.
+pub struct Job<'a> {
+    pub bundle: &'a Path,
+    pub plugin: &'a str,
+    pub channels: usize,
+    pub input: Input<'a>,
+    pub frames: usize,
+}
+
+/// What Ardour rendered.
+pub struct Render {
+    /// The master bus, one row per channel, `frames` long.
+    pub output: Vec<Vec<f32>>,
+    /// The latency Ardour read from the plugin after inserting it.
+    pub latency: usize,
+    /// Set when `ardour7-export` died after writing a complete file (Ardour's
+    /// own exit-time bug): how it ended.
+    pub export_died_after_writing: Option<String>,
+    /// Wall-clock seconds of scan + session, and of the export (reported, never asserted).
+    pub seconds: (f64, f64),
+}
+
+impl Ardour {
+    /// The installed tools, or a panic that says what to install.
+    pub fn installed() -> Ardour {
+        let lua = on_path("ardour7-lua");
+        let export = on_path("ardour7-export");
+        let scanner = Path::new(LIBRARY_DIR).join("ardour-vst3-scanner");
+        let missing: Vec<String> = [("ardour7-lua", lua.as_ref()), ("ardour7-export", export.as_ref())]
+            .into_iter()
+            .filter(|(_, found)| found.is_none())
+            .map(|(name, _)| format!("{name} (not on PATH)"))
+            .chain((!scanner.exists()).then(|| scanner.display().to_string()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "Ardour 7 is not installed: missing {}. Install Debian's `ardour` package \
+             (scripts/test.sh does: apt-get install --no-install-recommends ardour)",
+            missing.join(", ")
+        );
+        Ardour { lua: lua.unwrap(), export: export.unwrap(), scanner }
+    }
+
+    /// Renders `job` in a fresh session; `name` names its folder. Panics, with
+    /// the tools' output, when any step fails.
+    pub fn render(&self, name: &str, job: &Job) -> Render {
+        let started = Instant::now();
+        let work = WorkDir::new(name);
+        let dir = &work.path;
+        let home = dir.join("home");
+        let vst3 = dir.join("vst3");
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::create_dir_all(&vst3).unwrap();
+        let env = |command: &mut Command| {
+            command
+                .env("HOME", &home)
+                .env("XDG_CONFIG_HOME", home.join(".config"))
+                .env("XDG_CACHE_HOME", home.join(".cache"))
+                .env("XDG_DATA_HOME", home.join(".local/share"))
+                .env("VST3_PATH", &vst3)
+                .current_dir(dir);
+        };
+
+        // 1. The bundle where Ardour looks, scanned.
+        let bundle_name = job.bundle.file_name().expect("a bundle path");
+        let bundle = vst3.join(bundle_name);
+        copy_dir(job.bundle, &bundle);
+        backdate_files(&bundle);
+        let mut scan = Command::new(&self.scanner);
+        scan.arg("--force").arg(&bundle).env("LD_LIBRARY_PATH", LIBRARY_DIR);
+        env(&mut scan);
+        let scanned = run(&mut scan, dir, "scan");
+        assert!(
+            scanned.stdout.contains(&format!("Found Plugin: {}", job.plugin)),
+            "ardour-vst3-scanner did not find {} in {}:\n{}",
+            job.plugin,
+            bundle.display(),
+            scanned.log()
+        );
+
+        // 2. Session, track and plugin.
+        let script = dir.join("session.lua");
+        std::fs::write(&script, include_str!("session.lua")).unwrap();
+        // Ardour names the session's media folders after the session folder,
+        // not the state name: both are SESSION_NAME.
+        let session = dir.join(SESSION_NAME);
+        let kind = match job.input {
+            Input::Audio(_) => "effect",
+            Input::Notes(_) => "instrument",
+        };
+        let mut lua = Command::new(&self.lua);
+        lua.arg(&script).arg(&session).arg(SESSION_NAME).arg(job.plugin).arg(job.channels.to_string()).arg(kind);
+        env(&mut lua);
+        let built = run(&mut lua, dir, "session");
+        assert!(
+            built.status.success() && built.stdout.contains("session saved"),
+            "ardour7-lua failed:\n{}",
+            built.log()
+        );
+        let latency = built
+            .stdout
+            .lines()
+            .find_map(|line| line.strip_prefix("plugin latency "))
+            .and_then(|n| n.trim().parse::<usize>().ok())
+            .unwrap_or_else(|| panic!("ardour7-lua printed no plugin latency:\n{}", built.log()));
+
+        // 3. Input, region and session range.
+        let interchange = session.join("interchange").join(SESSION_NAME);
+        // A source Ardour cannot find makes it wait for an answer, not fail:
+        // write only into the folders it created.
+        assert!(interchange.is_dir(), "Ardour created no {}", interchange.display());
+        let content = match job.input {
+            Input::Audio(input) => {
+                assert_eq!(input.len(), job.channels, "{}: one input row per channel", job.plugin);
+                assert!(input.iter().all(|c| c.len() == job.frames), "{}: input rows of `frames` samples", job.plugin);
+                let folder = interchange.join("audiofiles");
+                wav::write(&folder.join("input.wav"), RATE, input);
+                Content::Audio { file: "input.wav", channels: job.channels, frames: job.frames }
+            }
+            Input::Notes(notes) => {
+                let folder = interchange.join("midifiles");
+                let tick = |frame: usize| {
+                    session_xml::ticks(frame, RATE)
+                        .unwrap_or_else(|| panic!("frame {frame} is not on a MIDI tick at 120 BPM (a multiple of 25)"))
+                };
+                let messages: Vec<smf::Message> = notes
+                    .iter()
+                    .map(|n| smf::Message {
+                        tick: tick(n.frame) as u32,
+                        on: n.on,
+                        pitch: n.pitch,
+                        velocity: n.velocity,
+                    })
+                    .collect();
+                smf::write(&folder.join("notes.mid"), &messages);
+                Content::Midi { file: "notes.mid", ticks: tick(job.frames) }
+            }
+        };
+        let file = session.join(format!("{SESSION_NAME}.ardour"));
+        let xml = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, session_xml::with_content(&xml, &content, job.frames, RATE)).unwrap();
+        let prepared = started.elapsed().as_secs_f64();
+
+        // 4. Export and read back.
+        let out = dir.join("export.wav");
+        let mut export = Command::new(&self.export);
+        export.arg("-b").arg("float").arg("-o").arg(&out).arg(&session).arg(SESSION_NAME);
+        env(&mut export);
+        let exported = run(&mut export, dir, "export");
+        let (read, died) = judge_export(&exported.status, &exported.stdout, wav::read(&out), job.channels, job.frames)
+            .unwrap_or_else(|e| panic!("{}: {e}\n{}", job.plugin, exported.log()));
+        let total = started.elapsed().as_secs_f64();
+        work.succeeded();
+        Render {
+            output: read.channels,
+            latency,
+            export_died_after_writing: died,
+            seconds: (prepared, total - prepared),
+        }
+    }
+}
+
+/// The render's folder: emptied first, removed when the render succeeded.
+struct WorkDir {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl WorkDir {
+    fn new(name: &str) -> WorkDir {
+        let safe: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let path = workspace.join("target/ardour-renders").join(safe);
+        if path.exists() {
+            std::fs::remove_dir_all(&path).unwrap();
+        }
+        std::fs::create_dir_all(&path).unwrap();
+        WorkDir { path, keep: true }
+    }
+
+    fn succeeded(mut self) {
+        self.keep = false;
+    }
+}
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        if self.keep {
+            eprintln!("kept for inspection: {}", self.path.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// Accepts an export when `ardour7-export` succeeded and wrote `channels` ×
+/// `frames` of 32-bit float at [`RATE`]. Ardour 7.3's exporter sometimes
+/// aborts (SIGABRT, "double free") while tearing down after it finished: that
+/// is accepted, and said in the second value, only when it printed "* Done."
+/// and the file is complete (header and data sizes agree, every frame there).
+/// Any other failure, a crash before "* Done.", another signal or exit code,
+/// a short or unreadable file, is an error.
+pub fn judge_export(
+    status: &ExitStatus,
+    stdout: &str,
+    file: Result<wav::Wav, String>,
+    channels: usize,
+    frames: usize,
+) -> Result<(wav::Wav, Option<String>), String> {
+    use std::os::unix::process::ExitStatusExt;
+    const SIGABRT: i32 = 6;
+    let file = file.map_err(|e| format!("ardour7-export wrote no complete file ({e}), {}", describe(status)))?;
+    if file.rate != RATE || file.channels.len() != channels || file.channels.iter().any(|c| c.len() != frames) {
+        return Err(format!(
+            "ardour7-export wrote {} channels of {} frames at {} Hz, expected {channels} × {frames} at {RATE} Hz ({})",
+            file.channels.len(),
+            file.channels.first().map_or(0, Vec::len),
+            file.rate,
+            describe(status)
+        ));
+    }
+    if status.success() {
+        Ok((file, None))
+    } else if status.signal() == Some(SIGABRT) && stdout.contains("* Done.") {
+        Ok((file, Some(describe(status))))
+    } else {
+        Err(format!("ardour7-export failed ({}) after writing {frames} frames", describe(status)))
+    }
+}
+
+struct Ran {
+    what: &'static str,
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+impl Ran {
+    fn log(&self) -> String {
+        format!(
+            "--- {} ({}), stdout:\n{}\n--- stderr:\n{}",
+            self.what,
+            describe(&self.status),
+            self.stdout,
+            self.stderr
+        )
+    }
+}
+
+/// Runs `command` with its output in files of `dir` (Ardour's tools print a
+/// lot), killed at the deadline.
+fn run(command: &mut Command, dir: &Path, what: &'static str) -> Ran {
+    let (out_path, err_path) = (dir.join(format!("{what}.stdout")), dir.join(format!("{what}.stderr")));
+    command.stdin(Stdio::null()).stdout(File::create(&out_path).unwrap()).stderr(File::create(&err_path).unwrap());
+    let mut child = command.spawn().unwrap_or_else(|e| panic!("cannot start {what} ({command:?}): {e}"));
+    let deadline = Instant::now() + DEADLINE;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} did not finish within {DEADLINE:?}: {command:?} (output in {})", dir.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
+    Ran { what, status, stdout: read(&out_path), stderr: read(&err_path) }
+}
+
+fn describe(status: &ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exit code {code}"),
+        (None, Some(signal)) => format!("killed by signal {signal}"),
+        _ => status.to_string(),
+    }
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).map(|dir| dir.join(name)).find(|p| p.is_file()))
+        .unwrap_or(None)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("cannot read {}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Sets every file of the copied bundle a minute into the past. Ardour
+/// trusts its scan cache only when the plugin is strictly older than the
+/// cache file, in whole seconds: a bundle copied within the second of its
+/// scan is otherwise treated as changed since, and not loaded.
+fn backdate_files(dir: &Path) {
+    let past = SystemTime::now() - Duration::from_secs(60);
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            backdate_files(&entry.path());
+        } else {
+            File::options().write(true).open(entry.path()).unwrap().set_modified(past).unwrap();
+        }
+    }
+}
