@@ -10,8 +10,8 @@ use runtime::vst3::{BYPASS_PARAM_ID, FILL_PARAM_ID, ParamSpec, UNDERRUNS_PARAM_I
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::class_id;
 use crate::diagnostic::Diagnostic;
+use crate::{class_id, names};
 
 /// Effect or instrument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -284,6 +284,8 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
                 Diagnostic::new(name.span(), "the name needs a letter or digit and at most 63 bytes")
                     .hint("hosts show it in their plugin lists"),
             );
+        } else if let Some(problem) = names::file_name_problem(name.get_ref()) {
+            errors.push(Diagnostic::new(name.span(), problem.message).hint(problem.hint));
         } else if let Some(problem) = crate_name_problem(&slug) {
             errors.push(
                 Diagnostic::new(name.span(), format!("the name makes the crate name `{slug}`, which {problem}"))
