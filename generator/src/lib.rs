@@ -14,5 +14,6 @@ pub mod names;
 pub mod output;
 pub mod render;
 pub mod rustfmt;
+pub mod source;
 pub mod templates;
 pub mod text;

@@ -1,15 +1,18 @@
-//! Input that used to be accepted though it made no sense: a latency under
-//! the engine's minimum, control characters in any string a host shows,
-//! strings longer than the VST3 field they land in, too many parameters or
-//! plugins. Each is refused at its place, with a hint.
+//! Input that used to be accepted though it made no sense, or refused without
+//! a place: bytes that are not UTF-8, a latency under the engine's minimum,
+//! control characters in any string a host shows, strings longer than the
+//! VST3 field they land in, too many parameters or plugins, a file past the
+//! size ceiling. Each is refused at its place, with a hint.
 
 mod located;
 
 use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use generator::config;
 use generator::diagnostic::render;
-use generator::limits::MAX_PLUGINS;
+use generator::limits::{MAX_FILE_BYTES, MAX_PLUGINS};
 use runtime::limits;
 
 /// A custom plugin with one parameter; `{NAME}` and friends are replaced.
@@ -184,4 +187,52 @@ fn a_parameter_range_wider_than_a_number_holds_is_refused() {
     let errors = config::parse(source).expect_err("max - min is infinite");
     assert_eq!(errors.len(), 1, "{errors:?}");
     located::check_located("input.toml", source, &errors).unwrap();
+}
+
+fn scratch(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("input_limits").join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("plugins.toml"), bytes).unwrap();
+    dir
+}
+
+/// `generator validate` on `dir/plugins.toml`, run in `dir`: (exit code, stderr).
+fn validate(dir: &Path) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(["validate", "--config", "plugins.toml"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_refused_at_its_first_bad_byte() {
+    // Latin-1 `é` (0xE9) in the vendor on line 2, column 14.
+    let bytes =
+        b"[defaults]\nvendor = \"Caf\xE9 Audio\"\n\n[[plugins]]\nname = \"G\"\nkind = \"effect\"\ndsp = \"gain\"\n";
+    let dir = scratch("not-utf8", bytes);
+    let (code, stderr) = validate(&dir);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("error: the file is not UTF-8: byte 0xE9"), "{stderr}");
+    assert!(stderr.contains(" --> plugins.toml:2:14\n"), "{stderr}");
+    assert!(stderr.contains("2 | vendor = \"Caf\u{FFFD} Audio\"\n  |              ^\n"), "{stderr}");
+    assert!(stderr.contains("= hint: TOML files are UTF-8 text"), "{stderr}");
+    located::check_rendering("plugins.toml", &String::from_utf8_lossy(bytes), stderr.trim_end()).unwrap();
+}
+
+#[test]
+fn a_file_past_the_size_ceiling_is_refused_before_parsing_at_a_place() {
+    // A valid file, made too large by a url on its line 3.
+    let head = "[defaults]\nvendor = \"V\"\nurl = \"";
+    let tail = "\"\n[[plugins]]\nname = \"G\"\nkind = \"effect\"\ndsp = \"gain\"\n";
+    let source = format!("{head}{}{tail}", "u".repeat(MAX_FILE_BYTES));
+    let dir = scratch("too-large", source.as_bytes());
+    let (code, stderr) = validate(&dir);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("error: the file is larger than 1024 KiB"), "{stderr}");
+    let column = MAX_FILE_BYTES - "[defaults]\nvendor = \"V\"\n".len() + 1;
+    assert!(stderr.contains(&format!(" --> plugins.toml:3:{column}\n")), "{stderr}");
+    assert!(stderr.len() < 1000, "the line is cut around the caret: {} bytes", stderr.len());
+    located::check_rendering("plugins.toml", &source, stderr.trim_end()).unwrap();
 }

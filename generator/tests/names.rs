@@ -42,6 +42,7 @@ const REFUSED: &[&str] = &[
     " Gain",
     "Gain\0",
     "Gain\nTwo",
+    "Gain\u{202E}",
 ];
 
 #[test]
