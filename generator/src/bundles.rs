@@ -39,7 +39,9 @@ pub fn assemble(dir: &Path, plugin: &Plugin, library: &Path) -> Result<PathBuf, 
 }
 
 /// Removes bundles in `dir` whose plugin is no longer in plugins.toml (the
-/// folder holds only what the generator assembled).
+/// folder holds only what the generator assembled). Only entries listed in
+/// `dir` itself are removed, and a bundle that is a symbolic link is removed as
+/// a link: nothing it points at is touched.
 pub fn remove_stale(dir: &Path, plugins: &[Plugin]) -> Result<Vec<String>, String> {
     let Ok(entries) = fs::read_dir(dir) else { return Ok(Vec::new()) };
     let mut removed = Vec::new();
@@ -47,7 +49,14 @@ pub fn remove_stale(dir: &Path, plugins: &[Plugin]) -> Result<Vec<String>, Strin
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(plugin_name) = name.strip_suffix(".vst3") else { continue };
         if plugins.iter().all(|p| p.name != plugin_name) {
-            fs::remove_dir_all(entry.path()).map_err(|err| format!("cannot remove {name}: {err}"))?;
+            let path = dir.join(entry.file_name());
+            // `file_type` does not follow links: a link is removed, not its target.
+            let result = match entry.file_type() {
+                Ok(kind) if kind.is_dir() => fs::remove_dir_all(&path),
+                Ok(_) => fs::remove_file(&path),
+                Err(err) => Err(err),
+            };
+            result.map_err(|err| format!("cannot remove {name}: {err}"))?;
             removed.push(name);
         }
     }

@@ -6,12 +6,14 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use runtime::dsp;
+use runtime::limits::{DEFAULT_LATENCY_MS, MAX_CHANNELS, MAX_LATENCY_MS, MAX_PARAMS, MIN_LATENCY_MS};
 use runtime::vst3::{BYPASS_PARAM_ID, FILL_PARAM_ID, ParamSpec, UNDERRUNS_PARAM_ID};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::class_id;
 use crate::diagnostic::Diagnostic;
+use crate::limits::MAX_PLUGINS;
+use crate::{class_id, names, text};
 
 /// Effect or instrument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,6 +144,12 @@ fn crate_name_problem(slug: &str) -> Option<&'static str> {
     }
 }
 
+/// A number as short as it reads: `0.5`, `1e-320` (not 320 zeros).
+fn short(value: f64) -> String {
+    let plain = value.to_string();
+    if plain.len() > 12 { format!("{value:e}") } else { plain }
+}
+
 /// `wet_mix`: lower-case ASCII letters, digits and underscores, starting with a letter.
 fn is_identifier(key: &str) -> bool {
     key.starts_with(|c: char| c.is_ascii_lowercase())
@@ -185,7 +193,14 @@ pub fn parse(source: &str) -> Result<Config, Vec<Diagnostic>> {
     match root.get("plugins") {
         Some(value) => match value.get_ref() {
             DeValue::Array(entries) => {
-                for entry in entries {
+                for (index, entry) in entries.iter().enumerate() {
+                    if index == MAX_PLUGINS {
+                        errors.push(
+                            Diagnostic::new(entry.span(), format!("more than {MAX_PLUGINS} plugins in one file"))
+                                .hint("split the plugins over several plugins.toml files, each in its own workspace"),
+                        );
+                        break;
+                    }
                     match entry.get_ref() {
                         DeValue::Table(table) => {
                             let table = Table::new(table, entry.span(), "[[plugins]]");
@@ -231,17 +246,17 @@ impl Defaults {
             url: String::new(),
             email: String::new(),
             version: "0.1.0".into(),
-            latency_ms: 50.0,
+            latency_ms: DEFAULT_LATENCY_MS,
             buffering: true,
         };
         let Some(table) = table else { return defaults };
         table.check_keys(&["vendor", "url", "email", "version", "latency_ms", "buffering"], errors);
-        defaults.vendor = table.string("vendor", errors).map(|s| s.into_inner());
-        if let Some(url) = table.string("url", errors) {
-            defaults.url = url.into_inner();
+        defaults.vendor = table.host_string("vendor", &text::VENDOR, errors);
+        if let Some(url) = table.host_string("url", &text::URL, errors) {
+            defaults.url = url;
         }
-        if let Some(email) = table.string("email", errors) {
-            defaults.email = email.into_inner();
+        if let Some(email) = table.host_string("email", &text::EMAIL, errors) {
+            defaults.email = email;
         }
         if let Some(version) = table.version("version", errors) {
             defaults.version = version;
@@ -272,17 +287,16 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
     );
     let before = errors.len();
     let name = table.required_string("name", "a name, as hosts will show it", errors);
-    if let Some(name) = &name {
+    if let Some(name) = &name
+        && text::check(&text::NAME, name.get_ref(), name.span(), errors)
+    {
         let slug = slug(name.get_ref());
-        if name.get_ref().chars().any(char::is_control) {
+        if let Some(problem) = names::file_name_problem(name.get_ref()) {
+            errors.push(Diagnostic::new(name.span(), problem.message).hint(problem.hint));
+        } else if slug.is_empty() {
             errors.push(
-                Diagnostic::new(name.span(), "the name contains a control character")
-                    .hint("hosts show it on one line: use letters, digits, spaces and punctuation"),
-            );
-        } else if slug.is_empty() || name.get_ref().len() > 63 {
-            errors.push(
-                Diagnostic::new(name.span(), "the name needs a letter or digit and at most 63 bytes")
-                    .hint("hosts show it in their plugin lists"),
+                Diagnostic::new(name.span(), "the name needs a letter or digit")
+                    .hint("hosts show it in their plugin lists, and its letters and digits name the crate"),
             );
         } else if let Some(problem) = crate_name_problem(&slug) {
             errors.push(
@@ -326,19 +340,22 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
         );
     }
     let channels = table.integer("channels", errors).map_or(Some(2), |channels| {
-        if (1..=8).contains(channels.get_ref()) {
+        if (1..=MAX_CHANNELS as i64).contains(channels.get_ref()) {
             Some(*channels.get_ref() as usize)
         } else {
             errors.push(
-                Diagnostic::new(channels.span(), format!("{} channels is outside 1..=8", channels.get_ref()))
-                    .hint("1 is mono, 2 stereo"),
+                Diagnostic::new(
+                    channels.span(),
+                    format!("{} channels is outside 1..={MAX_CHANNELS}", channels.get_ref()),
+                )
+                .hint("1 is mono, 2 stereo"),
             );
             None
         }
     });
     let latency_ms = table.latency(errors).unwrap_or(defaults.latency_ms);
     let buffering = table.boolean("buffering", errors).unwrap_or(defaults.buffering);
-    let vendor = table.string("vendor", errors).map(|s| s.into_inner()).or_else(|| defaults.vendor.clone());
+    let vendor = table.host_string("vendor", &text::VENDOR, errors).or_else(|| defaults.vendor.clone());
     if vendor.is_none() && name.is_some() {
         errors.push(
             Diagnostic::new(table.span.start..table.span.start, "no vendor for this plugin")
@@ -408,6 +425,13 @@ fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec
     entries.sort_by_key(|(key, _)| key.span().start);
     for (key, entry) in entries {
         let key_name = key.get_ref().to_string();
+        if params.len() == MAX_PARAMS && !params.iter().any(|p| p.title.eq_ignore_ascii_case(&key_name)) {
+            errors.push(
+                Diagnostic::new(key.span(), format!("more than {MAX_PARAMS} parameters in one plugin"))
+                    .hint("hosts and the engine's event queue are sized for that many: split the plugin"),
+            );
+            break;
+        }
         let DeValue::Table(fields) = entry.get_ref() else {
             errors.push(
                 Diagnostic::new(entry.span(), format!("parameter `{key_name}` must be a table"))
@@ -433,6 +457,8 @@ fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec
                         Diagnostic::new(key.span(), format!("parameter name `{key_name}` is taken"))
                             .hint("Rust keywords and `sample_rate` (a field of the dsp.rs skeleton) cannot name one"),
                     );
+                } else {
+                    text::check(&text::PARAM_NAME, &key_name, key.span(), errors);
                 }
                 let id = class_id::param_id(&key_name);
                 if [BYPASS_PARAM_ID, UNDERRUNS_PARAM_ID, FILL_PARAM_ID].contains(&id) {
@@ -473,15 +499,12 @@ fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec
             fields.check_keys(&["min", "max", "default"], errors);
         } else {
             let param = &mut params[index];
-            for (field, slot) in [("units", &mut param.units), ("title", &mut param.title)] {
-                let Some(text) = fields.string(field, errors) else { continue };
-                if text.get_ref().chars().any(char::is_control) {
-                    errors.push(
-                        Diagnostic::new(text.span(), format!("`{field}` contains a control character"))
-                            .hint("hosts show it on one line"),
-                    );
+            for (key, field, slot) in
+                [("units", text::UNITS, &mut param.units), ("title", text::TITLE, &mut param.title)]
+            {
+                if let Some(text) = fields.host_string(key, &field, errors) {
+                    *slot = text;
                 }
-                *slot = text.into_inner();
             }
         }
         let param = &mut params[index];
@@ -502,7 +525,16 @@ fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec
                 .hint(format!("its range is {} to {}; overrides may narrow it", spec.min, spec.max)),
             );
         }
-        if !(param.min < param.max && (param.min..=param.max).contains(&param.default)) {
+        if !(param.max - param.min).is_finite() {
+            errors.push(
+                Diagnostic::new(entry.span(), format!("parameter `{key_name}` spans more than a number can hold"))
+                    .hint(format!(
+                        "hosts see max - min as one step of 0 to 1, and {} - {} overflows: narrow the range",
+                        short(param.max),
+                        short(param.min)
+                    )),
+            );
+        } else if !(param.min < param.max && (param.min..=param.max).contains(&param.default)) {
             errors.push(
                 Diagnostic::new(
                     entry.span(),
@@ -635,19 +667,39 @@ impl<'a> Table<'a> {
     fn latency(&self, errors: &mut Vec<Diagnostic>) -> Option<f64> {
         let value = self.get("latency_ms")?;
         let latency = self.number("latency_ms", errors)?;
-        if latency > 0.0 && latency <= 1000.0 {
+        if (MIN_LATENCY_MS..=MAX_LATENCY_MS).contains(&latency) {
             Some(latency)
         } else {
             errors.push(
-                Diagnostic::new(value.span(), format!("latency_ms = {latency} is outside (0, 1000]"))
-                    .hint("the write-ahead time in milliseconds; 50 hides DSP stalls of about 40 ms"),
+                Diagnostic::new(
+                    value.span(),
+                    if latency < MIN_LATENCY_MS {
+                        format!("latency_ms = {} is below the minimum, {MIN_LATENCY_MS} ms", short(latency))
+                    } else {
+                        format!("latency_ms = {} is above the maximum, {MAX_LATENCY_MS} ms", short(latency))
+                    },
+                )
+                .hint(format!(
+                    "the write-ahead time in milliseconds: below {MIN_LATENCY_MS} ms the worker cannot get ahead of \
+                     any host block; {DEFAULT_LATENCY_MS} hides DSP stalls of about 40 ms; for no added latency \
+                     set buffering = false"
+                )),
             );
             None
         }
     }
 
+    /// A string a host will show, checked for `field` (see [`text`]).
+    fn host_string(&self, key: &str, field: &text::Field, errors: &mut Vec<Diagnostic>) -> Option<String> {
+        let value = self.string(key, errors)?;
+        text::check(field, value.get_ref(), value.span(), errors).then(|| value.into_inner())
+    }
+
     fn version(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<String> {
         let version = self.string(key, errors)?;
+        if !text::check(&text::VERSION, version.get_ref(), version.span(), errors) {
+            return None;
+        }
         let parts: Vec<&str> = version.get_ref().split('.').collect();
         if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
             Some(version.into_inner())

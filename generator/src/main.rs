@@ -9,7 +9,7 @@ use generator::cli::{self, Args, Command};
 use generator::config::{self, Config, Plugin};
 use generator::diagnostic::render as render_diagnostics;
 use generator::output::{self, Plan};
-use generator::{bundles, cargo_build, render};
+use generator::{bundles, cargo_build, render, source};
 
 /// How a run ended badly: a usage problem (exit 2) or a failure (exit 1).
 enum Failure {
@@ -70,13 +70,12 @@ fn run(args: Args) -> Result<(), Failure> {
 
 /// Reads and validates the TOML; diagnostics are printed here.
 fn load(path: &Path) -> Result<Config, Failure> {
-    let source = std::fs::read_to_string(path)
-        .map_err(|err| Failure::Failed(format!("cannot read {}: {err}", path.display())))?;
-    config::parse(&source).map_err(|diagnostics| {
+    let bytes = source::read(path).map_err(|err| Failure::Failed(format!("cannot read {}: {err}", path.display())))?;
+    source::load(&bytes).map_err(|rejected| {
         // As the user would type it: relative to where they are, when inside it.
         let cwd = std::env::current_dir().unwrap_or_default();
         let shown = path.strip_prefix(&cwd).unwrap_or(path);
-        eprintln!("{}", render_diagnostics(&shown.display().to_string(), &source, &diagnostics));
+        eprintln!("{}", render_diagnostics(&shown.display().to_string(), &rejected.source, &rejected.diagnostics));
         Failure::Reported
     })
 }

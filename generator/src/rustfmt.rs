@@ -4,15 +4,17 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-/// The options of the workspace's `rustfmt.toml`, passed explicitly so the
-/// output does not depend on the folder rustfmt happens to run in.
-const STYLE: &str = "max_width=120,use_small_heuristics=Max";
+/// The workspace's `rustfmt.toml`, named explicitly. Without it rustfmt reads
+/// a `rustfmt.toml` from its working directory or a folder above it, else the
+/// user's own (`~/.config/rustfmt/`), and the generated files would depend
+/// on where and by whom the generator runs.
+const CONFIG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../rustfmt.toml");
 
 /// `source` formatted by `rustfmt` (from `$RUSTFMT`, else the toolchain's).
 pub fn format(source: &str) -> Result<String, String> {
     let rustfmt = std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into());
     let mut child = Command::new(&rustfmt)
-        .args(["--edition", "2024", "--emit", "stdout", "--quiet", "--config", STYLE])
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet", "--config-path", CONFIG])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -1,9 +1,22 @@
 //! plugins.toml parsing and validation: the shipped file, a full fixture, the
-//! exact diagnostics of broken ones, and no panic on arbitrary input.
+//! exact diagnostics of broken ones, and property tests: arbitrary bytes,
+//! mutations and hostile values (long, control characters, path-like names,
+//! tiny and huge numbers, many plugins and parameters) are either accepted
+//! within every limit or refused with every error at its file:line:column.
+
+mod located;
+
+use std::path::Path;
+use std::process::Command;
 
 use generator::config::{self, Dsp, Kind};
 use generator::diagnostic::render;
+use generator::limits::MAX_PLUGINS;
+use generator::source;
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
+use runtime::limits;
+use runtime::vst3::bundle;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -59,19 +72,156 @@ fn a_file_without_plugins_says_so() {
 }
 
 /// A valid file to mutate.
-const VALID: &str = "[defaults]\nvendor = \"V\"\n\n[[plugins]]\nname = \"G\"\nkind = \"effect\"\ndsp = \"gain\"\nchannels = 2\nlatency_ms = 50\n[plugins.params.gain]\ndefault = -3\n";
+const VALID: &str = "[defaults]\nvendor = \"V\"\n\n[[plugins]]\nname = \"G\"\nkind = \"effect\"\ndsp = \"gain\"\nchannels = 2\nlatency_ms = 50\n[plugins.params.gain]\ndefault = -3.5\n";
+
+/// Whether `c` may not appear in a string a host shows (written out here
+/// apart from the generator's own rule): control characters, the line and
+/// paragraph separators and the bidirectional controls.
+fn breaks_a_host_string(c: char) -> bool {
+    c.is_control() || ('\u{2028}'..='\u{202E}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// What an accepted file promises: everything within the limits hosts and
+/// the runtime have, and every name a plain file name to the bundle writer.
+fn check_accepted(config: &config::Config) -> Result<(), TestCaseError> {
+    prop_assert!((1..=MAX_PLUGINS).contains(&config.plugins.len()));
+    for p in &config.plugins {
+        for (text, max) in [
+            (&p.name, limits::MAX_NAME_BYTES),
+            (&p.vendor, limits::MAX_VENDOR_BYTES),
+            (&p.url, limits::MAX_URL_BYTES),
+            (&p.email, limits::MAX_EMAIL_BYTES),
+            (&p.version, limits::MAX_VERSION_BYTES),
+        ] {
+            prop_assert!(text.len() <= max && !text.chars().any(breaks_a_host_string), "{text:?}");
+        }
+        prop_assert!(bundle::file_name(&p.name, "vst3").is_ok() && bundle::file_name(&p.name, "so").is_ok());
+        prop_assert!((limits::MIN_LATENCY_MS..=limits::MAX_LATENCY_MS).contains(&p.latency_ms), "{}", p.latency_ms);
+        prop_assert!((1..=limits::MAX_CHANNELS).contains(&p.channels));
+        prop_assert!(p.params.len() <= limits::MAX_PARAMS);
+        for param in &p.params {
+            for (text, max) in
+                [(&param.title, limits::MAX_PARAM_TITLE_UTF16), (&param.units, limits::MAX_PARAM_UNITS_UTF16)]
+            {
+                prop_assert!(text.encode_utf16().count() <= max && !text.chars().any(breaks_a_host_string), "{text:?}");
+            }
+            prop_assert!((param.max - param.min).is_finite() && param.min < param.max);
+            prop_assert!((param.min..=param.max).contains(&param.default));
+        }
+    }
+    Ok(())
+}
+
+/// Loads `bytes` as the generator does: accepted within every limit, or
+/// refused with every error at its place.
+fn check_load(bytes: &[u8]) -> Result<(), TestCaseError> {
+    match source::load(bytes) {
+        Ok(config) => check_accepted(&config),
+        Err(rejected) => {
+            let located = located::check_located("fuzz.toml", &rejected.source, &rejected.diagnostics);
+            prop_assert_eq!(located, Ok(()));
+            Ok(())
+        }
+    }
+}
+
+/// A custom plugin with every key that takes a value from the user.
+const TEMPLATE: &str = "[defaults]\nvendor = {VENDOR}\nurl = {URL}\nemail = {EMAIL}\nversion = {VERSION}\n\
+    latency_ms = {LATENCY}\n\n[[plugins]]\nname = {NAME}\nkind = \"effect\"\ndsp = \"custom\"\n\
+    vendor = {PLUGIN_VENDOR}\nchannels = {CHANNELS}\nlatency_ms = {PLUGIN_LATENCY}\n\
+    [plugins.params.{KEY}]\ntitle = {TITLE}\nunits = {UNITS}\nmin = {MIN}\nmax = {MAX}\ndefault = {DEFAULT}\n";
+
+const FIELDS: &[(&str, &str)] = &[
+    ("{VENDOR}", "\"V\""),
+    ("{URL}", "\"https://example.com\""),
+    ("{EMAIL}", "\"a@example.com\""),
+    ("{VERSION}", "\"1.0.0\""),
+    ("{LATENCY}", "50"),
+    ("{NAME}", "\"Plain\""),
+    ("{PLUGIN_VENDOR}", "\"V\""),
+    ("{CHANNELS}", "2"),
+    ("{PLUGIN_LATENCY}", "20"),
+    ("{KEY}", "drive"),
+    ("{TITLE}", "\"Drive\""),
+    ("{UNITS}", "\"x\""),
+    ("{MIN}", "0"),
+    ("{MAX}", "10"),
+    ("{DEFAULT}", "1"),
+];
+
+/// A string as a TOML literal: around every length limit, path-like, device
+/// names, control and direction characters, anything.
+fn hostile_text() -> impl Strategy<Value = String> {
+    let pieces = ["a", "é", "\u{1D11E}", "/", "\\", ".", " ", ":", "\"", "\0", "\n", "\u{1b}", "\u{202E}", "\u{2028}"];
+    let lengths = [31, 32, 33, 62, 63, 64, 126, 127, 128, 254, 255, 256, 1000];
+    prop_oneof![
+        "[a-zA-Z0-9 ._/\\\\:*?\"<>|-]{0,12}",
+        proptest::collection::vec(any::<char>(), 0..80).prop_map(String::from_iter),
+        proptest::collection::vec(proptest::sample::select(pieces.to_vec()), 1..6).prop_map(|p| p.concat()),
+        (proptest::sample::select(lengths.to_vec()), proptest::sample::select(vec!["a", "é", "\u{1D11E}"]))
+            .prop_map(|(n, piece)| piece.repeat(n)),
+        proptest::sample::select(vec!["con", "Nul.txt", "lpt1", "..", ".", "", "a/b", "/abs", "C:\\x", "x."])
+            .prop_map(String::from),
+    ]
+    .prop_map(|text| toml::Value::String(text).to_string())
+}
+
+/// A number as TOML source: tiny, huge, negative, subnormal, not finite.
+fn hostile_number() -> impl Strategy<Value = String> {
+    let edges = [
+        "1e-320",
+        "5e-324",
+        "0",
+        "-0.0",
+        "0.5",
+        "0.999999",
+        "1",
+        "8",
+        "9",
+        "1000",
+        "1000.0001",
+        "1e308",
+        "-1e308",
+        "inf",
+        "-inf",
+        "nan",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "99999999999999999999",
+    ];
+    prop_oneof![
+        any::<f64>().prop_map(|x| if x.is_finite() { format!("{x:e}") } else { "inf".into() }),
+        any::<i64>().prop_map(|n| n.to_string()),
+        proptest::sample::select(edges.to_vec()).prop_map(String::from),
+    ]
+}
+
+/// A parameter name: long identifiers past the title limit, or anything quoted.
+fn hostile_key() -> impl Strategy<Value = String> {
+    prop_oneof!["[a-z][a-z0-9_]{0,140}", hostile_text()]
+}
 
 proptest! {
     #[test]
-    fn arbitrary_bytes_give_diagnostics_never_a_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-        let source = String::from_utf8_lossy(&bytes);
-        if let Err(errors) = config::parse(&source) {
-            prop_assert!(!errors.is_empty());
-            for error in &errors {
-                prop_assert!(error.span.start <= source.len() && error.span.end <= source.len());
+    fn arbitrary_bytes_are_refused_at_a_place_never_a_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        check_load(&bytes)?;
+    }
+
+    #[test]
+    fn mutated_bytes_are_refused_at_a_place_never_a_panic(
+        edits in proptest::collection::vec((0..VALID.len(), any::<u8>(), 0_u8..3), 1..6),
+    ) {
+        let mut bytes = VALID.as_bytes().to_vec();
+        for (at, byte, op) in edits {
+            let at = at.min(bytes.len());
+            match op {
+                0 if at < bytes.len() => { bytes.remove(at); }
+                1 => bytes.insert(at, byte),
+                _ if at < bytes.len() => bytes[at] = byte,
+                _ => {}
             }
-            let _ = render("fuzz.toml", &source, &errors);
         }
+        check_load(&bytes)?;
     }
 
     #[test]
@@ -89,12 +239,107 @@ proptest! {
             }
         }
         let source: String = source.into_iter().collect();
-        if let Err(errors) = config::parse(&source) {
-            prop_assert!(!errors.is_empty());
-            let shown = render("mutated.toml", &source, &errors);
-            prop_assert!(shown.contains("mutated.toml:"));
+        check_load(source.as_bytes())?;
+    }
+}
+
+proptest! {
+    // Most cases change one value; many cases, so each rule meets its edge.
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn hostile_values_are_refused_at_their_place_or_fit_every_limit(
+        overrides in proptest::collection::vec(
+            (0..FIELDS.len(), prop_oneof![3 => hostile_text(), 2 => hostile_number(), 1 => hostile_key()]),
+            1..3,
+        ),
+    ) {
+        let mut values: Vec<String> = FIELDS.iter().map(|(_, valid)| valid.to_string()).collect();
+        for (field, value) in overrides {
+            values[field] = value;
+        }
+        let mut source = TEMPLATE.to_string();
+        for ((key, _), value) in FIELDS.iter().zip(&values) {
+            source = source.replace(key, value);
+        }
+        check_load(source.as_bytes())?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn any_number_of_plugins_and_parameters_is_accepted_within_the_limits_only(
+        plugins in 0_usize..MAX_PLUGINS + 20,
+        params in 0_usize..limits::MAX_PARAMS + 20,
+    ) {
+        let mut source = String::from("[defaults]\nvendor = \"V\"\n");
+        for i in 0..plugins {
+            source += &format!("[[plugins]]\nname = \"P{i}\"\nkind = \"effect\"\ndsp = \"custom\"\n");
+            if i == 0 {
+                source.extend((0..params).map(|k| format!("[plugins.params.p{k}]\n")));
+            }
+        }
+        let within = (1..=MAX_PLUGINS).contains(&plugins) && params <= limits::MAX_PARAMS;
+        prop_assert_eq!(source::load(source.as_bytes()).is_ok(), within);
+        check_load(source.as_bytes())?;
+    }
+
+    /// The binary, as a user runs it: whatever the bytes, exit 0, or exit 1
+    /// with nothing on stderr but errors placed at FILE:LINE:COLUMN. (This is
+    /// where an error that never became a diagnostic would show.)
+    #[test]
+    fn every_error_the_binary_prints_has_a_place(
+        edits in proptest::collection::vec((0..VALID.len(), any::<u8>()), 0..3),
+    ) {
+        let mut bytes = VALID.as_bytes().to_vec();
+        for (at, byte) in edits {
+            bytes.insert(at.min(bytes.len()), byte);
+        }
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("config-fuzz");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("fuzz.toml"), &bytes).unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_generator"))
+            .args(["validate", "--config", "fuzz.toml"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        match output.status.code() {
+            Some(0) => prop_assert!(stderr.is_empty(), "{stderr}"),
+            Some(1) => {
+                let checked = located::check_rendering("fuzz.toml", &String::from_utf8_lossy(&bytes), stderr.trim_end());
+                prop_assert!(checked.is_ok(), "{:?}\n{stderr}", checked);
+            }
+            other => prop_assert!(false, "exit {other:?}: {stderr}"),
         }
     }
+}
+
+/// The place check itself: it passes a real rendering and fails one where an
+/// error has no place, a place outside the file, or no line and caret.
+#[test]
+fn the_place_check_catches_an_error_without_a_place() {
+    let source = fixture("all_errors.toml");
+    let errors = config::parse(&source).unwrap_err();
+    let shown = render("all_errors.toml", &source, &errors);
+    assert_eq!(located::check_rendering("all_errors.toml", &source, &shown), Ok(errors.len()));
+    let first_place = shown.lines().nth(1).unwrap().to_string();
+    let broken = [
+        shown.replacen(&format!("{first_place}\n"), "", 1),
+        format!("error: cannot read all_errors.toml: stream did not contain valid UTF-8\n\n{shown}"),
+        shown.replacen("all_errors.toml:3:14", "all_errors.toml:999:1", 1),
+        shown.replacen("all_errors.toml:3:14", "all_errors.toml:3:99", 1),
+        shown.replacen("              ^\n", "\n", 1),
+    ];
+    for (i, text) in broken.iter().enumerate() {
+        assert_ne!(text, &shown, "case {i} changes the rendering");
+        assert!(located::check_rendering("all_errors.toml", &source, text).is_err(), "case {i}:\n{text}");
+    }
+    let mut nowhere = errors.clone();
+    nowhere[0].span = source.len() + 1..source.len() + 2;
+    assert!(located::check_located("all_errors.toml", &source, &nowhere).is_err(), "a span past the end");
 }
 
 #[test]

@@ -1,6 +1,6 @@
-//! The `everything` render fixture (every key, every DSP kind, names with
+//! The `everything` render fixture (every key, every DSP kind, strings with
 //! quotes and backslashes, an explicit class id, 1 to 8 channels, latencies
-//! from 0.5 to 1000 ms, custom plugins with and without parameters) builds in
+//! from 1 to 1000 ms, custom plugins with and without parameters) builds in
 //! a workspace of its own, and each bundle shows hosts what plugins.toml says.
 
 mod e2e;

@@ -1,5 +1,6 @@
 //! Rendering plugins.toml into crates: the exact tree per fixture (insta
-//! snapshots), determinism, and what the generator may and may not write on
+//! snapshots), the same bytes from separate processes in different
+//! environments, and what the generator may and may not write on
 //! disk: the user's dsp.rs survives, nothing is written on error, folders it
 //! did not make are never touched, stale crates are removed only when they
 //! are the generator's alone, and `check` sees every difference.
@@ -43,10 +44,113 @@ fn the_rendered_tree_of_each_fixture() {
     insta::assert_snapshot!("everything", rendered_tree(&fixture("everything.toml")));
 }
 
+/// One way to run the generator: its working directory and variables, and
+/// what `fn f() { let x = 1; }` looks like when rustfmt runs there.
+struct Environment {
+    cwd: PathBuf,
+    vars: Vec<(&'static str, PathBuf)>,
+    rustfmt_writes: &'static str,
+}
+
+/// The environments the determinism test renders in. Besides locale and time
+/// zone, the second runs in a folder whose `rustfmt.toml` asks for tabs, the
+/// third outside any project, for a user whose own rustfmt config indents by
+/// two spaces. Every process also has its own `HashMap` seeds.
+fn environments(root: &Path) -> Vec<Environment> {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let rustup = std::env::var_os("RUSTUP_HOME").map_or_else(|| home.join(".rustup"), PathBuf::from);
+    let cargo = std::env::var_os("CARGO_HOME").map_or_else(|| home.join(".cargo"), PathBuf::from);
+    let (project, user) = (root.join("project"), root.join("user"));
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(project.join("rustfmt.toml"), "hard_tabs = true\n").unwrap();
+    std::fs::create_dir_all(user.join(".config/rustfmt")).unwrap();
+    std::fs::write(user.join(".config/rustfmt/rustfmt.toml"), "tab_spaces = 2\n").unwrap();
+    let text = |pairs: [(&'static str, &str); 3]| pairs.map(|(k, v)| (k, PathBuf::from(v))).to_vec();
+    let mut as_user = text([("LC_ALL", "de_DE.UTF-8"), ("LANG", "de_DE.UTF-8"), ("TZ", "America/St_Johns")]);
+    as_user.extend([
+        ("HOME", user.clone()),
+        ("XDG_CONFIG_HOME", user.join(".config")),
+        ("RUSTUP_HOME", rustup),
+        ("CARGO_HOME", cargo),
+    ]);
+    vec![
+        Environment {
+            cwd: root.to_path_buf(),
+            vars: text([("LC_ALL", "C"), ("LANG", "C"), ("TZ", "UTC")]),
+            rustfmt_writes: "fn f() {\n    let x = 1;\n}\n",
+        },
+        Environment {
+            cwd: project,
+            vars: text([("LC_ALL", "tr_TR.UTF-8"), ("LANG", "tr_TR.UTF-8"), ("TZ", "Pacific/Kiritimati")]),
+            rustfmt_writes: "fn f() {\n\tlet x = 1;\n}\n",
+        },
+        Environment { cwd: PathBuf::from("/"), vars: as_user, rustfmt_writes: "fn f() {\n  let x = 1;\n}\n" },
+    ]
+}
+
+/// What rustfmt, run plainly in `env`, makes of a small function.
+fn plain_rustfmt(env: &Environment) -> String {
+    let mut rustfmt = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+        .current_dir(&env.cwd)
+        .envs(env.vars.iter().map(|(k, v)| (k, v)))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut rustfmt.stdin.take().unwrap(), b"fn f() { let x = 1; }").unwrap();
+    String::from_utf8(rustfmt.wait_with_output().unwrap().stdout).unwrap()
+}
+
+/// Every file under `dir` with its bytes.
+fn tree_bytes(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    snapshot_files(dir).into_iter().map(|(path, (bytes, _))| (path, bytes)).collect()
+}
+
+/// Rendering depends on plugins.toml and the templates only: generator
+/// processes, each with its own `HashMap` seeds, in different folders and
+/// environments (see [`environments`]), render the same bytes. (Rendering
+/// twice in one process could not fail: seeds and environment would be the
+/// same both times.)
 #[test]
-fn rendering_twice_gives_the_same_bytes() {
-    for source in [shipped_toml(), fixture("everything.toml")] {
-        assert_eq!(rendered_tree(&source), rendered_tree(&source));
+fn separate_processes_in_different_environments_render_the_same_bytes() {
+    let root = scratch("processes", "");
+    let envs = environments(&root);
+    // Each environment really restyles rustfmt's output: were it to leak into
+    // the generator's, this test would see it.
+    for env in &envs {
+        assert_eq!(plain_rustfmt(env), env.rustfmt_writes, "rustfmt in {:?}", env.cwd);
+    }
+    for (name, source) in [("shipped", shipped_toml()), ("everything", fixture("everything.toml"))] {
+        let crates = config::parse(&source).unwrap().plugins.len();
+        let mut trees = Vec::new();
+        for (i, env) in envs.iter().enumerate() {
+            let dir = scratch(&format!("processes/{name}-{i}"), &source);
+            let output = Command::new(env!("CARGO_BIN_EXE_generator"))
+                .args(["render", "--config"])
+                .arg(dir.join("plugins.toml"))
+                .current_dir(&env.cwd)
+                .envs(env.vars.iter().map(|(k, v)| (k, v)))
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{name} in {:?}: {}", env.cwd, String::from_utf8_lossy(&output.stderr));
+            let tree = tree_bytes(&dir.join("plugins"));
+            let libs = tree.keys().filter(|path| path.ends_with("src/lib.rs")).count();
+            assert_eq!(libs, crates, "{name}: every crate rendered");
+            trees.push(tree);
+        }
+        for (i, tree) in trees.iter().enumerate().skip(1) {
+            for (path, bytes) in &trees[0] {
+                let other = tree.get(path).unwrap_or_else(|| panic!("{name}: {path:?} missing in {:?}", envs[i].cwd));
+                assert!(
+                    bytes == other,
+                    "{name}: {path:?} differs in {:?}:\n{}",
+                    envs[i].cwd,
+                    String::from_utf8_lossy(other)
+                );
+            }
+            assert_eq!(tree.len(), trees[0].len(), "{name}: the same files in {:?}", envs[i].cwd);
+        }
     }
 }
 

@@ -17,3 +17,31 @@ pub const MAX_LATENCY_MS: f64 = 1000.0;
 /// top). Every parameter is sent to the processor again after a reset, through
 /// an event queue sized for this.
 pub const MAX_PARAMS: usize = 512;
+
+// Strings hosts read from fixed-size VST3 fields, NUL included. A longer
+// string would be cut (at a byte, maybe inside a UTF-8 sequence), so the
+// generator refuses it. Each limit is that of the smallest field the string
+// lands in; `vst3::strings` checks them against the bindings.
+
+/// A plugin's name, in UTF-8 bytes: `PClassInfo::name` and `PClassInfo2::name`
+/// are `char8[64]` (`PClassInfoW::name`, `char16[64]`, holds at least as many
+/// UTF-16 units as there are bytes).
+pub const MAX_NAME_BYTES: usize = 63;
+/// The vendor, in UTF-8 bytes: `PFactoryInfo::vendor` and `PClassInfo2::vendor`
+/// are `char8[64]`.
+pub const MAX_VENDOR_BYTES: usize = 63;
+/// The vendor's web address, in bytes: `PFactoryInfo::url` is `char8[256]`.
+pub const MAX_URL_BYTES: usize = 255;
+/// The vendor's e-mail address, in bytes: `PFactoryInfo::email` is `char8[128]`.
+pub const MAX_EMAIL_BYTES: usize = 127;
+/// The plugin's version, in bytes: `PClassInfo2::version` is `char8[64]`.
+pub const MAX_VERSION_BYTES: usize = 63;
+/// A parameter's title, in UTF-16 units: `ParameterInfo::title` and
+/// `ParameterInfo::shortTitle` are `String128` (`char16[128]`).
+pub const MAX_PARAM_TITLE_UTF16: usize = 127;
+/// A parameter's units, in UTF-16 units. They fill `ParameterInfo::units` (a
+/// `String128`) and also follow the value in the `String128` that
+/// `IEditController::getParamStringByValue` fills (`"12.50 dB"`): 32 leaves
+/// 95 units there for the value and a space, room for any value below 10^90
+/// written with two decimals.
+pub const MAX_PARAM_UNITS_UTF16: usize = 32;

@@ -4,8 +4,9 @@
 //! factory, so it is written from the same [`PluginInfo`].
 
 use std::fmt::Write as _;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write as _};
+use std::path::{Component, Path, PathBuf};
 
 use super::factory::{AUDIO_MODULE_CLASS, SDK_VERSION};
 use super::info::PluginInfo;
@@ -81,18 +82,54 @@ pub fn module_info_json(info: &PluginInfo) -> String {
     )
 }
 
+/// `{name}.{extension}` if it names an entry directly inside a folder: one
+/// normal path component, no separator of any platform (`/`, `\`), no NUL,
+/// not hidden and not `.` or `..`. Refused with `InvalidInput` otherwise.
+pub fn file_name(name: &str, extension: &str) -> io::Result<String> {
+    let file = format!("{name}.{extension}");
+    let single = matches!(
+        Path::new(&file).components().collect::<Vec<_>>()[..],
+        [Component::Normal(only)] if only == file.as_str()
+    );
+    if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\', '\0']) || !single {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("the plugin name {name:?} does not name a file inside the bundles folder"),
+        ));
+    }
+    Ok(file)
+}
+
 /// Assembles `dir/<name>.vst3` from the built shared library; returns the
 /// bundle's path. An existing bundle of that name is replaced.
+///
+/// Only paths strictly inside `dir` are created or removed: a name that is not
+/// a plain file name (see [`file_name`]) is refused before anything changes; an
+/// existing `<name>.vst3` that is a symbolic link is removed as a link, never
+/// followed; and every folder and file of the new bundle is created fresh
+/// (`create_dir`, `create_new`), so nothing placed there meanwhile is written
+/// through.
 pub fn write_bundle(dir: &Path, info: &PluginInfo, library: &Path) -> io::Result<PathBuf> {
-    let bundle = dir.join(format!("{}.vst3", info.name));
-    if bundle.exists() {
-        std::fs::remove_dir_all(&bundle)?;
+    let bundle = dir.join(file_name(info.name, "vst3")?);
+    let binary = file_name(info.name, "so")?;
+    match fs::symlink_metadata(&bundle) {
+        Ok(meta) if meta.is_dir() => fs::remove_dir_all(&bundle)?,
+        Ok(_) => fs::remove_file(&bundle)?,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {}
+        Err(err) => return Err(err),
     }
-    let binary_dir = bundle.join("Contents").join(arch_dir());
-    let resources = bundle.join("Contents").join("Resources");
-    std::fs::create_dir_all(&binary_dir)?;
-    std::fs::create_dir_all(&resources)?;
-    std::fs::copy(library, binary_dir.join(format!("{}.so", info.name)))?;
-    std::fs::write(resources.join("moduleinfo.json"), module_info_json(info))?;
+    fs::create_dir_all(dir)?;
+    let contents = bundle.join("Contents");
+    let binary_dir = contents.join(arch_dir());
+    let resources = contents.join("Resources");
+    for folder in [&bundle, &contents, &binary_dir, &resources] {
+        fs::create_dir(folder)?;
+    }
+    let mut source = File::open(library)?;
+    let mut copy = OpenOptions::new().write(true).create_new(true).open(binary_dir.join(binary))?;
+    io::copy(&mut source, &mut copy)?;
+    copy.set_permissions(source.metadata()?.permissions())?;
+    let mut json = OpenOptions::new().write(true).create_new(true).open(resources.join("moduleinfo.json"))?;
+    json.write_all(module_info_json(info).as_bytes())?;
     Ok(bundle)
 }

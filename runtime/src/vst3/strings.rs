@@ -44,7 +44,38 @@ pub(crate) unsafe fn read_wstring(ptr: *const u16, max: usize) -> Option<String>
 
 #[cfg(test)]
 mod tests {
+    use vst3::Steinberg::Vst::ParameterInfo;
+    use vst3::Steinberg::{PClassInfo, PClassInfo2, PClassInfoW, PFactoryInfo};
+
     use super::*;
+    use crate::limits;
+
+    /// The length of the array `field` picks out of a `S`.
+    fn capacity<S, T, const N: usize>(_field: fn(&S) -> &[T; N]) -> usize {
+        N
+    }
+
+    #[test]
+    fn the_string_limits_leave_room_in_every_field_they_land_in() {
+        let name = [capacity(|i: &PClassInfo| &i.name), capacity(|i: &PClassInfo2| &i.name)];
+        assert_eq!(name.iter().min(), Some(&(limits::MAX_NAME_BYTES + 1)));
+        assert!(capacity(|i: &PClassInfoW| &i.name) > limits::MAX_NAME_BYTES, "UTF-16 units <= UTF-8 bytes");
+        let vendor = [capacity(|i: &PFactoryInfo| &i.vendor), capacity(|i: &PClassInfo2| &i.vendor)];
+        assert_eq!(vendor.iter().min(), Some(&(limits::MAX_VENDOR_BYTES + 1)));
+        assert!(capacity(|i: &PClassInfoW| &i.vendor) > limits::MAX_VENDOR_BYTES);
+        assert_eq!(capacity(|i: &PFactoryInfo| &i.url), limits::MAX_URL_BYTES + 1);
+        assert_eq!(capacity(|i: &PFactoryInfo| &i.email), limits::MAX_EMAIL_BYTES + 1);
+        assert_eq!(capacity(|i: &PClassInfo2| &i.version), limits::MAX_VERSION_BYTES + 1);
+        assert!(capacity(|i: &PClassInfoW| &i.version) > limits::MAX_VERSION_BYTES);
+        let title = [capacity(|i: &ParameterInfo| &i.title), capacity(|i: &ParameterInfo| &i.shortTitle)];
+        assert_eq!(title.iter().min(), Some(&(limits::MAX_PARAM_TITLE_UTF16 + 1)));
+        // The value as the host asks for it, the widest `{:.2}` the units leave
+        // room for, a space and the longest units.
+        let value = capacity(|i: &ParameterInfo| &i.units);
+        assert!(limits::MAX_PARAM_UNITS_UTF16 < value);
+        let widest = format!("{:.2} {}", -9.99e89_f64, "u".repeat(limits::MAX_PARAM_UNITS_UTF16));
+        assert!(widest.encode_utf16().count() < value, "{}", widest.len());
+    }
 
     #[test]
     fn truncates_and_terminates() {
