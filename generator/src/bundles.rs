@@ -27,7 +27,7 @@ pub fn info(plugin: &Plugin) -> PluginInfo {
         },
         channels: plugin.channels,
         latency_ms: plugin.latency_ms,
-        latency_ceiling_ms: None,
+        latency_ceiling_ms: plugin.latency_ceiling_ms,
         buffering: plugin.buffering,
         params: &[],
     }

@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use runtime::dsp;
-use runtime::limits::{DEFAULT_LATENCY_MS, MAX_CHANNELS, MAX_LATENCY_MS, MAX_PARAMS, MIN_LATENCY_MS};
+use runtime::limits::{MAX_CHANNELS, MAX_PARAMS};
 use runtime::vst3::{BYPASS_PARAM_ID, FILL_PARAM_ID, ParamSpec, UNDERRUNS_PARAM_ID};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::Diagnostic;
+use crate::latency::LatencyKeys;
 use crate::limits::MAX_PLUGINS;
 use crate::{class_id, names, text};
 
@@ -96,7 +97,10 @@ pub struct Plugin {
     pub kind: Kind,
     pub dsp: Dsp,
     pub channels: usize,
+    /// The write-ahead latency (with a ceiling: the one it starts with).
     pub latency_ms: f64,
+    /// Adaptive latency (`latency_ms = "auto"`): the most it may grow to.
+    pub latency_ceiling_ms: Option<f64>,
     pub buffering: bool,
     pub class_id: [u32; 4],
     pub params: Vec<Param>,
@@ -145,7 +149,7 @@ fn crate_name_problem(slug: &str) -> Option<&'static str> {
 }
 
 /// A number as short as it reads: `0.5`, `1e-320` (not 320 zeros).
-fn short(value: f64) -> String {
+pub(crate) fn short(value: f64) -> String {
     let plain = value.to_string();
     if plain.len() > 12 { format!("{value:e}") } else { plain }
 }
@@ -235,7 +239,7 @@ struct Defaults {
     url: String,
     email: String,
     version: String,
-    latency_ms: f64,
+    latency: LatencyKeys,
     buffering: bool,
 }
 
@@ -246,11 +250,11 @@ impl Defaults {
             url: String::new(),
             email: String::new(),
             version: "0.1.0".into(),
-            latency_ms: DEFAULT_LATENCY_MS,
+            latency: LatencyKeys::default(),
             buffering: true,
         };
         let Some(table) = table else { return defaults };
-        table.check_keys(&["vendor", "url", "email", "version", "latency_ms", "buffering"], errors);
+        table.check_keys(&["vendor", "url", "email", "version", "latency_ms", "latency_max_ms", "buffering"], errors);
         defaults.vendor = table.host_string("vendor", &text::VENDOR, errors);
         if let Some(url) = table.host_string("url", &text::URL, errors) {
             defaults.url = url;
@@ -261,9 +265,7 @@ impl Defaults {
         if let Some(version) = table.version("version", errors) {
             defaults.version = version;
         }
-        if let Some(latency) = table.latency(errors) {
-            defaults.latency_ms = latency;
-        }
+        defaults.latency = LatencyKeys::read(table, errors);
         if let Some(buffering) = table.boolean("buffering", errors) {
             defaults.buffering = buffering;
         }
@@ -282,7 +284,19 @@ struct ReadPlugin {
 /// (the problems are in `errors`).
 fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnostic>) -> Option<ReadPlugin> {
     table.check_keys(
-        &["name", "kind", "dsp", "channels", "latency_ms", "buffering", "class_id", "vendor", "version", "params"],
+        &[
+            "name",
+            "kind",
+            "dsp",
+            "channels",
+            "latency_ms",
+            "latency_max_ms",
+            "buffering",
+            "class_id",
+            "vendor",
+            "version",
+            "params",
+        ],
         errors,
     );
     let before = errors.len();
@@ -353,7 +367,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
             None
         }
     });
-    let latency_ms = table.latency(errors).unwrap_or(defaults.latency_ms);
+    let latency = LatencyKeys::read(table, errors).over(&defaults.latency).resolve(errors);
     let buffering = table.boolean("buffering", errors).unwrap_or(defaults.buffering);
     let vendor = table.host_string("vendor", &text::VENDOR, errors).or_else(|| defaults.vendor.clone());
     if vendor.is_none() && name.is_some() {
@@ -378,7 +392,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
     if errors.len() > before {
         return None;
     }
-    let (name, kind, dsp, channels, vendor) = (name?, kind?, dsp?, channels?, vendor?);
+    let (name, kind, dsp, channels, vendor, latency) = (name?, kind?, dsp?, channels?, vendor?, latency?);
     let class_id = explicit_id.unwrap_or_else(|| class_id::derive(&vendor, name.get_ref()));
     let plugin = Plugin {
         slug: slug(name.get_ref()),
@@ -390,7 +404,8 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
         kind,
         dsp,
         channels,
-        latency_ms,
+        latency_ms: latency.ms,
+        latency_ceiling_ms: latency.ceiling_ms,
         buffering,
         class_id,
         params,
@@ -570,7 +585,7 @@ fn check_unique(plugins: &[ReadPlugin], errors: &mut Vec<Diagnostic>) {
 }
 
 /// A TOML table with the spans it needs for diagnostics.
-struct Table<'a> {
+pub(crate) struct Table<'a> {
     table: &'a DeTable<'a>,
     span: Range<usize>,
     what: &'static str,
@@ -581,7 +596,7 @@ impl<'a> Table<'a> {
         Self { table, span, what }
     }
 
-    fn get(&self, key: &str) -> Option<&'a Spanned<DeValue<'a>>> {
+    pub(crate) fn get(&self, key: &str) -> Option<&'a Spanned<DeValue<'a>>> {
         self.table.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
     }
 
@@ -637,7 +652,7 @@ impl<'a> Table<'a> {
         }
     }
 
-    fn number(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<f64> {
+    pub(crate) fn number(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<f64> {
         let value = self.get(key)?;
         let parsed = match value.get_ref() {
             DeValue::Integer(int) => i64::from_str_radix(int.as_str(), int.radix()).ok().map(|n| n as f64),
@@ -661,31 +676,6 @@ impl<'a> Table<'a> {
                 errors.push(Diagnostic::new(value.span(), format!("`{key}` must be true or false")));
                 None
             }
-        }
-    }
-
-    fn latency(&self, errors: &mut Vec<Diagnostic>) -> Option<f64> {
-        let value = self.get("latency_ms")?;
-        let latency = self.number("latency_ms", errors)?;
-        if (MIN_LATENCY_MS..=MAX_LATENCY_MS).contains(&latency) {
-            Some(latency)
-        } else {
-            errors.push(
-                Diagnostic::new(
-                    value.span(),
-                    if latency < MIN_LATENCY_MS {
-                        format!("latency_ms = {} is below the minimum, {MIN_LATENCY_MS} ms", short(latency))
-                    } else {
-                        format!("latency_ms = {} is above the maximum, {MAX_LATENCY_MS} ms", short(latency))
-                    },
-                )
-                .hint(format!(
-                    "the write-ahead time in milliseconds: below {MIN_LATENCY_MS} ms the worker cannot get ahead of \
-                     any host block; {DEFAULT_LATENCY_MS} hides DSP stalls of about 40 ms; for no added latency \
-                     set buffering = false"
-                )),
-            );
-            None
         }
     }
 

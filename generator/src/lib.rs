@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod header;
+pub mod latency;
 pub mod limits;
 pub mod names;
 pub mod output;

@@ -180,7 +180,10 @@ fn build(root: &Path, config: &Config, bundles_dir: Option<&Path>, every_plugin:
 /// `(effect, gain, 2 ch, buffered: latency 50 ms)`.
 fn describe(plugin: &Plugin) -> String {
     let mode = if plugin.buffering {
-        format!("buffered: latency {} ms", plugin.latency_ms)
+        match plugin.latency_ceiling_ms {
+            None => format!("buffered: latency {} ms", plugin.latency_ms),
+            Some(ceiling) => format!("buffered: latency {} ms, adaptive up to {ceiling} ms", plugin.latency_ms),
+        }
     } else {
         "unbuffered: no added latency".to_string()
     };

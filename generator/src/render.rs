@@ -73,7 +73,14 @@ pub fn context(plugin: &Plugin) -> Value {
         Kind::Instrument => ("Instrument", "instrument"),
     };
     let mode = if plugin.buffering {
-        format!("its DSP runs {} ms ahead on the write-ahead worker", number(plugin.latency_ms))
+        match plugin.latency_ceiling_ms {
+            None => format!("its DSP runs {} ms ahead on the write-ahead worker", number(plugin.latency_ms)),
+            Some(ceiling) => format!(
+                "its DSP runs {} ms ahead on the write-ahead worker, more (up to {} ms) if it stalls",
+                number(plugin.latency_ms),
+                number(ceiling)
+            ),
+        }
     } else {
         "its DSP runs inline in the host's callback (buffering off, no added latency)".to_string()
     };
@@ -108,6 +115,10 @@ pub fn context(plugin: &Plugin) -> Value {
         "channels": plugin.channels,
         "latency_ms": number(plugin.latency_ms),
         "latency_ms_lit": rust_f64(plugin.latency_ms),
+        "latency_ceiling_lit": match plugin.latency_ceiling_ms.filter(|_| plugin.buffering) {
+            Some(ceiling) => format!("Some({})", rust_f64(ceiling)),
+            None => "None".to_string(),
+        },
         "buffering": plugin.buffering,
         "custom": plugin.dsp == Dsp::Custom,
         "processor": processor,

@@ -346,3 +346,27 @@ fn the_place_check_catches_an_error_without_a_place() {
 fn duplicate_names_and_class_ids_are_refused() {
     insta::assert_snapshot!(diagnostics("duplicates.toml"));
 }
+
+#[test]
+fn an_adaptive_latency_starts_at_the_default_and_grows_up_to_its_ceiling() {
+    let source = |latency: &str| {
+        format!(
+            "[defaults]\nvendor = \"V\"\n{latency}\n\n[[plugins]]\nname = \"A\"\nkind = \"effect\"\ndsp = \"gain\"\n"
+        )
+    };
+    let plugin =
+        |text: &str| config::parse(&source(text)).map(|c| (c.plugins[0].latency_ms, c.plugins[0].latency_ceiling_ms));
+    assert_eq!(plugin("latency_ms = \"auto\""), Ok((50.0, Some(generator::latency::DEFAULT_CEILING_MS))));
+    assert_eq!(plugin("latency_ms = \"auto\"\nlatency_max_ms = 120"), Ok((50.0, Some(120.0))));
+    assert_eq!(plugin("latency_ms = 30"), Ok((30.0, None)));
+    for (text, problem) in [
+        ("latency_ms = \"fast\"", "must be a number of milliseconds or \"auto\""),
+        ("latency_ms = 30\nlatency_max_ms = 120", "only for an adaptive latency"),
+        ("latency_max_ms = 120", "only for an adaptive latency"),
+        ("latency_ms = \"auto\"\nlatency_max_ms = 40", "must be above 50 ms"),
+        ("latency_ms = \"auto\"\nlatency_max_ms = 2000", "above the maximum"),
+    ] {
+        let errors = config::parse(&source(text)).expect_err(text);
+        assert!(errors.iter().any(|e| e.message.contains(problem)), "{text}: {errors:?}");
+    }
+}
