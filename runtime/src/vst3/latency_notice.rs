@@ -12,15 +12,26 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
-use std::thread::ThreadId;
 
 use vst3::Steinberg::Vst::{IComponentHandler, IComponentHandlerTrait, RestartFlags_};
 use vst3::{ComPtr, ComRef};
 
 use crate::engine::EngineStatsHandle;
 
+/// Tells the calling thread apart from others, by the address of a
+/// thread-local. Not `std::thread::current()`: on a thread the host made, that
+/// registers a destructor in this module, which the thread runs at its exit,
+/// after the host may have unloaded the module.
+fn this_thread() -> usize {
+    thread_local! {
+        // Const-initialised and without drop glue: no destructor to register.
+        static MARK: u8 = const { 0 };
+    }
+    MARK.with(|mark| std::ptr::from_ref(mark) as usize)
+}
+
 pub(crate) struct LatencyNotice {
-    main_thread: OnceLock<ThreadId>,
+    main_thread: OnceLock<usize>,
     handler: Mutex<Option<ComPtr<IComponentHandler>>>,
     stats: EngineStatsHandle,
     /// The wanted latency (ms, f64 bits) the host was last told about.
@@ -42,7 +53,7 @@ impl LatencyNotice {
 
     /// Remembers the calling thread as the host's main thread (`initialize`).
     pub(crate) fn main_thread_is_this_one(&self) {
-        let _ = self.main_thread.set(std::thread::current().id());
+        let _ = self.main_thread.set(this_thread());
     }
 
     /// Keeps the host's handler (or drops it, for null).
@@ -63,7 +74,7 @@ impl LatencyNotice {
     /// On a main-thread call outside the lifecycle calls: tells the host once
     /// if the engine wants a latency it has not been told about.
     pub(crate) fn poll(&self) {
-        if self.in_lifecycle.load(Ordering::Acquire) || self.main_thread.get() != Some(&std::thread::current().id()) {
+        if self.in_lifecycle.load(Ordering::Acquire) || self.main_thread.get() != Some(&this_thread()) {
             return;
         }
         let Some(wanted) = self.stats.stats().wanted_latency_ms else { return };
