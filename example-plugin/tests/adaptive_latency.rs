@@ -12,7 +12,7 @@ mod host;
 mod support;
 
 use example_plugin::ADAPTIVE;
-use host::{Buffers, ComponentHandler, Extras, Module, REALTIME};
+use host::{Buffers, ComponentHandler, Extras, Module, REALTIME, noise};
 use support::{adaptive_bundle, library};
 use vst3::Steinberg::Vst::{
     IAudioProcessorTrait, IComponentTrait, IEditControllerTrait, ProcessSetup, RestartFlags_, SymbolicSampleSizes_,
@@ -23,20 +23,6 @@ const STALLED_CHILD: &str = "ADAPTIVE_LATENCY_STALLED_CHILD";
 const RATE: f64 = 48_000.0;
 const BLOCK: usize = 256;
 
-fn noise(frames: usize, seed: u64) -> Vec<Vec<f32>> {
-    let mut state = seed | 1;
-    (0..2)
-        .map(|_| {
-            (0..frames)
-                .map(|_| {
-                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                    ((state >> 40) as f32 / (1u64 << 24) as f32) * 1.8 - 0.9
-                })
-                .collect()
-        })
-        .collect()
-}
-
 #[test]
 fn stalls_near_the_headroom_raise_the_latency_through_a_host_restart() {
     let name = "stalls_near_the_headroom_raise_the_latency_through_a_host_restart";
@@ -46,15 +32,7 @@ fn stalls_near_the_headroom_raise_the_latency_through_a_host_restart() {
         // the DSP every 300 ms, at L = 50 ms: their recommended latency (stall
         // + block + tick, 56 ms) is above 80 % of 50 ms.
         let _ = adaptive_bundle();
-        let child = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", name, "--nocapture", "--test-threads=1"])
-            .env(STALLED_CHILD, "1")
-            .env(runtime::engine::STALL_ENV, "dsp:45ms/300ms")
-            .output()
-            .expect("the test binary runs again");
-        let (stdout, stderr) = (String::from_utf8_lossy(&child.stdout), String::from_utf8_lossy(&child.stderr));
-        assert!(child.status.success(), "with stalls:\n{stdout}\n{stderr}");
-        assert!(stdout.contains("1 passed"), "the test ran with stalls:\n{stdout}");
+        host::run_again_with_stalls(name, STALLED_CHILD, "dsp:45ms/300ms");
         return;
     }
     let module = Module::load(&library(adaptive_bundle(), &ADAPTIVE));

@@ -7,7 +7,9 @@ mod support;
 use std::path::Path;
 
 use example_plugin::{BUFFERED, GAIN, UNBUFFERED};
-use host::{Buffers, Extras, Instance, MemoryStream, Module, OFFLINE, ParamChanges, REALTIME, block_sizes, c_string};
+use host::{
+    Buffers, Extras, Instance, MemoryStream, Module, OFFLINE, ParamChanges, REALTIME, block_sizes, c_string, noise,
+};
 use runtime::vst3::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_PARAM_ID};
 use support::{bundles, library};
 use vst3::Steinberg::Vst::{
@@ -63,20 +65,6 @@ fn stop(instance: &Instance) {
         assert_eq!(instance.component.setActive(0), kResultOk);
         assert_eq!(instance.component.terminate(), kResultOk);
     }
-}
-
-fn noise(frames: usize, seed: u64) -> Vec<Vec<f32>> {
-    let mut state = seed | 1;
-    (0..2)
-        .map(|_| {
-            (0..frames)
-                .map(|_| {
-                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                    ((state >> 40) as f32 / (1u64 << 24) as f32) * 1.8 - 0.9
-                })
-                .collect()
-        })
-        .collect()
 }
 
 /// Block sizes 0..=8192 (above the announced maximum too) covering `total` frames.
@@ -455,15 +443,7 @@ fn meters_read_underrun_frames_and_fill_percent_as_a_daw_converts_them() {
         // run this test again in a process that has one. 200 ms stalls inside
         // the DSP every 300 ms, at L = 50 ms, must play frames as silence.
         let _ = bundles();
-        let child = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", name, "--nocapture", "--test-threads=1"])
-            .env(STALLED_CHILD, "1")
-            .env(runtime::engine::STALL_ENV, "dsp:200ms/300ms")
-            .output()
-            .expect("the test binary runs again");
-        let (stdout, stderr) = (String::from_utf8_lossy(&child.stdout), String::from_utf8_lossy(&child.stderr));
-        assert!(child.status.success(), "with stalls:\n{stdout}\n{stderr}");
-        assert!(stdout.contains("1 passed"), "the test ran with stalls:\n{stdout}");
+        let stdout = host::run_again_with_stalls(name, STALLED_CHILD, "dsp:200ms/300ms");
         stdout.lines().filter(|line| line.contains("underrun frames")).for_each(|line| println!("{line}"));
         return;
     }
