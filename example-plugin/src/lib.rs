@@ -2,8 +2,7 @@
 //! write-ahead worker. Written by hand; the generator renders plugins of the
 //! same shape from plugins.toml.
 
-use runtime::engine::{AudioBlock, EventKind, ProcessSetup, Processor};
-use runtime::vst3::{ParamSpec, PluginInfo, PluginKind};
+use runtime::prelude::*;
 
 /// The gain parameter's id.
 pub const GAIN: u32 = 0;

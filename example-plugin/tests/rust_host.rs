@@ -10,7 +10,7 @@ use example_plugin::{BUFFERED, GAIN, UNBUFFERED};
 use host::{
     Buffers, Extras, Instance, MemoryStream, Module, OFFLINE, ParamChanges, REALTIME, block_sizes, c_string, noise,
 };
-use runtime::vst3::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_PARAM_ID};
+use runtime::plugin::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_PARAM_ID};
 use support::{bundles, library};
 use vst3::Steinberg::Vst::{
     BusDirections_, BusInfo, IAudioProcessorTrait, IComponentTrait, IEditControllerTrait, MediaTypes_, ParameterInfo,

@@ -3,8 +3,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use runtime::vst3::bundle::write_bundle;
-use runtime::vst3::{PluginInfo, PluginKind};
+use runtime::bundle::write_bundle;
+use runtime::plugin::{PluginInfo, PluginKind};
 
 use crate::config::{Kind, Plugin};
 

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use runtime::dsp;
 use runtime::limits::{MAX_CHANNELS, MAX_PARAMS};
-use runtime::vst3::{BYPASS_PARAM_ID, FILL_PARAM_ID, ParamSpec, UNDERRUNS_PARAM_ID};
+use runtime::plugin::{BYPASS_PARAM_ID, FILL_PARAM_ID, ParamSpec, UNDERRUNS_PARAM_ID};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 

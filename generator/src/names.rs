@@ -2,7 +2,7 @@
 //! `<name>.vst3` and the library `<name>.so` inside it, so it must be one
 //! plain file name on every system a bundle may be copied to: no path
 //! separator, nothing Windows or a FAT/exFAT/NTFS drive refuses, not hidden,
-//! not a device name. (`runtime::vst3::bundle::write_bundle` refuses a name
+//! not a device name. (`runtime::bundle::write_bundle` refuses a name
 //! that reads as a path on its own; these rules are stricter, and explain.)
 
 /// Why a name cannot be a portable file name.

@@ -15,8 +15,8 @@ use generator::limits::MAX_PLUGINS;
 use generator::source;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
+use runtime::bundle;
 use runtime::limits;
-use runtime::vst3::bundle;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()

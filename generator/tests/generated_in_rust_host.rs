@@ -9,7 +9,7 @@ use e2e::host::{Module, OFFLINE, REALTIME, c_string, utf16};
 use e2e::session::{RATE, play, start, stop};
 use e2e::{Shipped, assert_same, delayed, latency_samples, library, noise, reference, shipped, test_notes};
 use generator::config::{Kind, Plugin};
-use runtime::vst3::bundle::class_id_hex;
+use runtime::bundle::class_id_hex;
 use vst3::Steinberg::Vst::{
     BusDirections_, BusInfo, IAudioProcessorTrait, IComponentTrait, IEditControllerTrait, MediaTypes_, ParameterInfo,
     SpeakerArr, SpeakerArrangement,

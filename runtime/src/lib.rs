@@ -1,20 +1,29 @@
-//! Write-ahead runtime for config-generated VST3 plugins.
+//! Write-ahead runtime for config-generated plugins.
 //!
+//! - [`prelude`]: what a DSP author needs, in one `use`.
+//! - [`plugin`]: what a plugin is, whatever the format: description,
+//!   parameters, saved state.
 //! - [`dsp`]: built-in DSP kinds: gain, filter, delay, tremolo, synth.
-//! - [`engine`]: the write-ahead engine: worker thread, modes, events, aging, telemetry.
-//! - [`limits`]: channel, latency and parameter limits, shared with the generator.
+//! - [`engine`]: the write-ahead engine: worker pool, modes, events, aging, telemetry.
+//! - [`limits`]: channel, latency, parameter and string limits, shared with the generator.
 //! - [`ring`]: lock-free SPSC planar sample ring whose positions are sample clocks.
 //! - [`simd`]: sample kernels with runtime SIMD dispatch and scalar references.
-//! - [`vst3`]: the VST3 glue: factory, plugin object and the export macro.
+//! - [`vst3`]: the VST3 glue (FFI only): factory, plugin object and the export macro.
 //! - [`writeahead`]: the write-ahead buffer: exact latency, sample aging, stats.
+//! - `bundle` (feature `bundle`, for build tools, not linked into plugins): the
+//!   `.vst3` bundle on disk.
 
 #![cfg_attr(rtsan, feature(sanitize))]
 
+#[cfg(feature = "bundle")]
+pub mod bundle;
 mod cache_padded;
 pub mod dsp;
 pub mod engine;
 mod exclusive;
 pub mod limits;
+pub mod plugin;
+pub mod prelude;
 pub mod ring;
 pub mod simd;
 pub mod vst3;

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use runtime::vst3::PluginInfo;
-use runtime::vst3::bundle::{arch_dir, write_bundle};
+use runtime::bundle::{arch_dir, write_bundle};
+use runtime::plugin::PluginInfo;
 
 pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()

@@ -12,10 +12,10 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use generator::config::{self, Dsp, Plugin};
+use runtime::bundle::arch_dir;
 use runtime::dsp::{delay::Delay, filter::Filter, gain::Gain, synth::Synth, tremolo::Tremolo};
 use runtime::engine::{Engine, EngineConfig, Event, EventKind, FlushToZero, ProcessMode, ProcessSetup, Processor};
-use runtime::vst3::ParamSpec;
-use runtime::vst3::bundle::arch_dir;
+use runtime::plugin::ParamSpec;
 
 pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()

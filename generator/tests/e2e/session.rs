@@ -2,7 +2,7 @@
 //! in varying blocks, tear down.
 
 use generator::config::{Kind, Plugin};
-use runtime::vst3::BYPASS_PARAM_ID;
+use runtime::plugin::BYPASS_PARAM_ID;
 use vst3::Steinberg::Vst::{IAudioProcessorTrait, IComponentTrait, ProcessSetup, SymbolicSampleSizes_};
 use vst3::Steinberg::{IPluginBaseTrait, kResultOk};
 

@@ -10,7 +10,7 @@
 //! Parameter changes arrive through `event` at the exact sample they were
 //! made: the engine splits the block there.
 
-use runtime::engine::{AudioBlock, EventKind, ProcessSetup, Processor};
+use runtime::prelude::*;
 
 use crate::params;
 

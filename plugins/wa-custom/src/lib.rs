@@ -3,7 +3,7 @@
 
 mod dsp;
 
-use runtime::vst3::{ParamSpec, PluginInfo, PluginKind};
+use runtime::plugin::{ParamSpec, PluginInfo, PluginKind};
 
 /// Parameter ids as hosts see them (the write-ahead engine adds bypass and two
 /// read-only meters after these).

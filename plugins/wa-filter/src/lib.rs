@@ -1,7 +1,7 @@
 // Generated from plugins.toml by `cargo run -p generator`: edits here will be overwritten.
 //! WA Filter: a filter effect, 2 channels; its DSP runs 20 ms ahead on the write-ahead worker.
 
-use runtime::vst3::{ParamSpec, PluginInfo, PluginKind};
+use runtime::plugin::{ParamSpec, PluginInfo, PluginKind};
 
 /// Parameter ids as hosts see them (the write-ahead engine adds bypass and two
 /// read-only meters after these).

@@ -11,7 +11,7 @@ pub mod gain;
 pub mod synth;
 pub mod tremolo;
 
-pub use crate::vst3::ParamSpec;
+pub use crate::plugin::ParamSpec;
 
 /// Decibels to a linear factor.
 pub fn db_to_gain(db: f64) -> f32 {

@@ -25,15 +25,14 @@ use vst3::Steinberg::{
 };
 use vst3::{Class, ComRef};
 
-use super::info::{PluginInfo, PluginKind};
 use super::latency_notice::LatencyNotice;
-use super::params::{HostParam, Role};
 use super::process::{self, Audio};
 use super::speakers;
-use super::state;
 use super::strings::{copy_wstring, read_wstring};
 use crate::engine::{Engine, ProcessSetup, Processor};
 use crate::exclusive::{Exclusive, ExclusiveGuard};
+use crate::plugin::params::{HostParam, Role};
+use crate::plugin::{PluginInfo, PluginKind, state};
 
 /// What a host that never calls `setupProcessing` gets (the SDK's defaults).
 const DEFAULT_SETUP: (f64, usize) = (44_100.0, 1024);
@@ -42,7 +41,7 @@ pub(crate) struct Plugin<P: Processor> {
     info: &'static PluginInfo,
     audio: Exclusive<Audio<P>>,
     /// Normalized values of every parameter a host sees, in host order (see
-    /// [`super::params`]).
+    /// [`crate::plugin::params`]).
     params: Box<[AtomicU64]>,
     /// Set when values changed outside `process` (state restored, activation):
     /// the next `process` sends them all to the processor first.

@@ -12,14 +12,22 @@ use vst3::Steinberg::{
 use vst3::{Class, ComWrapper, uid};
 
 use super::component::Plugin;
-use super::info::PluginInfo;
 use super::strings::{copy_cstring, copy_wstring};
 use crate::engine::Processor;
+use crate::plugin::{PluginInfo, PluginKind};
 
 /// The VST3 SDK version we speak, as hosts expect to read it.
 pub(crate) const SDK_VERSION: &str = "VST 3.7.9";
 /// `kVstAudioEffectClass`: a C++ macro, so not in the bindings.
 pub(crate) const AUDIO_MODULE_CLASS: &str = "Audio Module Class";
+
+/// The VST3 subcategories string of a plugin.
+pub(crate) fn subcategories(info: &PluginInfo) -> &'static str {
+    match info.kind {
+        PluginKind::Effect => "Fx",
+        PluginKind::Instrument => "Instrument|Synth",
+    }
+}
 
 pub(crate) fn class_tuid(info: &PluginInfo) -> TUID {
     let [a, b, c, d] = info.class_id;
@@ -115,7 +123,7 @@ macro_rules! fill_class_info {
         copy_cstring(AUDIO_MODULE_CLASS, &mut target.category);
         target.name[..].set(info.name);
         target.classFlags = 0;
-        copy_cstring(info.subcategories(), &mut target.subCategories);
+        copy_cstring(subcategories(info), &mut target.subCategories);
         target.vendor[..].set(info.vendor);
         target.version[..].set(info.version);
         target.sdkVersion[..].set(SDK_VERSION);

@@ -1,5 +1,6 @@
 //! The VST3 glue: the only module that imports the `vst3` crate or exports
-//! symbols. A plugin author describes the plugin in a [`PluginInfo`], writes a
+//! symbols. A plugin author describes the plugin in a
+//! [`PluginInfo`](crate::plugin::PluginInfo), writes a
 //! [`crate::engine::Processor`], and calls [`export_vst3!`](crate::export_vst3);
 //! no unsafe code on their side.
 //!
@@ -12,27 +13,22 @@
 // even where a cast is the identity here.
 #![allow(clippy::unnecessary_cast)]
 
-pub mod bundle;
 mod component;
 mod factory;
 mod host_buffers;
-mod info;
 mod latency_notice;
-mod params;
 mod process;
 mod speakers;
-mod state;
 mod strings;
 
 pub use factory::plugin_factory;
-pub use info::{ParamSpec, PluginInfo, PluginKind};
-pub use params::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_MAX, UNDERRUNS_PARAM_ID};
+pub(crate) use factory::{AUDIO_MODULE_CLASS, SDK_VERSION, subcategories};
 
 /// Exports a complete VST3 module from the crate it is called in:
 /// `GetPluginFactory`, `ModuleEntry` and `ModuleExit`.
 ///
 /// ```ignore
-/// static INFO: runtime::vst3::PluginInfo = /* ... */;
+/// static INFO: runtime::plugin::PluginInfo = /* ... */;
 /// runtime::export_vst3!(INFO, MyProcessor::default);
 /// ```
 #[macro_export]

@@ -14,10 +14,10 @@ use vst3::Steinberg::Vst::{
 use vst3::Steinberg::{kInvalidArgument, kResultFalse, kResultOk, tresult};
 
 use super::host_buffers::{HostBuffers, HostSample};
-use super::info::{PluginInfo, PluginKind};
-use super::params::meter_readings;
 use crate::engine::{AudioBuffers, Engine, EngineError, Event, EventKind, ProcessMode, ProcessSetup, Processor};
 use crate::limits::MAX_CHANNELS;
+use crate::plugin::params::meter_readings;
+use crate::plugin::{PluginInfo, PluginKind};
 
 /// Events one call can carry; more are dropped (hosts send a few dozen).
 const EVENT_CAPACITY: usize = 2048;

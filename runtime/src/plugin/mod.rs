@@ -1,5 +1,16 @@
-//! What a plugin is: the description an author (or the generator) writes, in
-//! plain Rust with no VST3 types.
+//! What a plugin is, whatever the format: the description an author (or the
+//! generator) writes, in plain Rust with no format's types. The format glue
+//! (`vst3/`, and the next format's) reads it and adds only its FFI.
+//!
+//! - [`PluginInfo`] and [`PluginKind`]: names, ids, bus, latency, parameters;
+//! - [`ParamSpec`] and the parameters every plugin gets after its own, with
+//!   their conversions and display text (`params.rs`);
+//! - the saved state's bytes (`state.rs`).
+
+pub(crate) mod params;
+pub(crate) mod state;
+
+pub use params::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_MAX, UNDERRUNS_PARAM_ID};
 
 use crate::engine::EngineConfig;
 
@@ -41,7 +52,7 @@ impl ParamSpec {
     }
 }
 
-/// Everything the VST3 layer needs to present a processor as a plugin.
+/// Everything a format needs to present a processor as a plugin.
 #[derive(Debug, Clone, Copy)]
 pub struct PluginInfo {
     pub name: &'static str,
@@ -49,7 +60,7 @@ pub struct PluginInfo {
     pub url: &'static str,
     pub email: &'static str,
     pub version: &'static str,
-    /// The class id, as the four 32-bit words of a VST3 `uid`. Keep it stable:
+    /// The class id, as four 32-bit words (a VST3 `uid`). Keep it stable:
     /// hosts store it in saved sessions.
     pub class_id: [u32; 4],
     pub kind: PluginKind,
@@ -68,14 +79,6 @@ pub struct PluginInfo {
 }
 
 impl PluginInfo {
-    /// The VST3 subcategories string.
-    pub fn subcategories(&self) -> &'static str {
-        match self.kind {
-            PluginKind::Effect => "Fx",
-            PluginKind::Instrument => "Instrument|Synth",
-        }
-    }
-
     /// The engine configuration this plugin runs with.
     pub fn engine_config(&self) -> EngineConfig {
         EngineConfig {

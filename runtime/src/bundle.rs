@@ -8,8 +8,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
 
-use super::factory::{AUDIO_MODULE_CLASS, SDK_VERSION};
-use super::info::PluginInfo;
+use crate::plugin::PluginInfo;
+use crate::vst3::{AUDIO_MODULE_CLASS, SDK_VERSION, subcategories};
 
 /// The architecture folder hosts look in on this machine (`uname -m` plus
 /// `-linux`, e.g. `x86_64-linux`).
@@ -44,7 +44,7 @@ fn json_string(text: &str) -> String {
 
 /// moduleinfo.json for a module holding this one plugin.
 pub fn module_info_json(info: &PluginInfo) -> String {
-    let subcategories: Vec<String> = info.subcategories().split('|').map(json_string).collect();
+    let subcategories: Vec<String> = subcategories(info).split('|').map(json_string).collect();
     format!(
         r#"{{
   "Name": {name},

@@ -11,7 +11,7 @@
 //! `steps + 1` values, plain = `min + k * (max - min) / steps` with
 //! `k = min(steps, floor(normalized * (steps + 1)))`, and normalized `k / steps`.
 
-use super::info::{ParamSpec, PluginInfo};
+use super::{ParamSpec, PluginInfo};
 use crate::engine::{EngineStats, EventKind};
 
 /// The id of the bypass parameter every plugin gets (flagged `kIsBypass`).
@@ -291,7 +291,7 @@ mod tests {
             email: "",
             version: "",
             class_id: [0; 4],
-            kind: super::super::PluginKind::Effect,
+            kind: crate::plugin::PluginKind::Effect,
             channels: 2,
             latency_ms: 50.0,
             latency_ceiling_ms: None,

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use runtime::vst3::bundle::{arch_dir, write_bundle};
-use runtime::vst3::{PluginInfo, PluginKind};
+use runtime::bundle::{arch_dir, write_bundle};
+use runtime::plugin::{PluginInfo, PluginKind};
 
 fn info(name: &'static str) -> PluginInfo {
     PluginInfo {

@@ -1,0 +1,6 @@
+//! What a DSP author needs, in one `use runtime::prelude::*;`: the
+//! [`Processor`] trait and what it is handed, and the plugin description a
+//! crate's `lib.rs` fills in.
+
+pub use crate::engine::{AudioBlock, EventKind, ProcessSetup, Processor, Tail};
+pub use crate::plugin::{ParamSpec, PluginInfo, PluginKind};
