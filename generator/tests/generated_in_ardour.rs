@@ -170,3 +170,59 @@ fn float_wav_files_round_trip_and_truncation_is_refused() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The telemetry meters as an Ardour user reads them: the shipped WA Gain
+/// (L = 50 ms) plays in real time while its DSP stalls for 60 ms every
+/// 400 ms, beyond the 23.7 ms of headroom that 1024-frame cycles leave.
+/// Ardour must show Underruns as a whole number of frames (a count played
+/// as silence: at least one, no more than the frames played) on its plain
+/// 0 to 1,000,000 range, and Buffer fill in percent on 0 to 100, as the
+/// plugin describes them; a meter read as its normalized value (a count
+/// of a few thousand frames reads 0.00x) fails. The export made after
+/// (faster than real time, so computed inline, stalls and all) still equals
+/// the DSP at offset 0.
+#[test]
+fn ardour_shows_the_meters_in_plain_units_underruns_in_frames_after_stalls_beyond_the_headroom() {
+    let ardour = Ardour::installed();
+    let plugin = shipped().plugins.iter().find(|p| p.name == "WA Gain").expect("the shipped WA Gain");
+    assert!(plugin.buffering && latency_samples(plugin, f64::from(RATE)) == 2400, "WA Gain buffers at 50 ms");
+    let bundle = shipped().bundles.join(format!("{}.vst3", plugin.name));
+    let input = noise(plugin.channels, FRAMES, 29);
+    let job = Job {
+        bundle: &bundle,
+        plugin: &plugin.name,
+        channels: plugin.channels,
+        input: Input::Audio(&input),
+        frames: FRAMES,
+    };
+    let played = ardour.play_then_export("meters-in-ardour", &job, &[("WRITEAHEAD_STALL", "dsp:60ms/400ms")], 2.0);
+    if let Some(how) = &played.died_after_export {
+        println!("note: ardour7-lua ended with {how} after writing a complete file");
+    }
+    assert!(played.rolled > 0, "the session did not play: nothing was measured");
+
+    let underruns = played.meter("Underruns");
+    assert_eq!((underruns.lower, underruns.upper), (0.0, 1_000_000.0), "Underruns' range in Ardour: {underruns:?}");
+    assert!(
+        underruns.value >= 1.0 && underruns.value.fract() == 0.0 && underruns.value <= played.rolled as f64,
+        "after 60 ms stalls in {} frames of real-time play, Ardour shows Underruns = {} (want a whole number of \
+         frames, at least 1)",
+        played.rolled,
+        underruns.value
+    );
+    let fill = played.meter("Buffer fill");
+    assert_eq!((fill.lower, fill.upper), (0.0, 100.0), "Buffer fill's range in Ardour: {fill:?}");
+    assert!(
+        fill.value > 1.0 && fill.value <= 100.0,
+        "Ardour shows Buffer fill = {} %: the worker's lead once caught up is several percent of the ring",
+        fill.value
+    );
+
+    let want = reference(plugin, f64::from(RATE), &input, &[], FRAMES);
+    compare(&plugin.name, &played.output, &want).unwrap_or_else(|e| panic!("the export after the stalls: {e}"));
+    println!(
+        "ok: {}: Ardour shows Underruns = {} frames and Buffer fill = {:.1} % after {} frames played with \
+         60 ms stalls; the export after equals the DSP at offset 0",
+        plugin.name, underruns.value, fill.value, played.rolled
+    );
+}

@@ -15,8 +15,8 @@
 --      32-bit float (the preset the harness installs) to FOLDER/NAME.wav.
 -- Prints "block N" (frames per engine cycle), "latency loaded N", "rolled
 -- to N" (the transport position when it stopped), "latency saved N" and
--- "latency reactivated N" (Ardour's plugin latency, in frames) and, last,
--- "exported".
+-- "latency reactivated N" (Ardour's plugin latency, in frames), one "meter"
+-- line per read-only parameter (see below) and, last, "exported".
 
 local dir, name, seconds, folder, frames = arg[1], arg[2], tonumber(arg[3]), arg[4], tonumber(arg[5])
 assert(dir and name and seconds and folder and frames, "usage: DIR NAME SECONDS FOLDER FRAMES")
@@ -45,7 +45,20 @@ for _ = 1, 100 do
 	wait(0.02)
 end
 assert(not Session:transport_rolling(), "the transport did not stop")
-
+-- What Ardour shows for the plugin's read-only meters after playing, in the
+-- units it displays them in: "meter NAME|VALUE|LOWER|UPPER".
+local dsp = plugin:plugin(0)
+for j = 0, dsp:parameter_count() - 1 do
+	if dsp:parameter_is_output(j) then
+		local _, described = dsp:get_parameter_descriptor(j, ARDOUR.ParameterDescriptor())
+		local d = described[2]
+		-- Lua returns the value and a table of the arguments as the call left
+		-- them: the third is its `ok`.
+		local value, args = ARDOUR.LuaAPI.get_plugin_insert_param(plugin, j, false)
+		assert(args[3], "Ardour cannot read meter " .. d.label)
+		print(string.format("meter %s|%.17g|%.17g|%.17g", d.label, value, d.lower, d.upper))
+	end
+end
 -- 2. Save; give the process thread a few cycles to re-read the latency.
 assert(Session:save_state("", false, false, false, false, false) == 0, "save_state failed")
 wait(0.2)

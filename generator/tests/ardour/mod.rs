@@ -104,11 +104,34 @@ pub struct Played {
     pub rolled: usize,
     /// Frames per engine cycle: the block size Ardour processed in.
     pub block: usize,
+    /// The plugin's read-only parameters as Ardour showed them once the
+    /// transport had stopped.
+    pub meters: Vec<Meter>,
     /// Set when `ardour7-lua` died after writing a complete file: how it ended.
     pub died_after_export: Option<String>,
     /// Wall-clock seconds of scan + session, and of the play and export
     /// (reported, never asserted).
     pub seconds: (f64, f64),
+}
+
+/// A read-only parameter as Ardour shows it: its value and range in the
+/// units Ardour displays (the plugin's plain values).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meter {
+    pub name: String,
+    pub value: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+impl Played {
+    /// The meter called `name`, or a panic listing those Ardour showed.
+    pub fn meter(&self, name: &str) -> &Meter {
+        self.meters
+            .iter()
+            .find(|meter| meter.name == name)
+            .unwrap_or_else(|| panic!("Ardour shows no meter {name:?}; it shows {:?}", self.meters))
+    }
 }
 
 impl Ardour {
@@ -233,6 +256,7 @@ impl Ardour {
             ],
             rolled: number("rolled to "),
             block: number("block "),
+            meters: played.stdout.lines().filter_map(|line| line.strip_prefix("meter ")).map(parse_meter).collect(),
             died_after_export: died,
             seconds: (prepared.seconds, prepared.started.elapsed().as_secs_f64() - prepared.seconds),
         };
@@ -363,6 +387,18 @@ struct Prepared {
 /// Runs an Ardour tool in the render's folder `dir`, with HOME and the XDG
 /// folders inside it (the user's ~/.vst3 and Ardour settings are never read
 /// or written) and the private VST3 folder as VST3_PATH.
+/// A "meter NAME|VALUE|LOWER|UPPER" line of `adapt.lua`, without "meter ".
+fn parse_meter(line: &str) -> Meter {
+    let fields: Vec<&str> = line.split('|').collect();
+    let number = |i: usize| fields.get(i).and_then(|f| f.trim().parse::<f64>().ok());
+    match (fields.first(), number(1), number(2), number(3)) {
+        (Some(name), Some(value), Some(lower), Some(upper)) if fields.len() == 4 => {
+            Meter { name: name.to_string(), value, lower, upper }
+        }
+        _ => panic!("adapt.lua printed a meter line it should not: {line:?}"),
+    }
+}
+
 fn tool_env(command: &mut Command, dir: &Path) {
     let home = dir.join("home");
     command
