@@ -75,12 +75,11 @@ unsafe extern "C" fn latency<P: Processor>(plugin: *const clap_plugin) -> u32 {
     })
 }
 
-/// The tail in frames. The engine reports no tail yet (neither layer reads
-/// `Processor::tail`), so this is 0, as VST3's `getTailSamples`; `process`
-/// always answers "continue", so hosts keep processing a buffered plugin
-/// after its input ends.
+/// The tail in frames: the value VST3's `getTailSamples` reports, from
+/// [`crate::plugin::tail`]. `process` always answers "continue", so hosts
+/// keep processing a buffered plugin after its input ends.
 unsafe extern "C" fn tail(_plugin: *const clap_plugin) -> u32 {
-    0
+    crate::plugin::tail::reported_frames()
 }
 
 unsafe extern "C" fn hard_realtime(_plugin: *const clap_plugin) -> bool {
