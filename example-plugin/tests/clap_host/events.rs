@@ -120,8 +120,14 @@ pub struct OutEvents {
 
 impl OutEvents {
     pub fn new() -> Box<OutEvents> {
+        Self::with_capacity(0)
+    }
+
+    /// A list that keeps `capacity` values without allocating (clear it with
+    /// `values.borrow_mut().clear()` to reuse it).
+    pub fn with_capacity(capacity: usize) -> Box<OutEvents> {
         let mut list = Box::new(OutEvents {
-            values: RefCell::new(Vec::new()),
+            values: RefCell::new(Vec::with_capacity(capacity)),
             raw: clap_output_events { ctx: std::ptr::null_mut(), try_push: Some(try_push) },
         });
         list.raw.ctx = std::ptr::from_mut::<OutEvents>(&mut list).cast::<c_void>();

@@ -4,6 +4,7 @@
 
 use std::cell::Cell;
 use std::ffi::{CStr, CString, c_char, c_void};
+use std::marker::PhantomData;
 use std::sync::Mutex;
 use std::thread::ThreadId;
 
@@ -16,13 +17,13 @@ use clap_sys::ext::render::{CLAP_EXT_RENDER, CLAP_RENDER_OFFLINE, CLAP_RENDER_RE
 use clap_sys::ext::state::{CLAP_EXT_STATE, clap_host_state, clap_plugin_state};
 use clap_sys::ext::tail::{CLAP_EXT_TAIL, clap_plugin_tail};
 use clap_sys::ext::thread_check::{CLAP_EXT_THREAD_CHECK, clap_host_thread_check};
-use clap_sys::factory::plugin_factory::clap_plugin_factory;
 use clap_sys::host::clap_host;
 use clap_sys::plugin::clap_plugin;
 use clap_sys::process::{clap_process, clap_process_status};
 use clap_sys::stream::{clap_istream, clap_ostream};
 use clap_sys::version::CLAP_VERSION;
 
+use super::ClapModule;
 use super::events::{HostEvent, InEvents, OutEvents};
 
 thread_local! {
@@ -122,14 +123,17 @@ pub enum Buffers<'a> {
     F64 { input: &'a [Vec<f64>], output: &'a mut [Vec<f64>] },
 }
 
-/// A created and initialised plugin, destroyed on drop.
-pub struct Instance {
+/// A created and initialised plugin, destroyed on drop. It borrows its
+/// module: the library cannot be unloaded while an instance of it lives.
+pub struct Instance<'module> {
     pub plugin: *const clap_plugin,
     host: Box<Host>,
+    module: PhantomData<&'module ClapModule>,
 }
 
-impl Instance {
-    pub(super) fn create(factory: *const clap_plugin_factory, id: &CStr) -> Option<Instance> {
+impl<'module> Instance<'module> {
+    pub(super) fn create(module: &'module ClapModule, id: &CStr) -> Option<Instance<'module>> {
+        let factory = module.factory;
         let name = CString::new("Rust test host").unwrap();
         let mut host = Box::new(Host {
             raw: clap_host {
@@ -155,7 +159,7 @@ impl Instance {
         if plugin.is_null() {
             return None;
         }
-        let instance = Instance { plugin, host };
+        let instance = Instance { plugin, host, module: PhantomData };
         // SAFETY: a live plugin; init is its first call.
         assert!(unsafe { ((*plugin).init.unwrap())(plugin) }, "init returned false");
         Some(instance)
@@ -244,6 +248,21 @@ impl Instance {
         events: &[HostEvent],
         out: Option<&OutEvents>,
     ) -> clap_process_status {
+        self.process_inside(buffers, start, frames, events, out, &mut |call| call())
+    }
+
+    /// [`Instance::process`], with the plugin's `process` call alone (not the
+    /// host's preparation of lists and pointers) made inside `guard`: a
+    /// no-allocation or realtime-sanitizer scope.
+    pub fn process_inside(
+        &self,
+        buffers: Buffers<'_>,
+        start: usize,
+        frames: usize,
+        events: &[HostEvent],
+        out: Option<&OutEvents>,
+        guard: &mut dyn FnMut(&mut dyn FnMut()),
+    ) -> clap_process_status {
         let (mut in32, mut out32, mut in64, mut out64) = (vec![], vec![], vec![], vec![]);
         match buffers {
             Buffers::F32 { input, output } => {
@@ -279,9 +298,11 @@ impl Instance {
             in_events: &list.raw,
             out_events: &out.raw,
         };
+        let mut status = clap_sys::process::CLAP_PROCESS_ERROR;
         // SAFETY: every pointer in `data` is alive for the call and each
         // channel holds at least `frames` samples from `start`.
-        self.audio_call(|| unsafe { (self.raw().process.unwrap())(self.plugin, &data) })
+        guard(&mut || status = self.audio_call(|| unsafe { (self.raw().process.unwrap())(self.plugin, &data) }));
+        status
     }
 
     /// A call with an arbitrary `clap_process`.
@@ -381,11 +402,18 @@ impl Instance {
 
     /// `clap.params` flush with `events`; what the plugin reported.
     pub fn flush(&self, events: &[HostEvent]) -> Box<OutEvents> {
-        let list = InEvents::new(events);
         let out = OutEvents::new();
-        // SAFETY: the plugin's own function with live lists.
-        unsafe { (self.params().flush.unwrap())(self.plugin, &list.raw, &out.raw) };
+        self.flush_inside(events, &out, &mut |call| call());
         out
+    }
+
+    /// A flush into `out` as the audio thread (as hosts flush while the
+    /// plugin is active), the plugin's call alone made inside `guard`.
+    pub fn flush_inside(&self, events: &[HostEvent], out: &OutEvents, guard: &mut dyn FnMut(&mut dyn FnMut())) {
+        let list = InEvents::new(events);
+        let flush = self.params().flush.unwrap();
+        // SAFETY: the plugin's own function with live lists.
+        guard(&mut || self.audio_call(|| unsafe { flush(self.plugin, &list.raw, &out.raw) }));
     }
 
     fn state(&self) -> &clap_plugin_state {
@@ -409,7 +437,7 @@ impl Instance {
     }
 }
 
-impl Drop for Instance {
+impl Drop for Instance<'_> {
     fn drop(&mut self) {
         // SAFETY: the plugin's last call; the host outlives it (dropped after).
         unsafe { (self.raw().destroy.unwrap())(self.plugin) }

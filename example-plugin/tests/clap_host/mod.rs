@@ -15,11 +15,14 @@ use clap_sys::factory::plugin_factory::{CLAP_PLUGIN_FACTORY_ID, clap_plugin_fact
 use clap_sys::plugin::clap_plugin_descriptor;
 use clap_sys::version::clap_version_is_compatible;
 
+#[allow(unused_imports)] // each test binary uses a part
 pub use events::{HostEvent, OutEvents};
+#[allow(unused_imports)]
 pub use instance::{Buffers, Instance};
 
 /// A loaded `.clap`: library, entry initialised, factory found. Dropping it
-/// calls `deinit` and unloads the library, in that order.
+/// calls `deinit` and unloads the library, in that order (or only `deinit`,
+/// for an entry linked into the test itself).
 pub struct ClapModule {
     entry: *const clap_plugin_entry,
     pub factory: *const clap_plugin_factory,
@@ -43,6 +46,19 @@ impl ClapModule {
         };
         assert!(!factory.is_null(), "a plugin factory");
         ClapModule { entry, factory: factory.cast(), library: Some(library) }
+    }
+
+    /// The module behind an entry linked into this program (a test binary
+    /// that calls `export_clap!` itself): initialised, nothing to unload.
+    pub fn linked(entry: &'static clap_plugin_entry) -> ClapModule {
+        let path = CString::new("(linked)").unwrap();
+        // SAFETY: the entry's own functions, in the order CLAP prescribes.
+        let factory = unsafe {
+            assert!((entry.init.expect("init"))(path.as_ptr()), "init returned false");
+            (entry.get_factory.expect("get_factory"))(CLAP_PLUGIN_FACTORY_ID.as_ptr())
+        };
+        assert!(!factory.is_null(), "a plugin factory");
+        ClapModule { entry, factory: factory.cast(), library: None }
     }
 
     /// The factory for any other id (null for ids it does not have).
@@ -75,12 +91,12 @@ impl ClapModule {
 
     /// Creates the plugin with `id` and calls its `init`; None when the
     /// factory refuses (null).
-    pub fn try_create(&self, id: &CStr) -> Option<Instance> {
-        Instance::create(self.factory, id)
+    pub fn try_create(&self, id: &CStr) -> Option<Instance<'_>> {
+        Instance::create(self, id)
     }
 
     /// Creates the module's (only) plugin.
-    pub fn create(&self) -> Instance {
+    pub fn create(&self) -> Instance<'_> {
         self.try_create(&self.plugin_id()).expect("the factory creates its own plugin")
     }
 }
@@ -128,7 +144,7 @@ pub fn features(descriptor: &clap_plugin_descriptor) -> Vec<String> {
 /// started instance in blocks of `sizes`, 32-bit, with `events` at absolute
 /// frames; `channels` rows of output.
 pub fn play(
-    instance: &Instance,
+    instance: &Instance<'_>,
     input: &[Vec<f32>],
     channels: usize,
     sizes: &[usize],

@@ -3,6 +3,8 @@
 //! the same library.
 #![allow(dead_code)]
 
+pub mod leaks;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
