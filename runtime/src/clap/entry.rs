@@ -39,6 +39,11 @@ impl PluginEntry {
             get_factory: Some(get_factory as unsafe extern "C" fn(*const c_char) -> *const c_void),
         })
     }
+
+    /// The `clap_plugin_entry` itself, as a host finds it behind `clap_entry`.
+    pub fn raw(&self) -> &clap_plugin_entry {
+        &self.0
+    }
 }
 
 /// Creates one plugin instance for a host.

@@ -155,6 +155,7 @@ unsafe extern "C" fn text_to_value<P: Processor>(
     })
 }
 
+#[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
 unsafe extern "C" fn flush<P: Processor>(
     plugin: *const clap_plugin,
     input: *const clap_input_events,

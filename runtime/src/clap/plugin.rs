@@ -259,6 +259,7 @@ unsafe extern "C" fn deactivate<P: Processor>(plugin: *const clap_plugin) {
     })
 }
 
+#[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
 unsafe extern "C" fn start_processing<P: Processor>(plugin: *const clap_plugin) -> bool {
     guard(false, || {
         // SAFETY: the host passes the pointer it got from create_plugin.
@@ -272,6 +273,7 @@ unsafe extern "C" fn start_processing<P: Processor>(plugin: *const clap_plugin) 
 
 unsafe extern "C" fn stop_processing(_plugin: *const clap_plugin) {}
 
+#[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
 unsafe extern "C" fn reset<P: Processor>(plugin: *const clap_plugin) {
     guard((), || {
         // SAFETY: the host passes the pointer it got from create_plugin.
@@ -281,6 +283,7 @@ unsafe extern "C" fn reset<P: Processor>(plugin: *const clap_plugin) {
     })
 }
 
+#[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
 unsafe extern "C" fn process<P: Processor>(
     plugin: *const clap_plugin,
     data: *const clap_process,
