@@ -94,6 +94,40 @@ fn every_generated_plugin_is_the_clap_plugin_plugins_toml_describes() {
     }
 }
 
+/// Bypass switched on by an event at frame k: the DSP's sound (delayed by L)
+/// up to k + L, then, after the bypass crossfade, the input delayed by L;
+/// and the very samples the VST3 build plays for the same event.
+fn bypass_at_k_lands_at_k_plus_latency(
+    shipped: &Shipped,
+    plugin: &Plugin,
+    module: &ClapModule,
+    input: &[Vec<f32>],
+    want: &[Vec<f32>],
+) {
+    let frames = input[0].len();
+    let (k, latency) = (RATE as usize / 2 + 7, latency_samples(plugin, RATE));
+    let crossfade = RATE as usize / 50; // 20 ms: the engine's crossfade is shorter
+    let instance = module.create();
+    instance.set_offline(true);
+    instance.start(RATE, 4096);
+    let bypass = [(k, HostEvent::Param { time: 0, id: BYPASS_PARAM_ID, value: 1.0 })];
+    let got = play(&instance, input, plugin.channels, &block_sizes(frames, 53, 4096), &bypass);
+    instance.stop();
+    let what = format!("{}: bypass at frame {k}", plugin.name);
+    let processed = e2e::delayed(want, latency);
+    let passed = e2e::delayed(input, latency);
+    for ch in 0..plugin.channels {
+        let same = |t: usize, as_: &[Vec<f32>]| got[ch][t].to_bits() == as_[ch][t].to_bits();
+        let before = (0..k + latency).find(|&t| !same(t, &processed));
+        assert_eq!(before, None, "{what}: channel {ch} differs from the processed sound before k + L");
+        let after = (k + latency + crossfade..frames).find(|&t| !same(t, &passed));
+        assert_eq!(after, None, "{what}: channel {ch} differs from the input after the crossfade");
+    }
+    let vst3 = Module::load(&library(&shipped.bundles, plugin));
+    let (_, vst3_out) = e2e::session::play(&vst3, plugin, e2e::host::OFFLINE, input, &[], frames, Some(k));
+    e2e::assert_same(&got, &vst3_out, &format!("{what}, CLAP and VST3"));
+}
+
 #[test]
 fn every_generated_clap_plugin_sounds_like_its_dsp_delayed_by_its_latency() {
     let shipped = shipped();
@@ -124,6 +158,7 @@ fn every_generated_clap_plugin_sounds_like_its_dsp_delayed_by_its_latency() {
             let got = play(&instance, &input, plugin.channels, &block_sizes(frames, 43, 4096), &bypass);
             assert_delayed(&got, &input, latency, &format!("{} bypassed", plugin.name));
             instance.stop();
+            bypass_at_k_lands_at_k_plus_latency(shipped, plugin, &module, &input, &want);
         }
         if let Some(param) = plugin.params.first().filter(|_| plugin.dsp != generator::config::Dsp::Custom) {
             // A parameter set by the host at frame 0, in plain units, sounds as
