@@ -1,14 +1,18 @@
 //! The checks of clap-validator's test list that apply to this plugin, run
-//! by the Rust CLAP host on the built `.clap`: parameter fuzzing and
-//! conversions, random sample rates and block sizes, reactivation, denormal
-//! and non-finite input, invalid and reproducible state, and a thousand
-//! load/unload cycles that leave no thread or memory behind.
+//! by the Rust CLAP host on the built `.clap`: loading with RTLD_NOW, factory
+//! refusals, descriptor consistency and features; in-place processing;
+//! events for another port or event space; parameter fuzzing, conversions,
+//! and flush = process; sample rates from 1 to 768 kHz and block sizes from
+//! 1 to 16k; reactivation; denormal and non-finite input; invalid (empty,
+//! random megabytes) and reproducible state; and a thousand load/unload
+//! cycles that leave no thread or memory behind. (Transport, configurable
+//! ports and preset discovery do not apply: the plugin has none.)
 
 mod clap_host;
 mod host;
 mod support;
 
-use clap_host::{Buffers, ClapModule, HostEvent, assert_delayed, play};
+use clap_host::{Buffers, ClapModule, HostEvent, assert_delayed, c_text, features, play};
 use clap_sys::ext::params::CLAP_PARAM_IS_READONLY;
 use clap_sys::process::CLAP_PROCESS_CONTINUE;
 use example_plugin::{BUFFERED, UNBUFFERED};
@@ -259,4 +263,182 @@ fn a_thousand_load_process_unload_cycles_leave_no_thread_or_memory_behind() {
     let growth = resident_kib().saturating_sub(memory_before);
     println!("1000 cycles: resident memory grew by {growth} KiB, {pool_seen} pool threads while active");
     assert!(growth < 4096, "resident memory grew by {growth} KiB over 1000 cycles");
+}
+
+#[test]
+fn the_library_resolves_every_symbol_and_the_factory_refuses_what_is_not_its_own() {
+    let _serial = serial();
+    let _ = bundles();
+    let path = clap_file(&BUFFERED);
+    // scan-rtld-now: every symbol resolvable at load time, kept local.
+    let flags = libloading::os::unix::RTLD_NOW | libloading::os::unix::RTLD_LOCAL;
+    // SAFETY: loading our own plugin, whose initialisers are Rust statics.
+    let library = unsafe { libloading::os::unix::Library::open(Some(&path), flags) }.expect("loads with RTLD_NOW");
+    drop(library);
+    let module = ClapModule::load(&path);
+    // query-factory-nonexistent, create-id-with-trailing-garbage.
+    assert!(module.factory_for(c"clap.no-such-factory").is_null());
+    let mut id = module.plugin_id().into_bytes();
+    id.extend_from_slice(b"-and-more");
+    assert!(module.try_create(&std::ffi::CString::new(id).unwrap()).is_none(), "an id with trailing garbage");
+    // descriptor-consistency: the plugin's own descriptor is the factory's.
+    let descriptor = module.descriptor(0).unwrap();
+    let instance = module.create();
+    // SAFETY: a live plugin; its descriptor lives as long as the module.
+    let own = unsafe { &*(*instance.plugin).desc };
+    for (what, a, b) in [
+        ("id", descriptor.id, own.id),
+        ("name", descriptor.name, own.name),
+        ("vendor", descriptor.vendor, own.vendor),
+        ("version", descriptor.version, own.version),
+        ("url", descriptor.url, own.url),
+    ] {
+        assert_eq!(c_text(a), c_text(b), "{what}");
+    }
+    assert_eq!(features(descriptor), features(own));
+    // features-categories and features-duplicates.
+    let features = features(descriptor);
+    assert!(["instrument", "audio-effect", "note-effect", "analyzer"].iter().any(|c| features.iter().any(|f| f == c)));
+    let mut unique = features.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), features.len(), "{features:?}");
+}
+
+#[test]
+fn in_place_processing_equals_separate_buffers_bit_for_bit() {
+    let _serial = serial();
+    let module = buffered();
+    let frames = 30_000;
+    let input = noise(frames, 41);
+    let sizes = block_sizes(frames, 43, 2048);
+    let events = [(1234, HostEvent::Param { time: 0, id: example_plugin::GAIN, value: -6.0 })];
+    let separate = module.create();
+    separate.start(48_000.0, 2048);
+    let want = play(&separate, &input, 2, &sizes, &events);
+    separate.stop();
+    let in_place = module.create();
+    in_place.start(48_000.0, 2048);
+    let mut audio = input.clone();
+    let mut at = 0;
+    for &n in &sizes {
+        let in_block: Vec<HostEvent> =
+            events.iter().filter(|(t, _)| (at..at + n).contains(t)).map(|(t, e)| e.at((t - at) as u32)).collect();
+        let status = in_place.process(Buffers::F32InPlace(&mut audio), at, n, &in_block, None);
+        assert_eq!(status, CLAP_PROCESS_CONTINUE);
+        at += n;
+    }
+    in_place.stop();
+    assert_delayed(&audio, &want, 0, "in place");
+    assert!(audio[0][3000..].iter().any(|s| *s != 0.0), "it played something");
+}
+
+#[test]
+fn events_for_another_port_or_event_space_change_nothing() {
+    let _serial = serial();
+    // process-note-inconsistent: notes and MIDI for a port the plugin does
+    // not have are not its notes; the note on its port sounds at k + L.
+    let _ = support::instrument_bundle();
+    let module = ClapModule::load(&clap_file(&example_plugin::NOTE_PROBE));
+    let instance = module.create();
+    let latency = instance.start(48_000.0, 512) as usize;
+    let (k, k2) = (3000, 6000);
+    let events = [
+        (1000, HostEvent::NoteAt { time: 0, on: true, port: 1, channel: 0, key: 60, velocity: 0.5 }),
+        (1500, HostEvent::MidiAt { time: 0, port: 2, data: [0x90, 62, 100] }),
+        (2000, HostEvent::NoteAt { time: 0, on: true, port: -1, channel: 0, key: 64, velocity: 0.5 }),
+        (k, HostEvent::NoteAt { time: 0, on: true, port: 0, channel: 3, key: 67, velocity: 0.25 }),
+        (4000, HostEvent::NoteAt { time: 0, on: false, port: 1, channel: 3, key: 67, velocity: 0.0 }),
+        (k2, HostEvent::NoteAt { time: 0, on: false, port: -1, channel: 3, key: 67, velocity: 0.0 }),
+    ];
+    let out = play(&instance, &[], 2, &block_sizes(12_000, 47, 512), &events);
+    for channel in &out {
+        for (t, sample) in channel.iter().enumerate() {
+            let want = if (k + latency..k2 + latency).contains(&t) { 0.25 } else { 0.0 };
+            assert_eq!(*sample, want, "frame {t}: only the note on port 0, from k + L to its note-off (any port)");
+        }
+    }
+    instance.stop();
+
+    // param-set-wrong-namespace: a parameter event in another space is not a
+    // parameter change, in a flush or in process.
+    let module = buffered();
+    let instance = module.create();
+    instance.start(48_000.0, 512);
+    let elsewhere = HostEvent::ParamInSpace { time: 0, space: 0x7777, id: example_plugin::GAIN, value: 12.0 };
+    instance.flush(&[elsewhere]);
+    let input = noise(4096, 53);
+    let got = play(&instance, &input, 2, &[512; 8], &[(100, elsewhere)]);
+    assert_eq!(instance.value(example_plugin::GAIN), Some(0.0), "still at its default");
+    assert_delayed(&got, &input, 2400, "0 dB: the input, delayed");
+    instance.stop();
+}
+
+#[test]
+fn a_flush_sets_what_the_same_events_in_process_set() {
+    let _serial = serial();
+    let module = buffered();
+    let (flushed, processed) = (module.create(), module.create());
+    flushed.start(48_000.0, 512);
+    processed.start(48_000.0, 512);
+    let mut rng = Lcg(61);
+    for round in 0..50 {
+        let events: Vec<HostEvent> = flushed
+            .param_infos()
+            .iter()
+            .filter(|info| info.flags & CLAP_PARAM_IS_READONLY == 0)
+            .map(|info| {
+                let value = info.min_value + rng.unit() * (info.max_value - info.min_value);
+                HostEvent::Param { time: 0, id: info.id, value }
+            })
+            .collect();
+        flushed.flush(&events);
+        let (input, mut output) = (noise(64, round), vec![vec![0.0_f32; 64]; 2]);
+        processed.process(Buffers::F32 { input: &input, output: &mut output }, 0, 64, &events, None);
+        for info in flushed.param_infos().iter().filter(|i| i.flags & CLAP_PARAM_IS_READONLY == 0) {
+            assert_eq!(flushed.value(info.id), processed.value(info.id), "round {round}: parameter {}", info.id);
+        }
+        assert_eq!(flushed.save(usize::MAX), processed.save(usize::MAX), "round {round}: the same state");
+    }
+    flushed.stop();
+    processed.stop();
+}
+
+#[test]
+fn an_empty_state_and_megabytes_of_random_bytes_are_refused() {
+    let _serial = serial();
+    let module = buffered();
+    let instance = module.create();
+    let defaults = instance.save(usize::MAX).unwrap();
+    assert!(!instance.load(&[], 1), "state-invalid-empty");
+    let mut rng = Lcg(67);
+    for _ in 0..3 {
+        let random: Vec<u8> = (0..1 << 20).map(|_| rng.next() as u8).collect();
+        assert!(!instance.load(&random, 4093), "state-invalid-random");
+    }
+    assert_eq!(instance.save(usize::MAX), Some(defaults), "nothing changed");
+}
+
+#[test]
+fn sample_rates_from_1_to_768_khz_and_block_sizes_from_1_to_16k_keep_the_delay_exact() {
+    let _serial = serial();
+    let (b_module, u_module) = (buffered(), ClapModule::load(&clap_file(&UNBUFFERED)));
+    let mut rng = Lcg(71);
+    let cases =
+        [(1_000.0, 1), (11_025.5, 7), (44_100.0, 16_384), (48_000.0, 1000), (352_800.0, 512), (768_000.0, 4096)];
+    for (rate, max_block) in cases {
+        let frames = (0.05 * rate) as usize + 20_000;
+        let (b, u) = (b_module.create(), u_module.create());
+        let latency = b.start(rate, max_block) as usize;
+        assert_eq!(latency, (0.05 * rate).round() as usize, "{rate} Hz");
+        u.start(rate, max_block);
+        let input = noise(frames, rng.next());
+        let sizes = block_sizes(frames, rng.next(), max_block as usize);
+        assert!(sizes.iter().all(|n| *n <= max_block as usize));
+        let reference = play(&u, &input, 2, &sizes, &[]);
+        let output = play(&b, &input, 2, &block_sizes(frames, rng.next(), max_block as usize), &[]);
+        assert_delayed(&output, &reference, latency, &format!("{rate} Hz, blocks up to {max_block}"));
+        b.stop();
+        u.stop();
+    }
 }

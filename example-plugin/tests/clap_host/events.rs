@@ -18,6 +18,13 @@ pub enum HostEvent {
     Note { time: u32, on: bool, key: i16, velocity: f64 },
     /// A MIDI 1.0 message.
     Midi { time: u32, data: [u8; 3] },
+    /// A note on (`on`) or off addressed as a host may, right or wrong: any
+    /// port, channel and key (the variants above use port 0, channel 0).
+    NoteAt { time: u32, on: bool, port: i16, channel: i16, key: i16, velocity: f64 },
+    /// A MIDI message on any port.
+    MidiAt { time: u32, port: u16, data: [u8; 3] },
+    /// A parameter value event in another event space than CLAP's core one.
+    ParamInSpace { time: u32, space: u16, id: u32, value: f64 },
 }
 
 impl HostEvent {
@@ -27,12 +34,52 @@ impl HostEvent {
             HostEvent::Param { id, value, .. } => HostEvent::Param { time, id, value },
             HostEvent::Note { on, key, velocity, .. } => HostEvent::Note { time, on, key, velocity },
             HostEvent::Midi { data, .. } => HostEvent::Midi { time, data },
+            HostEvent::NoteAt { on, port, channel, key, velocity, .. } => {
+                HostEvent::NoteAt { time, on, port, channel, key, velocity }
+            }
+            HostEvent::MidiAt { port, data, .. } => HostEvent::MidiAt { time, port, data },
+            HostEvent::ParamInSpace { space, id, value, .. } => HostEvent::ParamInSpace { time, space, id, value },
         }
     }
 }
 
 fn header(time: u32, type_: u16, size: usize) -> clap_event_header {
     clap_event_header { size: size as u32, time, space_id: CLAP_CORE_EVENT_SPACE_ID, type_, flags: 0 }
+}
+
+fn param(time: u32, space: u16, id: u32, value: f64) -> Raw {
+    let mut header = header(time, CLAP_EVENT_PARAM_VALUE, size_of::<clap_event_param_value>());
+    header.space_id = space;
+    Raw::Param(clap_event_param_value {
+        header,
+        param_id: id,
+        cookie: std::ptr::null_mut(),
+        note_id: -1,
+        port_index: -1,
+        channel: -1,
+        key: -1,
+        value,
+    })
+}
+
+fn note(time: u32, on: bool, port: i16, channel: i16, key: i16, velocity: f64) -> Raw {
+    let type_ = if on { CLAP_EVENT_NOTE_ON } else { CLAP_EVENT_NOTE_OFF };
+    Raw::Note(clap_event_note {
+        header: header(time, type_, size_of::<clap_event_note>()),
+        note_id: -1,
+        port_index: port,
+        channel,
+        key,
+        velocity,
+    })
+}
+
+fn midi(time: u32, port: u16, data: [u8; 3]) -> Raw {
+    Raw::Midi(clap_event_midi {
+        header: header(time, CLAP_EVENT_MIDI, size_of::<clap_event_midi>()),
+        port_index: port,
+        data,
+    })
 }
 
 enum Raw {
@@ -63,33 +110,14 @@ impl InEvents {
         let events = events
             .iter()
             .map(|event| match *event {
-                HostEvent::Param { time, id, value } => Raw::Param(clap_event_param_value {
-                    header: header(time, CLAP_EVENT_PARAM_VALUE, size_of::<clap_event_param_value>()),
-                    param_id: id,
-                    cookie: std::ptr::null_mut(),
-                    note_id: -1,
-                    port_index: -1,
-                    channel: -1,
-                    key: -1,
-                    value,
-                }),
-                HostEvent::Note { time, on, key, velocity } => Raw::Note(clap_event_note {
-                    header: header(
-                        time,
-                        if on { CLAP_EVENT_NOTE_ON } else { CLAP_EVENT_NOTE_OFF },
-                        size_of::<clap_event_note>(),
-                    ),
-                    note_id: -1,
-                    port_index: 0,
-                    channel: 0,
-                    key,
-                    velocity,
-                }),
-                HostEvent::Midi { time, data } => Raw::Midi(clap_event_midi {
-                    header: header(time, CLAP_EVENT_MIDI, size_of::<clap_event_midi>()),
-                    port_index: 0,
-                    data,
-                }),
+                HostEvent::Param { time, id, value } => param(time, CLAP_CORE_EVENT_SPACE_ID, id, value),
+                HostEvent::ParamInSpace { time, space, id, value } => param(time, space, id, value),
+                HostEvent::Note { time, on, key, velocity } => note(time, on, 0, 0, key, velocity),
+                HostEvent::NoteAt { time, on, port, channel, key, velocity } => {
+                    note(time, on, port, channel, key, velocity)
+                }
+                HostEvent::Midi { time, data } => midi(time, 0, data),
+                HostEvent::MidiAt { time, port, data } => midi(time, port, data),
             })
             .collect();
         let mut list = Box::new(InEvents {

@@ -119,8 +119,17 @@ unsafe extern "C" fn request_nothing(_raw: *const clap_host) {}
 
 /// The host's view of one call's audio: planar buffers, 32- or 64-bit.
 pub enum Buffers<'a> {
-    F32 { input: &'a [Vec<f32>], output: &'a mut [Vec<f32>] },
-    F64 { input: &'a [Vec<f64>], output: &'a mut [Vec<f64>] },
+    F32 {
+        input: &'a [Vec<f32>],
+        output: &'a mut [Vec<f32>],
+    },
+    F64 {
+        input: &'a [Vec<f64>],
+        output: &'a mut [Vec<f64>],
+    },
+    /// In place: the same channels are the input and the output (an effect's
+    /// ports form an in-place pair).
+    F32InPlace(&'a mut [Vec<f32>]),
 }
 
 /// A created and initialised plugin, destroyed on drop. It borrows its
@@ -272,6 +281,10 @@ impl<'module> Instance<'module> {
             Buffers::F64 { input, output } => {
                 in64 = input.iter().map(|c| c[start..].as_ptr() as *mut f64).collect();
                 out64 = output.iter_mut().map(|c| c[start..].as_mut_ptr()).collect();
+            }
+            Buffers::F32InPlace(audio) => {
+                out32 = audio.iter_mut().map(|c| c[start..].as_mut_ptr()).collect();
+                in32 = out32.clone();
             }
         }
         let buffer = |p32: &mut Vec<*mut f32>, p64: &mut Vec<*mut f64>| clap_audio_buffer {

@@ -196,6 +196,12 @@ unsafe fn translate<P: Processor>(plugin: &Plugin<P>, header: &clap_event_header
         CLAP_EVENT_NOTE_ON | CLAP_EVENT_NOTE_OFF if plugin.info.kind == PluginKind::Instrument => {
             // SAFETY: the type and size say this is a note event.
             let note = unsafe { &*at(size_of::<clap_event_note>())?.cast::<clap_event_note>() };
+            // Our one note port is 0: an event for another is not ours. A
+            // note-off may name every port (-1); a note-on names one.
+            let off = header.type_ == CLAP_EVENT_NOTE_OFF;
+            if note.port_index != 0 && !(off && note.port_index == -1) {
+                return None;
+            }
             // Key -1 (every key) cannot start a note, and ends none here.
             let pitch = u8::try_from(note.key).ok().filter(|k| *k < 128)?;
             let channel = u8::try_from(note.channel).unwrap_or(0) & 15;
@@ -209,6 +215,9 @@ unsafe fn translate<P: Processor>(plugin: &Plugin<P>, header: &clap_event_header
         CLAP_EVENT_MIDI if plugin.info.kind == PluginKind::Instrument => {
             // SAFETY: the type and size say this is a MIDI event.
             let midi = unsafe { &*at(size_of::<clap_event_midi>())?.cast::<clap_event_midi>() };
+            if midi.port_index != 0 {
+                return None;
+            }
             let [status, key, velocity] = midi.data;
             let (channel, pitch) = (status & 15, key & 127);
             let velocity_f = f32::from(velocity & 127) / 127.0;
