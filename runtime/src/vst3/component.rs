@@ -349,7 +349,7 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
     }
 
     unsafe fn getTailSamples(&self) -> u32 {
-        0
+        crate::plugin::tail::reported_frames()
     }
 }
 
