@@ -354,8 +354,10 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
 }
 
 impl<P: Processor> IProcessContextRequirementsTrait for Plugin<P> {
+    /// Tempo, time signature, musical and bar position, cycle and transport
+    /// state: what [`crate::engine::Transport`] gives the processor.
     unsafe fn getProcessContextRequirements(&self) -> u32 {
-        0
+        super::transport::REQUIREMENTS
     }
 }
 
