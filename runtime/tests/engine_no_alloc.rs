@@ -68,6 +68,7 @@ fn built_in_dsp_kinds_do_not_allocate() {
     check("filter", Filter::default());
     check("delay", Delay::default());
     check("tremolo", Tremolo::default());
+    check("tremolo synced", Tremolo::synced(runtime::dsp::NoteValue::new(1, 8).dotted()));
     check("synth", Synth::default());
 }
 

@@ -30,6 +30,15 @@ fn unbuffered_paths_are_realtime_safe() {
 }
 
 #[test]
+fn tempo_synced_tremolo_is_realtime_safe_on_the_audio_thread() {
+    // Unbuffered, the processor runs inside `process`: the sanitizer checks
+    // the synced LFO itself, with the transport reports every_mode sends.
+    let synced = runtime::dsp::tremolo::Tremolo::synced(runtime::dsp::NoteValue::new(1, 16).triplet());
+    let mut unbuffered = engine(synced, false);
+    every_mode(&mut unbuffered, 300, &mut direct);
+}
+
+#[test]
 fn non_finite_guards_are_realtime_safe() {
     for buffering in [false, true] {
         let mut engine = engine(NanMaker::default(), buffering);
