@@ -156,7 +156,10 @@ pub fn reference_with(
         Dsp::Gain => run(Gain::default(), plugin, rate, input, notes, frames, params),
         Dsp::Filter => run(Filter::default(), plugin, rate, input, notes, frames, params),
         Dsp::Delay => run(Delay::default(), plugin, rate, input, notes, frames, params),
-        Dsp::Tremolo => run(Tremolo::default(), plugin, rate, input, notes, frames, params),
+        Dsp::Tremolo => match plugin.sync {
+            Some(note) => run(Tremolo::synced(note), plugin, rate, input, notes, frames, params),
+            None => run(Tremolo::default(), plugin, rate, input, notes, frames, params),
+        },
         Dsp::Synth => run(Synth::default(), plugin, rate, input, notes, frames, params),
         Dsp::Custom => {
             assert!(params.is_empty(), "the custom reference knows only its defaults");
