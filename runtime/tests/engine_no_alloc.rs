@@ -8,6 +8,7 @@ mod common;
 use assert_no_alloc::{AllocDisabler, assert_no_alloc, reset_violation_count, violation_count};
 use common::audio_paths::{aging, engine, every_mode, non_finite, restart_while_stuck};
 use common::processors::{FeedbackFilter, NanMaker};
+use common::vst3_paths::{Vst3Plugin, every_vst3_call};
 
 #[global_allocator]
 static ALLOCATOR: AllocDisabler = AllocDisabler;
@@ -80,4 +81,17 @@ fn restart_while_the_worker_is_stuck_in_the_dsp_neither_waits_nor_allocates() {
     assert!(returned_while_stuck, "a restart waited for the stuck worker");
     assert_eq!(count, 0);
     drop(stuck);
+}
+
+#[test]
+fn the_vst3_process_call_with_a_process_context_does_not_allocate() {
+    // The glue every generated plugin runs: reading the host's ProcessContext,
+    // the flush forms, restarts, and the engine with a tempo-synced DSP.
+    for buffering in [true, false] {
+        let plugin = Vst3Plugin::synced_tremolo(buffering);
+        reset_violation_count();
+        let peak = every_vst3_call(&plugin, 300, &mut no_alloc);
+        assert_eq!(violation_count(), 0, "buffering {buffering}");
+        assert!(peak > 0.2, "buffering {buffering}: the plugin made sound, peak {peak}");
+    }
 }

@@ -11,6 +11,7 @@ mod common;
 
 use common::audio_paths::{aging, engine, every_mode, non_finite, restart_while_stuck};
 use common::processors::{FeedbackFilter, NanMaker};
+use common::vst3_paths::{Vst3Plugin, every_vst3_call};
 
 fn direct(call: &mut dyn FnMut()) {
     call();
@@ -36,6 +37,17 @@ fn tempo_synced_tremolo_is_realtime_safe_on_the_audio_thread() {
     let synced = runtime::dsp::tremolo::Tremolo::synced(runtime::dsp::NoteValue::new(1, 16).triplet());
     let mut unbuffered = engine(synced, false);
     every_mode(&mut unbuffered, 300, &mut direct);
+}
+
+#[test]
+fn the_vst3_process_call_with_a_process_context_is_realtime_safe() {
+    // `process` of the VST3 glue is nonblocking in this build: reading the
+    // host's ProcessContext, the flush forms and restarts are checked too.
+    for buffering in [true, false] {
+        let plugin = Vst3Plugin::synced_tremolo(buffering);
+        let peak = every_vst3_call(&plugin, 300, &mut direct);
+        assert!(peak > 0.2, "buffering {buffering}: the plugin made sound, peak {peak}");
+    }
 }
 
 #[test]
