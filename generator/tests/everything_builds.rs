@@ -23,7 +23,7 @@ fn every_key_and_kind_builds_and_loads_as_described() {
     let args = ["build", "--config", config_path.to_str().unwrap(), "--bundles", bundles.to_str().unwrap()];
     assert_success(&generator(&dir, &args), "generator build");
     let plugins = config::parse(&toml).unwrap().plugins;
-    assert_eq!(plugins.len(), 7);
+    assert_eq!(plugins.len(), 8);
     for plugin in &plugins {
         let module = Module::load(&library(&bundles, plugin));
         // SAFETY: zeroed infos are valid out-structs; live factory.
