@@ -6,7 +6,8 @@
 mod e2e;
 
 use e2e::host::{Module, OFFLINE, REALTIME, c_string, utf16};
-use e2e::session::{RATE, play, start, stop};
+use e2e::session::{RATE, play, play_on_timeline, start, stop};
+use e2e::timeline::{Section, Timeline};
 use e2e::{
     Shipped, assert_same, delayed, latency_samples, library, noise, reference, reference_on_timeline, shipped,
     test_notes,
@@ -151,28 +152,54 @@ fn first_departure(got: &[f32], from: usize, gain: impl Fn(usize) -> f64, tolera
     (from..got.len()).find(|&t| (f64::from(got[t]) - gain(t)).abs() > tolerance)
 }
 
-#[test]
-fn a_synced_plugin_follows_a_tempo_change_and_a_jump_at_their_frames_plus_its_latency() {
-    use e2e::session::play_on_timeline;
-    use e2e::timeline::{Section, Timeline};
-    const FRAMES: usize = 80_000;
-    /// The host jumps from beat 1.125 (two and a quarter eighth-note periods,
-    /// at 120 BPM) to beat 100.25 (the dip between two eighths), then changes
-    /// from 120 to 90 BPM.
-    const JUMP: usize = 27_000;
-    const TEMPO: usize = 50_000;
-    let shipped = shipped();
-    let synced: Vec<&Plugin> = shipped.plugins.iter().filter(|p| p.sync.is_some()).collect();
-    assert!(!synced.is_empty(), "the shipped plugins.toml has a synced plugin");
+/// The host's timeline the transport tests play: 120 BPM from beat 0; at
+/// frame [`JUMP`] a jump from beat 1.125 (two and a quarter eighth-note
+/// periods) to beat 100.25 (the dip between two eighths); at [`TEMPO`] a
+/// change to 90 BPM, the position going on.
+fn host_timeline() -> Timeline {
     let at_tempo = (100.25 + (TEMPO - JUMP) as f64 * 2.0 / RATE, 48_000 + TEMPO as i64);
-    let timeline = Timeline {
+    Timeline {
         rate: RATE,
         sections: vec![
             Section { from: 0, playing: true, tempo: 120.0, beats: 0.0, samples: 0 },
             Section { from: JUMP, playing: true, tempo: 120.0, beats: 100.25, samples: 48_000 + JUMP as i64 },
             Section { from: TEMPO, playing: true, tempo: 90.0, beats: at_tempo.0, samples: at_tempo.1 },
         ],
-    };
+    }
+}
+
+const JUMP: usize = 27_000;
+const TEMPO: usize = 50_000;
+
+#[test]
+fn every_generated_effect_with_the_hosts_transport_sounds_like_its_dsp_on_it() {
+    // Every bundle gets a ProcessContext in every call: the plugins that do
+    // not sync must sound as without one, the synced ones like their DSP
+    // given the same reports, all delayed by their latency.
+    let shipped = shipped();
+    let frames = 3 * RATE as usize / 2;
+    let timeline = host_timeline();
+    for plugin in shipped.plugins.iter().filter(|p| p.kind == Kind::Effect) {
+        let module = load(shipped, plugin);
+        let input = noise(plugin.channels, frames, 7);
+        let want = reference_on_timeline(plugin, &input, frames, &timeline);
+        if plugin.sync.is_none() {
+            assert_same(&want, &reference(plugin, RATE, &input, &[], frames), &format!("{}: no sync", plugin.name));
+        }
+        let latency = latency_samples(plugin, RATE);
+        let (_, got) = play_on_timeline(&module, plugin, REALTIME, &input, frames, &timeline);
+        assert_same(&got, &delayed(&want, latency), &format!("{} with a ProcessContext", plugin.name));
+        println!("ok: {} with the host's transport equals its DSP on it, delayed by {latency} frames", plugin.name);
+    }
+}
+
+#[test]
+fn a_synced_plugin_follows_a_tempo_change_and_a_jump_at_their_frames_plus_its_latency() {
+    const FRAMES: usize = 80_000;
+    let shipped = shipped();
+    let synced: Vec<&Plugin> = shipped.plugins.iter().filter(|p| p.sync.is_some()).collect();
+    assert!(!synced.is_empty(), "the shipped plugins.toml has a synced plugin");
+    let timeline = host_timeline();
     let without_jump = Timeline { sections: vec![timeline.sections[0]], ..timeline.clone() };
     let without_tempo_change = Timeline { sections: timeline.sections[..2].to_vec(), ..timeline.clone() };
     for plugin in synced {
