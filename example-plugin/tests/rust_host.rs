@@ -339,7 +339,7 @@ fn bypass_is_the_input_delayed_by_the_latency_and_telemetry_is_reported() {
         Buffers::F32 { input: &input, output: &mut output },
         0,
         1024,
-        Extras { changes: Some(&changes), output_changes: Some(&reported_ptr), events: None },
+        Extras { changes: Some(&changes), output_changes: Some(&reported_ptr), events: None, context: None },
     );
     assert_eq!(result, kResultOk);
     let mut start_frame = 1024;

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use runtime::dsp;
+use runtime::dsp::NoteValue;
 use runtime::limits::{MAX_CHANNELS, MAX_PARAMS};
 use runtime::plugin::{BYPASS_PARAM_ID, FILL_PARAM_ID, ParamSpec, UNDERRUNS_PARAM_ID};
 use toml::Spanned;
@@ -15,7 +16,7 @@ use crate::diagnostic::Diagnostic;
 use crate::formats::Formats;
 use crate::latency::LatencyKeys;
 use crate::limits::MAX_PLUGINS;
-use crate::{class_id, names, text};
+use crate::{class_id, names, sync, text};
 
 /// Effect or instrument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +49,15 @@ impl Dsp {
 
     pub fn name(self) -> &'static str {
         Self::NAMES.iter().find(|(_, d)| *d == self).map_or("custom", |(n, _)| n)
+    }
+
+    /// The built-in parameters of this kind (none for custom), or of its
+    /// synced form when it is synced to the host's tempo.
+    pub fn params_synced(self, synced: bool) -> &'static [ParamSpec] {
+        match self {
+            Dsp::Tremolo if synced => dsp::tremolo::SYNCED_PARAMS,
+            _ => self.params(),
+        }
     }
 
     /// The built-in parameters of this kind (none for custom).
@@ -107,6 +117,9 @@ pub struct Plugin {
     pub params: Vec<Param>,
     /// The formats it is built as (`formats`; default: VST3 and CLAP).
     pub formats: Formats,
+    /// A tremolo synced to the host's tempo (`sync = true`): one LFO period
+    /// per this note value (`sync_rate`).
+    pub sync: Option<NoteValue>,
 }
 
 /// The validated contents of `plugins.toml`.
@@ -308,6 +321,8 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
             "version",
             "params",
             "formats",
+            "sync",
+            "sync_rate",
         ],
         errors,
     );
@@ -401,7 +416,8 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
         }
         parsed
     });
-    let params = dsp.map(|dsp| read_params(table, dsp, errors)).unwrap_or_default();
+    let sync = sync::read(table, dsp, errors);
+    let params = dsp.map(|dsp| read_params(table, dsp, dsp.params_synced(sync.is_some()), errors)).unwrap_or_default();
     if errors.len() > before {
         return None;
     }
@@ -423,15 +439,16 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
         class_id,
         params,
         formats,
+        sync,
     };
     Some(ReadPlugin { plugin, name_span: name.span(), class_id_span: class_id_value.map(|v| v.span()) })
 }
 
-/// The DSP kind's parameters with `[plugins.params.NAME]` overrides applied
-/// (`default`, `min`, `max`); for `custom`, the parameters declared there.
-fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec<Param> {
-    let mut params: Vec<Param> = dsp
-        .params()
+/// The DSP kind's parameters (`specs`) with `[plugins.params.NAME]`
+/// overrides applied (`default`, `min`, `max`); for `custom`, the parameters
+/// declared there.
+fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Vec<Diagnostic>) -> Vec<Param> {
+    let mut params: Vec<Param> = specs
         .iter()
         .map(|spec| Param {
             id: spec.id,
@@ -517,9 +534,13 @@ fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec
             }
             None => {
                 let known: Vec<String> = params.iter().map(|p| p.title.to_lowercase()).collect();
+                let mut hint = format!("its parameters: {}", known.join(", "));
+                if dsp.params().iter().any(|p| p.title.eq_ignore_ascii_case(&key_name)) {
+                    hint.push_str(&format!("; with sync = true, `sync_rate` sets the {key_name}"));
+                }
                 errors.push(
                     Diagnostic::new(key.span(), format!("dsp `{}` has no parameter `{key_name}`", dsp.name()))
-                        .hint(format!("its parameters: {}", known.join(", "))),
+                        .hint(hint),
                 );
                 continue;
             }
@@ -543,7 +564,7 @@ fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec
             }
         }
         // A built-in DSP handles its own range and no more: overrides may narrow it.
-        if let Some(spec) = dsp.params().iter().find(|spec| spec.id == param.id)
+        if let Some(spec) = specs.iter().find(|spec| spec.id == param.id)
             && (param.min < spec.min || param.max > spec.max)
         {
             errors.push(
@@ -682,7 +703,7 @@ impl<'a> Table<'a> {
         }
     }
 
-    fn boolean(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<bool> {
+    pub(crate) fn boolean(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<bool> {
         let value = self.get(key)?;
         match value.get_ref() {
             DeValue::Boolean(b) => Some(*b),

@@ -18,5 +18,6 @@ pub mod output;
 pub mod render;
 pub mod rustfmt;
 pub mod source;
+pub mod sync;
 pub mod templates;
 pub mod text;

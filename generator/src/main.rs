@@ -230,7 +230,8 @@ fn build(
     Ok(files)
 }
 
-/// `(effect, gain, 2 ch, buffered: latency 50 ms)`.
+/// `(effect, gain, 2 ch, buffered: latency 50 ms)`; a synced tremolo says
+/// `tremolo synced to 1/8 notes`.
 fn describe(plugin: &Plugin) -> String {
     let mode = if plugin.buffering {
         match plugin.latency_ceiling_ms {
@@ -244,7 +245,11 @@ fn describe(plugin: &Plugin) -> String {
         config::Kind::Effect => "effect",
         config::Kind::Instrument => "instrument",
     };
-    format!("({kind}, {}, {} ch, {mode})", plugin.dsp.name(), plugin.channels)
+    let dsp = match plugin.sync {
+        Some(note) => format!("{} synced to {note} notes", plugin.dsp.name()),
+        None => plugin.dsp.name().to_string(),
+    };
+    format!("({kind}, {dsp}, {} ch, {mode})", plugin.channels)
 }
 
 fn list(files: &[PathBuf]) -> String {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use crate::config::{Config, Dsp, Kind, Param, Plugin};
-use crate::{header, rustfmt, templates};
+use crate::{header, rustfmt, sync, templates};
 
 /// How a file may be written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,13 +85,18 @@ pub fn context(plugin: &Plugin) -> Value {
         "its DSP runs inline in the host's callback (buffering off, no added latency)".to_string()
     };
     let channels = if plugin.channels == 1 { "1 channel".to_string() } else { format!("{} channels", plugin.channels) };
-    let summary = format!("{} {kind_name}, {channels}; {mode}.", article(plugin.dsp.name()));
+    let synced =
+        plugin.sync.map(|note| format!(" synced to the host's tempo (one period per {note} note)")).unwrap_or_default();
+    let summary = format!("{} {kind_name}{synced}, {channels}; {mode}.", article(plugin.dsp.name()));
     let type_name = type_name(&plugin.slug);
     let processor = match plugin.dsp {
         Dsp::Gain => "runtime::dsp::gain::Gain::default".to_string(),
         Dsp::Filter => "runtime::dsp::filter::Filter::default".to_string(),
         Dsp::Delay => "runtime::dsp::delay::Delay::default".to_string(),
-        Dsp::Tremolo => "runtime::dsp::tremolo::Tremolo::default".to_string(),
+        Dsp::Tremolo => match plugin.sync {
+            Some(note) => sync::processor(note),
+            None => "runtime::dsp::tremolo::Tremolo::default".to_string(),
+        },
         Dsp::Synth => "runtime::dsp::synth::Synth::default".to_string(),
         Dsp::Custom => format!("dsp::{type_name}::default"),
     };

@@ -33,7 +33,19 @@ fn the_shipped_plugins_toml_is_valid() {
     let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../plugins.toml")).unwrap();
     let config = config::parse(&source).unwrap_or_else(|errors| panic!("{}", render("plugins.toml", &source, &errors)));
     let names: Vec<&str> = config.plugins.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["WA Gain", "WA Gain Inline", "WA Filter", "WA Delay", "WA Tremolo", "WA Synth", "WA Custom"]);
+    assert_eq!(
+        names,
+        [
+            "WA Gain",
+            "WA Gain Inline",
+            "WA Filter",
+            "WA Delay",
+            "WA Tremolo",
+            "WA Tremolo Sync",
+            "WA Synth",
+            "WA Custom"
+        ]
+    );
     let gain = &config.plugins[0];
     assert_eq!((gain.slug.as_str(), gain.kind, gain.dsp, gain.channels), ("wa-gain", Kind::Effect, Dsp::Gain, 2));
     assert_eq!((gain.latency_ms, gain.buffering), (50.0, true), "defaults apply");
@@ -44,14 +56,19 @@ fn the_shipped_plugins_toml_is_valid() {
     let delay = &config.plugins[3];
     let time = delay.params.iter().find(|p| p.title == "Time").unwrap();
     assert_eq!((time.default, time.max, time.min), (375.0, 1500.0, 1.0));
-    assert_eq!(config.plugins[5].kind, Kind::Instrument);
-    let custom = &config.plugins[6];
+    assert_eq!(config.plugins[4].sync, None);
+    let synced = &config.plugins[5];
+    assert_eq!((synced.dsp, synced.sync), (Dsp::Tremolo, Some(runtime::dsp::NoteValue::new(1, 8))));
+    let synced_params: Vec<&str> = synced.params.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(synced_params, ["depth"], "a synced tremolo's rate is its note value, not a parameter");
+    assert_eq!(config.plugins[6].kind, Kind::Instrument);
+    let custom = &config.plugins[7];
     assert_eq!((custom.dsp, custom.channels), (Dsp::Custom, 4));
     assert_eq!((custom.params[0].key.as_str(), custom.params[0].title.as_str()), ("drive", "Drive"));
     assert_eq!((custom.params[0].max, custom.params[0].units.as_str()), (10.0, "x"));
     let mut ids: Vec<[u32; 4]> = config.plugins.iter().map(|p| p.class_id).collect();
     ids.dedup();
-    assert_eq!(ids.len(), 7, "every plugin has its own class id");
+    assert_eq!(ids.len(), 8, "every plugin has its own class id");
 }
 
 #[test]

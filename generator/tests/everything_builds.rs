@@ -25,7 +25,7 @@ fn every_key_and_kind_builds_and_loads_as_described() {
     let args = ["build", "--config", config_path.to_str().unwrap(), "--bundles", bundles.to_str().unwrap()];
     assert_success(&generator(&dir, &args), "generator build");
     let plugins = config::parse(&toml).unwrap().plugins;
-    assert_eq!(plugins.len(), 7);
+    assert_eq!(plugins.len(), 8);
     for plugin in &plugins {
         // Only the formats it lists: the file, and the entry point in the library.
         let exports = |symbol: &[u8]| {

@@ -47,13 +47,16 @@ fn every_generated_plugin_in_pedalboard_dawdreamer_and_minihost() {
             .map(|n| format!("[{}, {}, {}, {}]", n.frame, n.on, n.pitch, (n.velocity * 127.0).round()))
             .collect();
         manifest.push(format!(
-            r#"{{"name": {:?}, "bundle": {:?}, "dir": {:?}, "instrument": {instrument}, "channels": {}, "frames": {frames}, "latency": {}, "notes": [{}]}}"#,
+            r#"{{"name": {:?}, "bundle": {:?}, "dir": {:?}, "instrument": {instrument}, "channels": {}, "frames": {frames}, "latency": {}, "notes": [{}], "sync_quarter_notes": {}, "depth": {}}}"#,
             plugin.name,
             shipped.bundles.join(format!("{}.vst3", plugin.name)).display().to_string(),
             plugin_dir.display().to_string(),
             plugin.channels,
             e2e::latency_samples(plugin, RATE),
-            midi_notes.join(", ")
+            midi_notes.join(", "),
+            plugin.sync.map_or("null".to_string(), |note| note.quarter_notes().to_string()),
+            // A synced tremolo's only parameter: its depth, at its default.
+            if plugin.sync.is_some() { e2e::default_value(plugin, 0) } else { 0.0 }
         ));
     }
     let manifest_path = dir.join("manifest.json");
@@ -63,5 +66,9 @@ fn every_generated_plugin_in_pedalboard_dawdreamer_and_minihost() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     println!("{stdout}");
     assert!(output.status.success(), "host checks failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok: ")).count(), 3 * shipped.plugins.len() + 1, "{stdout}");
+    // Three hosts per plugin; four tempo checks per synced plugin; the summary.
+    let synced = shipped.plugins.iter().filter(|p| p.sync.is_some()).count();
+    assert!(synced > 0, "the shipped plugins.toml has a synced plugin");
+    let checks = 3 * shipped.plugins.len() + 4 * synced + 1;
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok: ")).count(), checks, "{stdout}");
 }

@@ -6,8 +6,12 @@
 mod e2e;
 
 use e2e::host::{Module, OFFLINE, REALTIME, c_string, utf16};
-use e2e::session::{RATE, play, start, stop};
-use e2e::{Shipped, assert_same, delayed, latency_samples, library, noise, reference, shipped, test_notes};
+use e2e::session::{RATE, play, play_on_timeline, start, stop};
+use e2e::timeline::{Section, Timeline};
+use e2e::{
+    Shipped, assert_same, delayed, latency_samples, library, noise, reference, reference_on_timeline, shipped,
+    test_notes,
+};
 use generator::config::{Kind, Plugin};
 use runtime::bundle::class_id_hex;
 use vst3::Steinberg::Vst::{
@@ -134,5 +138,106 @@ fn every_generated_plugin_sounds_like_its_dsp_delayed_by_its_latency() {
             assert_same(&got, &delayed(&input, latency), &format!("{} bypassed", plugin.name));
         }
         println!("ok: {} equals its DSP delayed by {latency} frames, real-time and offline", plugin.name);
+    }
+}
+
+/// The gain of a tremolo with depth `depth` at LFO phase `cycles`.
+fn tremolo_gain(cycles: f64, depth: f64) -> f64 {
+    1.0 - depth * (1.0 - (2.0 * std::f64::consts::PI * cycles).cos()) / 2.0
+}
+
+/// The first output frame from `from` on whose gain differs from `gain` by
+/// more than `tolerance`.
+fn first_departure(got: &[f32], from: usize, gain: impl Fn(usize) -> f64, tolerance: f64) -> Option<usize> {
+    (from..got.len()).find(|&t| (f64::from(got[t]) - gain(t)).abs() > tolerance)
+}
+
+/// The host's timeline the transport tests play: 120 BPM from beat 0; at
+/// frame [`JUMP`] a jump from beat 1.125 (two and a quarter eighth-note
+/// periods) to beat 100.25 (the dip between two eighths); at [`TEMPO`] a
+/// change to 90 BPM, the position going on.
+fn host_timeline() -> Timeline {
+    let at_tempo = (100.25 + (TEMPO - JUMP) as f64 * 2.0 / RATE, 48_000 + TEMPO as i64);
+    Timeline {
+        rate: RATE,
+        sections: vec![
+            Section { from: 0, playing: true, tempo: 120.0, beats: 0.0, samples: 0 },
+            Section { from: JUMP, playing: true, tempo: 120.0, beats: 100.25, samples: 48_000 + JUMP as i64 },
+            Section { from: TEMPO, playing: true, tempo: 90.0, beats: at_tempo.0, samples: at_tempo.1 },
+        ],
+    }
+}
+
+const JUMP: usize = 27_000;
+const TEMPO: usize = 50_000;
+
+#[test]
+fn every_generated_effect_with_the_hosts_transport_sounds_like_its_dsp_on_it() {
+    // Every bundle gets a ProcessContext in every call: the plugins that do
+    // not sync must sound as without one, the synced ones like their DSP
+    // given the same reports, all delayed by their latency.
+    let shipped = shipped();
+    let frames = 3 * RATE as usize / 2;
+    let timeline = host_timeline();
+    for plugin in shipped.plugins.iter().filter(|p| p.kind == Kind::Effect) {
+        let module = load(shipped, plugin);
+        let input = noise(plugin.channels, frames, 7);
+        let want = reference_on_timeline(plugin, &input, frames, &timeline);
+        if plugin.sync.is_none() {
+            assert_same(&want, &reference(plugin, RATE, &input, &[], frames), &format!("{}: no sync", plugin.name));
+        }
+        let latency = latency_samples(plugin, RATE);
+        let (_, got) = play_on_timeline(&module, plugin, REALTIME, &input, frames, &timeline);
+        assert_same(&got, &delayed(&want, latency), &format!("{} with a ProcessContext", plugin.name));
+        println!("ok: {} with the host's transport equals its DSP on it, delayed by {latency} frames", plugin.name);
+    }
+}
+
+#[test]
+fn a_synced_plugin_follows_a_tempo_change_and_a_jump_at_their_frames_plus_its_latency() {
+    const FRAMES: usize = 80_000;
+    let shipped = shipped();
+    let synced: Vec<&Plugin> = shipped.plugins.iter().filter(|p| p.sync.is_some()).collect();
+    assert!(!synced.is_empty(), "the shipped plugins.toml has a synced plugin");
+    let timeline = host_timeline();
+    let without_jump = Timeline { sections: vec![timeline.sections[0]], ..timeline.clone() };
+    let without_tempo_change = Timeline { sections: timeline.sections[..2].to_vec(), ..timeline.clone() };
+    for plugin in synced {
+        let module = load(shipped, plugin);
+        let latency = latency_samples(plugin, RATE);
+        let period = plugin.sync.unwrap().quarter_notes();
+        let depth = e2e::default_value(plugin, 0);
+        // A constant signal: the output is the tremolo's gain envelope.
+        let input = vec![vec![1.0_f32; FRAMES]; plugin.channels];
+        let want = reference_on_timeline(plugin, &input, FRAMES, &timeline);
+        // The gain of output frame t on a timeline: that of input frame t - L.
+        let envelope = |timeline: &Timeline| {
+            let timeline = timeline.clone();
+            move |t: usize| if t < latency { 0.0 } else { tremolo_gain(timeline.beats(t - latency) / period, depth) }
+        };
+        for (mode, name) in [(REALTIME, "real-time, unpaced"), (OFFLINE, "offline")] {
+            let (reported, got) = play_on_timeline(&module, plugin, mode, &input, FRAMES, &timeline);
+            let what = format!("{} {name}", plugin.name);
+            assert_eq!(reported, latency, "{what}");
+            // Buffered, exactly the DSP run unbuffered delayed by L.
+            assert_same(&got, &delayed(&want, latency), &what);
+            let got = &got[0];
+            assert_eq!(first_departure(got, 0, envelope(&timeline), 1e-6), None, "{what}: the host's timeline");
+            // The jump at input frame JUMP changes the envelope at output frame
+            // JUMP + L: from a quarter period (gain 1 - depth / 2) to the dip.
+            assert_eq!(first_departure(got, 0, envelope(&without_jump), 1e-3), Some(JUMP + latency), "{what}");
+            assert!((f64::from(got[JUMP + latency]) - (1.0 - depth)).abs() < 1e-6, "{what}: the dip after the jump");
+            // The tempo change at input frame TEMPO: the position goes on, so
+            // frame TEMPO + L is the same either way, the next one is not.
+            let slower = first_departure(got, 0, envelope(&without_tempo_change), 1e-6);
+            assert_eq!(slower, Some(TEMPO + latency + 1), "{what}");
+        }
+        println!(
+            "ok: {}: a jump at frame {JUMP} and a tempo change at frame {TEMPO} act at output frames {} and {} \
+             (latency {latency}), real-time and offline, bit for bit the DSP unbuffered",
+            plugin.name,
+            JUMP + latency,
+            TEMPO + latency + 1
+        );
     }
 }

@@ -2,5 +2,5 @@
 //! [`Processor`] trait and what it is handed, and the plugin description a
 //! crate's `lib.rs` fills in.
 
-pub use crate::engine::{AudioBlock, EventKind, ProcessSetup, Processor, Tail};
+pub use crate::engine::{AudioBlock, EventKind, ProcessSetup, Processor, Tail, TimeSignature, Transport};
 pub use crate::plugin::{ParamSpec, PluginInfo, PluginKind};

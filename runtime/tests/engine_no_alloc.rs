@@ -10,6 +10,7 @@ mod common;
 use assert_no_alloc::{AllocDisabler, assert_no_alloc, reset_violation_count, violation_count};
 use common::audio_paths::{aging, engine, every_mode, non_finite, restart_while_stuck};
 use common::processors::{FeedbackFilter, NanMaker};
+use common::vst3_paths::{Vst3Plugin, every_vst3_call};
 
 #[global_allocator]
 static ALLOCATOR: AllocDisabler = AllocDisabler;
@@ -70,6 +71,7 @@ fn built_in_dsp_kinds_do_not_allocate() {
     check("filter", Filter::default());
     check("delay", Delay::default());
     check("tremolo", Tremolo::default());
+    check("tremolo synced", Tremolo::synced(runtime::dsp::NoteValue::new(1, 8).dotted()));
     check("synth", Synth::default());
 }
 
@@ -89,4 +91,17 @@ fn clap_process_flush_and_reset_do_not_allocate() {
     let seen = clap_paths::every_path(300, &mut no_alloc);
     assert_eq!(violation_count(), 0);
     assert!(seen.sounding_calls > 100, "the worker delivered sound through the CLAP calls: {seen:?}");
+}
+
+#[test]
+fn the_vst3_process_call_with_a_process_context_does_not_allocate() {
+    // The glue every generated plugin runs: reading the host's ProcessContext,
+    // the flush forms, restarts, and the engine with a tempo-synced DSP.
+    for buffering in [true, false] {
+        let plugin = Vst3Plugin::synced_tremolo(buffering);
+        reset_violation_count();
+        let peak = every_vst3_call(&plugin, 300, &mut no_alloc);
+        assert_eq!(violation_count(), 0, "buffering {buffering}");
+        assert!(peak > 0.2, "buffering {buffering}: the plugin made sound, peak {peak}");
+    }
 }

@@ -13,6 +13,7 @@ mod common;
 
 use common::audio_paths::{aging, engine, every_mode, non_finite, restart_while_stuck};
 use common::processors::{FeedbackFilter, NanMaker};
+use common::vst3_paths::{Vst3Plugin, every_vst3_call};
 
 fn direct(call: &mut dyn FnMut()) {
     call();
@@ -29,6 +30,26 @@ fn buffered_paths_are_realtime_safe() {
 fn unbuffered_paths_are_realtime_safe() {
     let mut unbuffered = engine(FeedbackFilter::default(), false);
     every_mode(&mut unbuffered, 300, &mut direct);
+}
+
+#[test]
+fn tempo_synced_tremolo_is_realtime_safe_on_the_audio_thread() {
+    // Unbuffered, the processor runs inside `process`: the sanitizer checks
+    // the synced LFO itself, with the transport reports every_mode sends.
+    let synced = runtime::dsp::tremolo::Tremolo::synced(runtime::dsp::NoteValue::new(1, 16).triplet());
+    let mut unbuffered = engine(synced, false);
+    every_mode(&mut unbuffered, 300, &mut direct);
+}
+
+#[test]
+fn the_vst3_process_call_with_a_process_context_is_realtime_safe() {
+    // `process` of the VST3 glue is nonblocking in this build: reading the
+    // host's ProcessContext, the flush forms and restarts are checked too.
+    for buffering in [true, false] {
+        let plugin = Vst3Plugin::synced_tremolo(buffering);
+        let peak = every_vst3_call(&plugin, 300, &mut direct);
+        assert!(peak > 0.2, "buffering {buffering}: the plugin made sound, peak {peak}");
+    }
 }
 
 #[test]

@@ -10,7 +10,8 @@ use std::path::Path;
 use vst3::Steinberg::Vst::{
     AudioBusBuffers, AudioBusBuffers__type0, IAudioProcessor, IAudioProcessorTrait, IComponent, IComponent_iid,
     IEditController, IEditControllerTrait, IParamValueQueue, IParamValueQueueTrait, IParameterChanges,
-    IParameterChangesTrait, ParamID, ParamValue, ProcessData, ProcessModes_, String128, SymbolicSampleSizes_,
+    IParameterChangesTrait, ParamID, ParamValue, ProcessContext, ProcessContext_, ProcessData, ProcessModes_,
+    String128, SymbolicSampleSizes_,
 };
 use vst3::Steinberg::{
     IBStream, IBStreamTrait, IPluginBaseTrait, IPluginFactory, IPluginFactoryTrait, PClassInfo, kInvalidArgument,
@@ -125,6 +126,29 @@ pub struct Extras<'a> {
     pub changes: Option<&'a ComPtr<IParameterChanges>>,
     pub output_changes: Option<&'a ComPtr<IParameterChanges>>,
     pub events: Option<&'a ComPtr<vst3::Steinberg::Vst::IEventList>>,
+    /// The transport for the call's first frame (`ProcessData.processContext`).
+    pub context: Option<&'a ProcessContext>,
+}
+
+/// The host's transport at a frame, as a DAW playing its timeline fills in a
+/// `ProcessContext`: the project time in samples and quarter notes, the
+/// tempo, 4/4, and whether it plays.
+pub fn process_context(rate: f64, playing: bool, tempo: f64, samples: i64, beats: f64) -> ProcessContext {
+    use ProcessContext_::StatesAndFlags_ as Valid;
+    // SAFETY: all-zero bytes are a valid ProcessContext (integers, floats and
+    // plain structs of them).
+    let mut context: ProcessContext = unsafe { std::mem::zeroed() };
+    context.state = Valid::kTempoValid | Valid::kTimeSigValid | Valid::kProjectTimeMusicValid;
+    if playing {
+        context.state |= Valid::kPlaying;
+    }
+    context.sampleRate = rate;
+    context.projectTimeSamples = samples;
+    context.projectTimeMusic = beats;
+    context.tempo = tempo;
+    context.timeSigNumerator = 4;
+    context.timeSigDenominator = 4;
+    context
 }
 
 impl Instance {
@@ -154,6 +178,8 @@ impl Instance {
         let mut inputs = bus(&mut in_ptrs32, &mut in_ptrs64);
         let mut outputs = bus(&mut out_ptrs32, &mut out_ptrs64);
         let effect = !in_ptrs32.is_empty() || !in_ptrs64.is_empty();
+        // The plugin reads the context and must not keep it: a copy for the call.
+        let mut context = extras.context.copied();
         let sample_size = if double { SymbolicSampleSizes_::kSample64 } else { SymbolicSampleSizes_::kSample32 };
         let mut data = ProcessData {
             processMode: mode as i32,
@@ -167,7 +193,7 @@ impl Instance {
             outputParameterChanges: extras.output_changes.map_or(std::ptr::null_mut(), |c| c.as_ptr()),
             inputEvents: extras.events.map_or(std::ptr::null_mut(), |e| e.as_ptr()),
             outputEvents: std::ptr::null_mut(),
-            processContext: std::ptr::null_mut(),
+            processContext: context.as_mut().map_or(std::ptr::null_mut(), |c| c as *mut ProcessContext),
         };
         // SAFETY: every pointer in `data` is alive for the call and each channel
         // holds at least `frames` samples from `start`.

@@ -8,6 +8,7 @@ pub mod clap_host;
 #[path = "../../../example-plugin/tests/host/mod.rs"]
 pub mod host;
 pub mod session;
+pub mod timeline;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -18,6 +19,7 @@ use runtime::bundle::arch_dir;
 use runtime::dsp::{delay::Delay, filter::Filter, gain::Gain, synth::Synth, tremolo::Tremolo};
 use runtime::engine::{Engine, EngineConfig, Event, EventKind, FlushToZero, ProcessMode, ProcessSetup, Processor};
 use runtime::plugin::ParamSpec;
+use timeline::Timeline;
 
 pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -160,15 +162,29 @@ pub fn reference_with(
     frames: usize,
     params: &[(u32, f64)],
 ) -> Vec<Vec<f32>> {
+    reference_run(Run { plugin, rate, input, notes, frames, params, timeline: None })
+}
+
+/// [`reference`] for an effect while the host reports `timeline`, one report
+/// per block, blocks starting where its sections do.
+pub fn reference_on_timeline(plugin: &Plugin, input: &[Vec<f32>], frames: usize, timeline: &Timeline) -> Vec<Vec<f32>> {
+    reference_run(Run { plugin, rate: timeline.rate, input, notes: &[], frames, params: &[], timeline: Some(timeline) })
+}
+
+fn reference_run(run: Run<'_>) -> Vec<Vec<f32>> {
+    let plugin = run.plugin;
     match plugin.dsp {
-        Dsp::Gain => run(Gain::default(), plugin, rate, input, notes, frames, params),
-        Dsp::Filter => run(Filter::default(), plugin, rate, input, notes, frames, params),
-        Dsp::Delay => run(Delay::default(), plugin, rate, input, notes, frames, params),
-        Dsp::Tremolo => run(Tremolo::default(), plugin, rate, input, notes, frames, params),
-        Dsp::Synth => run(Synth::default(), plugin, rate, input, notes, frames, params),
+        Dsp::Gain => run.with(Gain::default()),
+        Dsp::Filter => run.with(Filter::default()),
+        Dsp::Delay => run.with(Delay::default()),
+        Dsp::Tremolo => match plugin.sync {
+            Some(note) => run.with(Tremolo::synced(note)),
+            None => run.with(Tremolo::default()),
+        },
+        Dsp::Synth => run.with(Synth::default()),
         Dsp::Custom => {
-            assert!(params.is_empty(), "the custom reference knows only its defaults");
-            soft_saturator(plugin, input)
+            assert!(run.params.is_empty(), "the custom reference knows only its defaults");
+            soft_saturator(plugin, run.input)
         }
     }
 }
@@ -184,47 +200,60 @@ fn soft_saturator(plugin: &Plugin, input: &[Vec<f32>]) -> Vec<Vec<f32>> {
     input.iter().map(|channel| channel.iter().map(|x| (drive * x).tanh() * normalise).collect()).collect()
 }
 
-fn run<P: Processor>(
-    processor: P,
-    plugin: &Plugin,
+/// One unbuffered run of a plugin's DSP in this process.
+struct Run<'a> {
+    plugin: &'a Plugin,
     rate: f64,
-    input: &[Vec<f32>],
-    notes: &[Note],
+    input: &'a [Vec<f32>],
+    notes: &'a [Note],
     frames: usize,
-    params: &[(u32, f64)],
-) -> Vec<Vec<f32>> {
-    const BLOCK: usize = 512;
-    let config = EngineConfig { buffering: false, ..EngineConfig::default() };
-    let mut engine = Engine::new(processor, config);
-    engine.setup(ProcessSetup { sample_rate: rate, max_block: BLOCK, channels: plugin.channels }).unwrap();
-    engine.activate().unwrap();
-    let mut output = vec![vec![0.0_f32; frames]; plugin.channels];
-    for start in (0..frames).step_by(BLOCK) {
-        let len = BLOCK.min(frames - start);
-        let mut events = Vec::new();
-        if start == 0 {
-            for (index, param) in plugin.params.iter().enumerate() {
-                let value = match params.iter().find(|(id, _)| *id == param.id) {
-                    Some(&(_, normalized)) => plain_value(plugin, index, normalized),
-                    None => default_value(plugin, index),
-                };
-                events.push(Event::new(0, EventKind::Param { id: param.id, value }));
+    params: &'a [(u32, f64)],
+    timeline: Option<&'a Timeline>,
+}
+
+impl Run<'_> {
+    fn with<P: Processor>(&self, processor: P) -> Vec<Vec<f32>> {
+        const BLOCK: usize = 512;
+        let (plugin, frames) = (self.plugin, self.frames);
+        let config = EngineConfig { buffering: false, ..EngineConfig::default() };
+        let mut engine = Engine::new(processor, config);
+        engine.setup(ProcessSetup { sample_rate: self.rate, max_block: BLOCK, channels: plugin.channels }).unwrap();
+        engine.activate().unwrap();
+        let mut output = vec![vec![0.0_f32; frames]; plugin.channels];
+        let sizes: Vec<usize> = (0..frames).step_by(BLOCK).map(|start| BLOCK.min(frames - start)).collect();
+        let sizes = match self.timeline {
+            Some(timeline) => timeline.cut(&sizes),
+            None => sizes,
+        };
+        let mut start = 0;
+        for len in sizes {
+            let mut events = Vec::new();
+            if start == 0 {
+                for (index, param) in plugin.params.iter().enumerate() {
+                    let value = match self.params.iter().find(|(id, _)| *id == param.id) {
+                        Some(&(_, normalized)) => plain_value(plugin, index, normalized),
+                        None => default_value(plugin, index),
+                    };
+                    events.push(Event::new(0, EventKind::Param { id: param.id, value }));
+                }
             }
+            for note in self.notes.iter().filter(|n| (start..start + len).contains(&n.frame)) {
+                let (channel, pitch, velocity, note_id) = (0, note.pitch, note.velocity, -1);
+                let kind = if note.on {
+                    EventKind::NoteOn { channel, pitch, velocity, note_id }
+                } else {
+                    EventKind::NoteOff { channel, pitch, velocity, note_id }
+                };
+                events.push(Event::new(note.frame - start, kind));
+            }
+            let ins: Vec<&[f32]> = self.input.iter().map(|c| &c[start..start + len]).collect();
+            let mut outs: Vec<&mut [f32]> = output.iter_mut().map(|c| &mut c[start..start + len]).collect();
+            let transport = self.timeline.map(|timeline| timeline.transport(start));
+            engine.process_with_transport(ProcessMode::Offline, &ins, &mut outs, &events, transport.as_ref()).unwrap();
+            start += len;
         }
-        for note in notes.iter().filter(|n| (start..start + len).contains(&n.frame)) {
-            let (channel, pitch, velocity, note_id) = (0, note.pitch, note.velocity, -1);
-            let kind = if note.on {
-                EventKind::NoteOn { channel, pitch, velocity, note_id }
-            } else {
-                EventKind::NoteOff { channel, pitch, velocity, note_id }
-            };
-            events.push(Event::new(note.frame - start, kind));
-        }
-        let ins: Vec<&[f32]> = input.iter().map(|c| &c[start..start + len]).collect();
-        let mut outs: Vec<&mut [f32]> = output.iter_mut().map(|c| &mut c[start..start + len]).collect();
-        engine.process(ProcessMode::Offline, &ins, &mut outs, &events).unwrap();
+        output
     }
-    output
 }
 
 /// `reference` delayed by `latency` frames (silence first), same length.

@@ -8,6 +8,7 @@ use vst3::Steinberg::{IPluginBaseTrait, kResultOk};
 
 use super::Note;
 use super::host::{Buffers, EventList, Extras, Instance, Module, ParamChanges, REALTIME, block_sizes};
+use super::timeline::Timeline;
 
 pub const RATE: f64 = 48_000.0;
 pub const MAX_BLOCK: usize = 4096;
@@ -65,6 +66,32 @@ pub fn play(
         let bypass = bypass_from.filter(|&from| (at..at + n).contains(&from) || (i == 0 && from == 0));
         let changes = bypass.map(|from| ParamChanges::with(&[(BYPASS_PARAM_ID, (from - at) as i32, 1.0)]));
         let extras = Extras { changes: changes.as_ref(), events: Some(&events), ..Extras::default() };
+        let result = instance.process(mode, Buffers::F32 { input, output: &mut output }, at, n, extras);
+        assert_eq!(result, kResultOk, "{}: process", plugin.name);
+        at += n;
+    }
+    stop(&instance);
+    (latency, output)
+}
+
+/// Plays `input` through a fresh instance of an effect in `mode`, in varying
+/// blocks cut where `timeline`'s sections start, every call carrying the
+/// `ProcessContext` of its first frame.
+pub fn play_on_timeline(
+    module: &Module,
+    plugin: &Plugin,
+    mode: u32,
+    input: &[Vec<f32>],
+    frames: usize,
+    timeline: &Timeline,
+) -> (usize, Vec<Vec<f32>>) {
+    let instance = module.create();
+    let latency = start(&instance, timeline.rate);
+    let mut output = vec![vec![0.0_f32; frames]; plugin.channels];
+    let mut at = 0;
+    for n in timeline.cut(&block_sizes(frames, 23 + mode as u64, MAX_BLOCK)) {
+        let context = timeline.context(at);
+        let extras = Extras { context: Some(&context), ..Extras::default() };
         let result = instance.process(mode, Buffers::F32 { input, output: &mut output }, at, n, extras);
         assert_eq!(result, kResultOk, "{}: process", plugin.name);
         at += n;

@@ -102,6 +102,118 @@ def minihost_check(entry, x, want):
     check(f"{entry['name']} in minihost (real-time, unpaced): delayed by L", got, delayed(want, entry["latency"]))
 
 
+def tremolo_envelope(entry, beats):
+    """The gain a synced tremolo applies at each output frame when the host's
+    musical position of each input frame is `beats`: input frame t - L."""
+    gain = 1 - entry["depth"] * (1 - np.cos(2 * np.pi * beats / entry["sync_quarter_notes"])) / 2
+    return np.concatenate([np.zeros(entry["latency"]), gain[: len(beats) - entry["latency"]]])
+
+
+def first_departure(got, want, tolerance):
+    """The first frame where `got` differs from `want` by more than `tolerance`."""
+    away = np.flatnonzero(np.abs(got - want) > tolerance)
+    return int(away[0]) if away.size else None
+
+
+def dawdreamer_beats(frames, bpm, ppqn=1):
+    """The musical position DawDreamer reports for every frame: it starts at
+    beat 0, reads the tempo for each block at the block's start (from the BPM
+    automation, float32, one value per 1/ppqn beat) and advances by whole
+    blocks (RenderEngine::render)."""
+    beats, ppq = np.zeros(frames), 0.0
+    bpm = np.atleast_1d(np.asarray(bpm, dtype=np.float32))
+    for start in range(0, frames, BLOCK):
+        tempo = float(bpm[min(len(bpm) - 1, int(ppqn * ppq))])
+        k = np.arange(min(BLOCK, frames - start))
+        beats[start : start + len(k)] = ppq + k * tempo / (60 * RATE)
+        ppq += BLOCK / (RATE * 60) * tempo
+    return beats
+
+
+def dawdreamer_tempo_check(entry):
+    """A synced plugin in DawDreamer follows the engine's BPM (set_bpm) and its
+    BPM automation: DawDreamer hands plugins a JUCE play head (playing, the
+    tempo, 4/4, the position in quarter notes), which JUCE passes on as the
+    VST3 ProcessContext. Fed 1.0, the output is the tremolo's gain."""
+    frames = 2 * RATE
+    ones = np.ones((entry["channels"], frames), dtype=np.float32)
+
+    def render(bpm, ppqn=None):
+        engine = dawdreamer.RenderEngine(RATE, BLOCK)
+        if ppqn is None:
+            engine.set_bpm(bpm)
+        else:
+            engine.set_bpm(np.asarray(bpm, dtype=np.float32), ppqn)
+        plugin = engine.make_plugin_processor("plugin", entry["bundle"])
+        source = engine.make_playback_processor("source", ones)
+        engine.load_graph([(source, []), (plugin, ["source"])])
+        engine.render(frames / RATE)
+        return engine.get_audio()[0, :frames]
+
+    period = entry["sync_quarter_notes"] * 60 * RATE
+    for bpm in (90.0, 150.0):
+        got = render(bpm)
+        away = first_departure(got, tremolo_envelope(entry, dawdreamer_beats(frames, bpm)), 1e-6)
+        if away is not None:
+            raise AssertionError(f"{entry['name']} in DawDreamer at {bpm} BPM: gain off at frame {away}")
+        print(f"ok: {entry['name']} in DawDreamer at {bpm:g} BPM: one period every {period / bpm:g} frames")
+    # 120 BPM for two beats, then 90: DawDreamer changes tempo at the first
+    # block starting at or after beat 2, and the plugin from that frame + L on
+    # (the position goes on, so the gain departs one frame later).
+    automation = [120.0, 120.0] + [90.0] * 8
+    got = render(automation, 1)
+    beats = dawdreamer_beats(frames, automation)
+    change = next(start for start in range(0, frames, BLOCK) if beats[start] >= 2.0)
+    away = first_departure(got, tremolo_envelope(entry, beats), 1e-6)
+    if away is not None:
+        raise AssertionError(f"{entry['name']} in DawDreamer with BPM automation: gain off at frame {away}")
+    slower = first_departure(got, tremolo_envelope(entry, dawdreamer_beats(frames, 120.0)), 1e-6)
+    if slower != change + entry["latency"] + 1:
+        raise AssertionError(f"{entry['name']}: the tempo change at {change} acted at {slower}, latency {entry['latency']}")
+    print(f"ok: {entry['name']} in DawDreamer: 120 to 90 BPM at frame {change} acts at frame {slower} (L + 1 later)")
+
+
+def minihost_timeline_check(entry):
+    """minihost reports whatever set_transport was last told, unchanged from
+    block to block; a host playing a timeline tells it every block. Blocks of
+    512 cut at a jump (beat 1.125 to beat 100.25) and a tempo change (120 to
+    90 BPM): the gain follows the timeline, and each change acts at its frame
+    + L (the tempo change, whose position goes on, one frame after)."""
+    frames, jump, tempo_change = 80_000, 27_000, 50_000
+
+    def beats_of(sections):
+        beats = np.zeros(frames)
+        for i, (start, bpm, at) in enumerate(sections):
+            end = sections[i + 1][0] if i + 1 < len(sections) else frames
+            beats[start:end] = at + np.arange(end - start) * bpm / (60 * RATE)
+        return beats
+
+    at_change = 100.25 + (tempo_change - jump) * 120 / (60 * RATE)
+    sections = [(0, 120.0, 0.0), (jump, 120.0, 100.25), (tempo_change, 90.0, at_change)]
+    beats = beats_of(sections)
+    channels = entry["channels"]
+    plugin = minihost.Plugin(
+        entry["bundle"], sample_rate=RATE, max_block_size=BLOCK, in_channels=channels, out_channels=channels
+    )
+    got = np.zeros((channels, frames), dtype=np.float32)
+    cuts = sorted(set(range(0, frames, BLOCK)) | {jump, tempo_change}) + [frames]
+    for start, end in zip(cuts, cuts[1:]):
+        bpm = next(bpm for at, bpm, _ in reversed(sections) if at <= start)
+        plugin.set_transport(bpm, position_samples=start, position_beats=float(beats[start]), is_playing=True)
+        out = np.zeros((channels, end - start), dtype=np.float32)
+        plugin.process(np.ones((channels, end - start), dtype=np.float32), out)
+        got[:, start:end] = out
+    name, latency = f"{entry['name']} in minihost (real-time, unpaced)", entry["latency"]
+    away = first_departure(got[0], tremolo_envelope(entry, beats), 1e-6)
+    if away is not None:
+        raise AssertionError(f"{name}: gain off the host's timeline at frame {away}")
+    jumped = first_departure(got[0], tremolo_envelope(entry, beats_of(sections[:1])), 1e-3)
+    slower = first_departure(got[0], tremolo_envelope(entry, beats_of(sections[:2])), 1e-6)
+    if (jumped, slower) != (jump + latency, tempo_change + latency + 1):
+        raise AssertionError(f"{name}: the jump acted at {jumped}, the tempo change at {slower}, latency {latency}")
+    print(f"ok: {name}: a jump at frame {jump} acts at {jumped}, 120 to 90 BPM at {tempo_change} acts at {slower}")
+
+
 manifest = json.loads(Path(sys.argv[1]).read_text())
 for entry in manifest:
     x = None if entry["instrument"] else load(entry, "input.f32")
@@ -109,4 +221,7 @@ for entry in manifest:
     pedalboard_check(entry, x, want)
     dawdreamer_check(entry, x, want)
     minihost_check(entry, x, want)
+    if entry["sync_quarter_notes"] is not None:
+        dawdreamer_tempo_check(entry)
+        minihost_timeline_check(entry)
 print(f"ok: {len(manifest)} plugins checked in pedalboard, DawDreamer and minihost")

@@ -3,15 +3,18 @@
 //! [`ParamSpec`] list the VST3 layer presents to hosts.
 //!
 //! Every kind processes sample by sample in its state (so its output does not
-//! depend on how blocks are cut) and takes plain parameter values.
+//! depend on how blocks are cut) and takes plain parameter values. The
+//! tremolo can follow the host's tempo ([`note::NoteValue`] rates).
 
 pub mod delay;
 pub mod filter;
 pub mod gain;
+pub mod note;
 pub mod synth;
 pub mod tremolo;
 
 pub use crate::plugin::ParamSpec;
+pub use note::NoteValue;
 
 /// Decibels to a linear factor.
 pub fn db_to_gain(db: f64) -> f32 {

@@ -16,6 +16,7 @@ use super::runner::DspRunner;
 use super::stall::StallPlan;
 use super::telemetry::{EngineStats, EngineStatsHandle, Telemetry};
 use super::timing::Timing;
+use super::transport::Transport;
 
 /// Runs a [`Processor`] a fixed latency ahead of the host on the worker pool,
 /// or inline (see the module docs of [`super`] for the timing contract).
@@ -32,7 +33,7 @@ pub struct Engine<P: Processor> {
 
 enum State<P: Processor> {
     Inactive(P),
-    Inline(InlinePath<P>),
+    Inline(Box<InlinePath<P>>),
     Ahead(Box<AheadPath<P>>),
     Poisoned,
 }
@@ -122,7 +123,7 @@ impl<P: Processor> Engine<P> {
                 }
             }
         } else {
-            State::Inline(InlinePath::new(runner, &timing))
+            State::Inline(Box::new(InlinePath::new(runner, &timing)))
         };
         Ok(())
     }
@@ -177,12 +178,25 @@ impl<P: Processor> Engine<P> {
         output: &mut [&mut [f32]],
         events: &[Event],
     ) -> Result<(), ProcessError> {
+        self.process_with_transport(mode, input, output, events, None)
+    }
+
+    /// [`Self::process`] with the host's transport report for the block's
+    /// first frame (see [`Self::process_buffers_with_transport`]).
+    pub fn process_with_transport(
+        &mut self,
+        mode: ProcessMode,
+        input: &[&[f32]],
+        output: &mut [&mut [f32]],
+        events: &[Event],
+        transport: Option<&Transport>,
+    ) -> Result<(), ProcessError> {
         let channels = self.timing.map_or(0, |t| t.setup.channels);
         if !self.is_active() {
             return Err(ProcessError::NotActive);
         }
         let mut buffers = SliceBuffers::new(channels, input, output).map_err(ProcessError::Shape)?;
-        self.process_buffers(mode, &mut buffers, events)
+        self.process_buffers_with_transport(mode, &mut buffers, events, transport)
     }
 
     /// Processes one host block of any size, including 0 (events are applied,
@@ -191,7 +205,8 @@ impl<P: Processor> Engine<P> {
     /// Real-time safe: no allocation, no lock, no blocking call, and in
     /// real-time mode no wait for a worker stuck in the processor (one finishing
     /// a chunk gets a quarter block at most); RealtimeSanitizer checks this in
-    /// the `rtsan` build.
+    /// the `rtsan` build. The processor goes on with the last transport
+    /// report, extrapolated.
     #[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
     pub fn process_buffers(
         &mut self,
@@ -199,10 +214,27 @@ impl<P: Processor> Engine<P> {
         buffers: &mut dyn AudioBuffers,
         events: &[Event],
     ) -> Result<(), ProcessError> {
+        self.process_buffers_with_transport(mode, buffers, events, None)
+    }
+
+    /// [`Self::process_buffers`] with what the host reported about its
+    /// transport for the block's first frame (`None`: nothing this block).
+    /// The processor sees it with the audio of that frame, L later in host
+    /// time in write-ahead mode, and extrapolated over the frames after it
+    /// ([`Transport::advanced`]) until a report says otherwise. Real-time safe
+    /// like [`Self::process_buffers`].
+    #[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
+    pub fn process_buffers_with_transport(
+        &mut self,
+        mode: ProcessMode,
+        buffers: &mut dyn AudioBuffers,
+        events: &[Event],
+        transport: Option<&Transport>,
+    ) -> Result<(), ProcessError> {
         let _flush_to_zero = FlushToZero::enable();
         match &mut self.state {
-            State::Inline(inline) => inline.process(buffers, events),
-            State::Ahead(ahead) => ahead.process(mode, buffers, events),
+            State::Inline(inline) => inline.process(buffers, events, transport),
+            State::Ahead(ahead) => ahead.process(mode, buffers, events, transport),
             State::Inactive(_) | State::Poisoned => return Err(ProcessError::NotActive),
         }
         Ok(())

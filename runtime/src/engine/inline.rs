@@ -6,6 +6,7 @@ use super::event::{Event, TimedEvent};
 use super::processor::Processor;
 use super::runner::DspRunner;
 use super::timing::Timing;
+use super::transport::{TimedTransport, Transport, TransportNews};
 
 pub(crate) struct InlinePath<P> {
     runner: DspRunner<P>,
@@ -16,6 +17,9 @@ pub(crate) struct InlinePath<P> {
     /// Where the processor runs when the host's output is not f32:
     /// `channels` runs of `max_block` samples.
     scratch: Vec<f32>,
+    /// Which transport reports change what the processor sees (the same rule
+    /// as the write-ahead path's, so both see the same).
+    transport_news: TransportNews,
 }
 
 impl<P: Processor> InlinePath<P> {
@@ -28,6 +32,7 @@ impl<P: Processor> InlinePath<P> {
             max_block: setup.max_block,
             channels: setup.channels,
             scratch: vec![0.0; setup.channels * setup.max_block],
+            transport_news: TransportNews::new(setup.sample_rate),
         }
     }
 
@@ -41,10 +46,17 @@ impl<P: Processor> InlinePath<P> {
         self.runner.restart();
     }
 
-    /// One host block, in pieces of at most `max_block` frames.
-    pub(crate) fn process(&mut self, io: &mut dyn AudioBuffers, events: &[Event]) {
+    /// One host block, in pieces of at most `max_block` frames, with the
+    /// host's transport report for its first frame, if any.
+    pub(crate) fn process(&mut self, io: &mut dyn AudioBuffers, events: &[Event], transport: Option<&Transport>) {
         let frames = io.frames();
         let block_start = self.clock;
+        if let Some(report) = transport
+            && self.transport_news.is_news(report, block_start)
+        {
+            self.transport_news.passed_on(report, block_start);
+            self.runner.set_transport(TimedTransport { time: block_start, transport: *report });
+        }
         let mut cursor = 0;
         let mut done = 0;
         while done < frames {
@@ -60,7 +72,7 @@ impl<P: Processor> InlinePath<P> {
                 })
             };
             if let Some(mut output) = io.lend_output_with_input(done, n) {
-                self.runner.render(output.slices_mut(), self.clock, next_event);
+                self.runner.render(output.slices_mut(), self.clock, next_event, |_| None);
             } else {
                 let has_input = io.has_input();
                 let mut audio = ChannelsMut::from_planar(&mut self.scratch, self.max_block, self.channels, n);
@@ -71,7 +83,7 @@ impl<P: Processor> InlinePath<P> {
                         crate::simd::fill(samples, 0.0);
                     }
                 }
-                self.runner.render(audio.slices_mut(), self.clock, next_event);
+                self.runner.render(audio.slices_mut(), self.clock, next_event, |_| None);
                 for (channel, samples) in audio.slices_mut().iter().enumerate() {
                     io.write_output(channel, done, samples);
                 }

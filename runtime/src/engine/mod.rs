@@ -20,11 +20,16 @@
 //!    gets a quarter block at most), and a restart is handed to the pipeline.
 //! 7. Bypass keeps the latency: bypassed output is the input delayed by L.
 //!
+//! And point 10: the host's transport reaches the processor with the audio it
+//! belongs to. The [`Transport`] a block sees is what the host reported for
+//! that block's input frames, L earlier, in every mode (see `transport.rs`).
+//!
 //! The map: [`Engine`] (`facade.rs`) runs the lifecycle; `inline.rs` is the
 //! unbuffered path; `ahead/` the write-ahead path (the audio side, the
 //! pipeline a worker runs, the job they share, the pace meter); `pool/` the
 //! worker threads; `runner.rs` runs the processor over a block (events,
-//! bypass, panics); `timing.rs` owns the frame arithmetic, `telemetry.rs` the
+//! bypass, panics); `transport.rs` the host's transport and how it is carried
+//! between reports; `timing.rs` owns the frame arithmetic, `telemetry.rs` the
 //! counters.
 
 mod ahead;
@@ -41,6 +46,7 @@ mod runner;
 mod stall;
 mod telemetry;
 mod timing;
+mod transport;
 
 pub use buffers::{AudioBuffers, ChannelsMut, SliceBuffers};
 pub use config::{EngineConfig, EngineError, ProcessError};
@@ -55,3 +61,4 @@ pub use pool::{
 pub use processor::{AudioBlock, ProcessSetup, Processor, Tail};
 pub use stall::{STALL_ENV, StallPlace, StallPlan};
 pub use telemetry::{EngineStats, EngineStatsHandle};
+pub use transport::{AGREEMENT_BEATS, TimeSignature, Transport};

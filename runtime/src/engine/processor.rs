@@ -1,6 +1,7 @@
 //! What a DSP author implements: the [`Processor`] trait, and the block it sees.
 
 use super::event::EventKind;
+use super::transport::{Transport, TransportAnchor};
 
 /// How the host will run the processor: known before any audio flows.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,18 +64,46 @@ pub trait Processor: Send + 'static {
     }
 }
 
-/// Planar channels of one block, all `frames()` long.
+/// Planar channels of one block, all `frames()` long, and the host's
+/// transport for them.
 pub struct AudioBlock<'a, 'b> {
     channels: &'a mut [&'b mut [f32]],
     start: usize,
     frames: usize,
+    transport: TransportAnchor,
 }
 
 impl<'a, 'b> AudioBlock<'a, 'b> {
-    /// A block over `channels[..][start..start + frames]`.
+    /// A block over `channels[..][start..start + frames]`, with no transport
+    /// reported.
     pub(crate) fn new(channels: &'a mut [&'b mut [f32]], start: usize, frames: usize) -> Self {
         debug_assert!(channels.iter().all(|c| c.len() >= start + frames));
-        Self { channels, start, frames }
+        Self { channels, start, frames, transport: TransportAnchor::unknown(0.0) }
+    }
+
+    /// The same block with the report in force for it.
+    pub(crate) fn with_transport(self, transport: TransportAnchor) -> Self {
+        Self { transport, ..self }
+    }
+
+    /// The host's transport at the block's first frame: what the host reported
+    /// for this very sample of audio, however far ahead of the host the
+    /// processor runs. Before any report: stopped, nothing known.
+    pub fn transport(&self) -> Transport {
+        self.transport.at(0)
+    }
+
+    /// The host's transport at frame `frame` of this block, extrapolated from
+    /// the host's last report as [`Transport::advanced`] defines.
+    pub fn transport_at(&self, frame: usize) -> Transport {
+        self.transport.at(frame)
+    }
+
+    /// The musical position, in quarter notes, at frame `frame` of this block
+    /// (the `position_beats` of [`Self::transport_at`], computed alone): for a
+    /// DSP locked to the beat, per sample.
+    pub fn beats_at(&self, frame: usize) -> Option<f64> {
+        self.transport.beats_at(frame)
     }
 
     /// Frames in every channel.

@@ -1,5 +1,6 @@
 //! [`DspRunner`] runs a [`Processor`] over a block: events at their exact
-//! positions, the bypass crossfade, the dry path delayed like the wet one, and
+//! positions, the host's transport from the frame it was reported for, the
+//! bypass crossfade, the dry path delayed like the wet one, and
 //! containment of a panicking processor. Used alike by the write-ahead
 //! pipeline and the inline path, so both produce the same samples.
 //!
@@ -27,6 +28,7 @@ use std::sync::atomic::Ordering;
 use super::event::{EventKind, TimedEvent};
 use super::processor::{AudioBlock, ProcessSetup, Processor};
 use super::telemetry::{self, Telemetry};
+use super::transport::{TimedTransport, Transport, TransportAnchor};
 use crate::limits::MAX_PARAMS;
 
 /// Crossfade time of a bypass switch.
@@ -47,6 +49,11 @@ pub(crate) struct DspRunner<P> {
     /// The last value of every parameter the processor was sent, to send again
     /// after a reset of the engine's own.
     params: ParamTable,
+    /// The host's transport report in force, stamped with the input clock it
+    /// describes: every block computes its frames' transport from it. It
+    /// outlives restarts and resets (it is the host's state, not the DSP's).
+    transport: TimedTransport,
+    sample_rate: f64,
     telemetry: Arc<Telemetry>,
 }
 
@@ -66,6 +73,8 @@ impl<P: Processor> DspRunner<P> {
             started: false,
             failed: false,
             params: ParamTable::new(),
+            transport: TimedTransport { time: 0, transport: Transport::default() },
+            sample_rate: setup.sample_rate,
             telemetry,
         }
     }
@@ -74,11 +83,14 @@ impl<P: Processor> DspRunner<P> {
     /// length, at most `max_block`) whose first frame has input clock `clock`.
     /// `next_event(end)` yields, in order, the pending events stamped before
     /// clock `end`; each is applied right before its frame.
+    /// `next_transport(end)` likewise yields the host's transport reports
+    /// stamped before `end`; each is in force from its frame on.
     pub(crate) fn render(
         &mut self,
         audio: &mut [&mut [f32]],
         clock: u64,
         mut next_event: impl FnMut(u64) -> Option<TimedEvent>,
+        mut next_transport: impl FnMut(u64) -> Option<TimedTransport>,
     ) {
         let frames = audio.first().map_or(0, |c| c.len());
         let end = clock + frames as u64;
@@ -93,13 +105,30 @@ impl<P: Processor> DspRunner<P> {
             self.dry_delay.run(&mut self.dry, self.dry_stride, self.channels, frames);
         }
         let mut position = 0;
-        while let Some(event) = next_event(end) {
-            let at = (event.time.saturating_sub(clock) as usize).clamp(position, frames);
-            self.run_span(audio, position, at);
-            position = at;
-            self.apply(&event.kind);
+        loop {
+            // Up to the next transport report (or the end), events split the
+            // block; the report then takes over from its frame.
+            let report = next_transport(end);
+            let until = report.map_or(frames, |r| (r.time.saturating_sub(clock) as usize).clamp(position, frames));
+            while let Some(event) = next_event(clock + until as u64) {
+                let at = (event.time.saturating_sub(clock) as usize).clamp(position, until);
+                self.run_span(audio, clock, position, at);
+                position = at;
+                self.apply(&event.kind);
+            }
+            self.run_span(audio, clock, position, until);
+            position = until;
+            match report {
+                Some(report) => self.set_transport(report),
+                None => break,
+            }
         }
-        self.run_span(audio, position, frames);
+    }
+
+    /// Puts the host's report for input clock `report.time` in force (for
+    /// frames from that clock on).
+    pub(crate) fn set_transport(&mut self, report: TimedTransport) {
+        self.transport = report;
     }
 
     /// Starts over from silence without allocating: processor state, the dry
@@ -138,11 +167,17 @@ impl<P: Processor> DspRunner<P> {
         }
     }
 
-    /// Processes frames `start..end` and applies bypass to them.
-    fn run_span(&mut self, audio: &mut [&mut [f32]], start: usize, end: usize) {
+    /// Processes frames `start..end` of a block whose first frame has input
+    /// clock `clock`, and applies bypass to them.
+    fn run_span(&mut self, audio: &mut [&mut [f32]], clock: u64, start: usize, end: usize) {
         if start == end {
             return;
         }
+        let transport = TransportAnchor {
+            report: self.transport.transport,
+            since: (clock + start as u64).saturating_sub(self.transport.time),
+            sample_rate: self.sample_rate,
+        };
         self.started = true;
         let needs_dry = self.failed || self.bypass.active();
         if needs_dry && self.dry_delay.frames == 0 {
@@ -152,7 +187,7 @@ impl<P: Processor> DspRunner<P> {
         }
         if !self.failed {
             let processor = &mut self.processor;
-            let mut block = AudioBlock::new(audio, start, end - start);
+            let mut block = AudioBlock::new(audio, start, end - start).with_transport(transport);
             if catch_unwind(AssertUnwindSafe(|| processor.process(&mut block))).is_err() {
                 self.fail();
             } else {

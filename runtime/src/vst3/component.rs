@@ -333,6 +333,9 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
         kResultOk
     }
 
+    /// Real-time safe (RealtimeSanitizer checks the whole call in the `rtsan`
+    /// build): no allocation, no lock, no blocking call.
+    #[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
     unsafe fn process(&self, data: *mut ProcessData) -> tresult {
         // SAFETY: the host passes a ProcessData valid for this call, or null.
         let Some(data) = (unsafe { data.as_mut() }) else { return kInvalidArgument };
@@ -354,8 +357,10 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
 }
 
 impl<P: Processor> IProcessContextRequirementsTrait for Plugin<P> {
+    /// Tempo, time signature, musical and bar position, cycle and transport
+    /// state: what [`crate::engine::Transport`] gives the processor.
     unsafe fn getProcessContextRequirements(&self) -> u32 {
-        0
+        super::transport::REQUIREMENTS
     }
 }
 

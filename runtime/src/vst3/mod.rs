@@ -20,6 +20,7 @@ mod latency_notice;
 mod process;
 mod speakers;
 mod strings;
+mod transport;
 
 pub use factory::plugin_factory;
 #[cfg(feature = "bundle")]

@@ -1,6 +1,7 @@
 //! Turning one VST3 `process` call into one engine call: the mode, parameter
-//! changes and notes as sample-exact events at their host offsets, and the
-//! host's buffers as [`AudioBuffers`]. The whole host block goes to the
+//! changes and notes as sample-exact events at their host offsets, the
+//! host's process context as the block's [`Transport`], and the host's
+//! buffers as [`AudioBuffers`]. The whole host block goes to the
 //! engine, which alone decides how to cut it. Allocation-free: everything is
 //! sized in `setupProcessing`.
 
@@ -14,7 +15,9 @@ use vst3::Steinberg::Vst::{
 use vst3::Steinberg::{kInvalidArgument, kResultFalse, kResultOk, tresult};
 
 use super::host_buffers::{HostBuffers, HostSample};
-use crate::engine::{AudioBuffers, Engine, EngineError, Event, EventKind, ProcessMode, ProcessSetup, Processor};
+use crate::engine::{
+    AudioBuffers, Engine, EngineError, Event, EventKind, ProcessMode, ProcessSetup, Processor, Transport,
+};
 use crate::limits::MAX_CHANNELS;
 use crate::plugin::params::meter_readings;
 use crate::plugin::{PluginInfo, PluginKind};
@@ -78,14 +81,18 @@ pub(crate) unsafe fn run<P: Processor>(
         unsafe { queue_notes(events, data, frames) };
     }
     sort_by_offset(events);
+    // SAFETY: the host's context for this call, or null, per this function's
+    // contract.
+    let transport = unsafe { data.processContext.as_ref() }.map(super::transport::transport);
+    let transport = transport.as_ref();
 
     // SAFETY: per this function's contract.
     let output = unsafe { bus(data.outputs, data.numOutputs) };
     let result = match output {
         // A parameter flush (no buffers, no buses or no channels): apply the
         // events without advancing time.
-        None => flush(audio, mode),
-        Some(output) if frames == 0 || output.numChannels <= 0 => flush(audio, mode),
+        None => flush(audio, mode, transport),
+        Some(output) if frames == 0 || output.numChannels <= 0 => flush(audio, mode, transport),
         Some(output) => {
             let input = if info.kind == PluginKind::Effect {
                 // SAFETY: per this function's contract.
@@ -98,9 +105,9 @@ pub(crate) unsafe fn run<P: Processor>(
             // SAFETY: per this function's contract.
             unsafe {
                 if data.symbolicSampleSize as u32 == SymbolicSampleSizes_::kSample64 {
-                    render::<P, f64>(audio, mode, input, output, frames)
+                    render::<P, f64>(audio, mode, input, output, frames, transport)
                 } else {
-                    render::<P, f32>(audio, mode, input, output, frames)
+                    render::<P, f32>(audio, mode, input, output, frames, transport)
                 }
             }
         }
@@ -154,22 +161,23 @@ unsafe fn render<P: Processor, T: HostSample>(
     input: Option<&AudioBusBuffers>,
     output: &AudioBusBuffers,
     frames: usize,
+    transport: Option<&Transport>,
 ) -> tresult {
     // SAFETY: per this function's contract.
     let Some(mut buffers) = (unsafe { HostBuffers::<T>::new(input, output, audio.channels, frames) }) else {
         return kInvalidArgument;
     };
     let buffers: &mut dyn AudioBuffers = &mut buffers;
-    match audio.engine.process_buffers(mode, buffers, &audio.events) {
+    match audio.engine.process_buffers_with_transport(mode, buffers, &audio.events, transport) {
         Ok(()) => kResultOk,
         Err(_) => kResultFalse,
     }
 }
 
-/// Events only, time does not move.
-fn flush<P: Processor>(audio: &mut Audio<P>, mode: ProcessMode) -> tresult {
+/// Events (and the context) only, time does not move.
+fn flush<P: Processor>(audio: &mut Audio<P>, mode: ProcessMode, transport: Option<&Transport>) -> tresult {
     let mut empty: [&mut [f32]; MAX_CHANNELS] = Default::default();
-    match audio.engine.process(mode, &[], &mut empty[..audio.channels], &audio.events) {
+    match audio.engine.process_with_transport(mode, &[], &mut empty[..audio.channels], &audio.events, transport) {
         Ok(()) => kResultOk,
         Err(_) => kResultFalse,
     }

@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use super::processors::{Gate, GateControl, NanMaker};
-use runtime::engine::{Engine, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup, Processor};
+use runtime::engine::{Engine, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup, Processor, Transport};
 
 const NOTE: EventKind = EventKind::NoteOn { channel: 0, pitch: 64, velocity: 0.8, note_id: 3 };
 
@@ -18,8 +18,9 @@ pub fn engine<P: Processor>(processor: P, buffering: bool) -> Engine<P> {
 }
 
 /// Calls `process` in every mode with events, bypass, empty blocks, calls
-/// without input (instruments) and blocks above `max_block`, and now and then
-/// `restart`, each call inside `guard`.
+/// without input (instruments), blocks above `max_block` and transport
+/// reports (tempo changes, jumps, stops, none), and now and then `restart`,
+/// each call inside `guard`.
 pub fn every_mode<P: Processor>(engine: &mut Engine<P>, rounds: usize, guard: &mut dyn FnMut(&mut dyn FnMut())) {
     let input = vec![vec![0.25_f32; 2048]; 2];
     let mut output = vec![vec![0.0_f32; 2048]; 2];
@@ -38,8 +39,16 @@ pub fn every_mode<P: Processor>(engine: &mut Engine<P>, rounds: usize, guard: &m
         let mut outs: [&mut [f32]; 2] = [&mut left[..len], &mut right[..len]];
         let with_input: &[&[f32]] = if round % 5 == 4 { &[] } else { &ins };
         let events = &events[..if len > 400 { 4 } else { 0 }];
+        let transport = Transport {
+            playing: round % 7 != 6,
+            tempo: Some(100.0 + (round % 5) as f64),
+            position_samples: Some(round as i64 * 1000),
+            position_beats: Some(round as f64 / 2.0),
+            ..Transport::default()
+        };
+        let transport = (round % 4 != 3).then_some(&transport);
         guard(&mut || {
-            engine.process(mode, with_input, &mut outs, events).unwrap();
+            engine.process_with_transport(mode, with_input, &mut outs, events, transport).unwrap();
             std::hint::black_box(engine.stats());
         });
         if round % 37 == 36 {

@@ -27,6 +27,7 @@ pub fn as_muts(channels: &mut [Vec<f32>]) -> Vec<&mut [f32]> {
 
 pub mod audio_paths;
 pub mod processors;
+pub mod vst3_paths;
 
 use runtime::engine::{Engine, Event, ProcessMode, Processor};
 

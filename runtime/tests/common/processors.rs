@@ -213,3 +213,34 @@ impl Processor for NanMaker {
         (self.gain, self.bias) = (1.0, 0.0);
     }
 }
+
+/// Writes, frame by frame, the transport it sees for that frame, ignoring its
+/// input: channel 0 the project time in samples (-1 unknown), channel 1 the
+/// tempo (negative while stopped, 0 unknown), channel 2 the musical position
+/// in quarter notes (-1 unknown), channel 3 the bar's start (-1 unknown).
+/// Needs four channels.
+#[derive(Default)]
+pub struct TransportProbe;
+
+impl Processor for TransportProbe {
+    fn prepare(&mut self, setup: &ProcessSetup) {
+        assert_eq!(setup.channels, 4, "the probe writes four channels");
+    }
+
+    fn process(&mut self, audio: &mut AudioBlock<'_, '_>) {
+        for frame in 0..audio.frames() {
+            let t = audio.transport_at(frame);
+            assert_eq!(audio.beats_at(frame).map(f64::to_bits), t.position_beats.map(f64::to_bits));
+            let tempo = t.tempo.unwrap_or(0.0) as f32;
+            let values = [
+                t.position_samples.map_or(-1.0, |p| p as f32),
+                if t.playing { tempo } else { -tempo },
+                t.position_beats.map_or(-1.0, |b| b as f32),
+                t.bar_start_beats.map_or(-1.0, |b| b as f32),
+            ];
+            for (channel, value) in values.into_iter().enumerate() {
+                audio.channel_mut(channel)[frame] = value;
+            }
+        }
+    }
+}

@@ -27,8 +27,16 @@ use super::processor::Processor;
 use super::runner::DspRunner;
 use super::telemetry::{self, Telemetry};
 use super::timing::Timing;
+use super::transport::{TimedTransport, Transport, TransportNews};
 use crate::ring::{self, ChunkError, Producer};
 use crate::writeahead::{WriteAheadBuffer, WriteAheadReader};
+
+/// Transport reports that can wait in the queue to the pipeline. Only news is
+/// queued (a tempo change, a jump, a start or stop, or every block from a host
+/// whose positions drift from the extrapolation): one report per host block in
+/// flight at worst, which is L plus a block of frames in blocks of 8 frames at
+/// 48 kHz and 50 ms.
+const TRANSPORT_CAPACITY: usize = 512;
 
 /// What the audio thread owns in write-ahead mode.
 pub(crate) struct AheadPath<P: Processor> {
@@ -38,6 +46,9 @@ pub(crate) struct AheadPath<P: Processor> {
     events: rtrb::Producer<TimedEvent>,
     /// Events queued since activation (a restart drops them by count).
     events_queued: u64,
+    /// The host's transport reports that are news, to the pipeline.
+    transports: rtrb::Producer<TimedTransport>,
+    transport_news: TransportNews,
     output: WriteAheadReader,
     /// Silence for instruments and for input that must be made up.
     zeros: Vec<f32>,
@@ -84,10 +95,11 @@ impl<P: Processor> AheadPath<P> {
         let slack = capacity - (timing.ahead + setup.max_block);
         reader.release_every((slack / 2).min(capacity / 8));
         let (events, events_consumer) = rtrb::RingBuffer::new(config.event_capacity.max(1));
+        let (transports, transports_consumer) = rtrb::RingBuffer::new(TRANSPORT_CAPACITY);
         let pipeline = Pipeline::new(
             runner,
             input_consumer,
-            events_consumer,
+            (events_consumer, transports_consumer),
             writer,
             timing.chunk,
             config.stall,
@@ -108,6 +120,8 @@ impl<P: Processor> AheadPath<P> {
             input,
             events,
             events_queued: 0,
+            transports,
+            transport_news: TransportNews::new(setup.sample_rate),
             output: reader,
             zeros: vec![0.0; setup.max_block],
             clock: 0,
@@ -136,10 +150,19 @@ impl<P: Processor> AheadPath<P> {
         pipeline.map(|p| p.runner)
     }
 
-    /// One host block (see [`super::Engine::process_buffers`]).
-    pub(crate) fn process(&mut self, mode: ProcessMode, io: &mut dyn AudioBuffers, events: &[Event]) {
+    /// One host block (see [`super::Engine::process_buffers_with_transport`]).
+    pub(crate) fn process(
+        &mut self,
+        mode: ProcessMode,
+        io: &mut dyn AudioBuffers,
+        events: &[Event],
+        transport: Option<&Transport>,
+    ) {
         let frames = io.frames();
         self.queue_events(events, frames);
+        if let Some(report) = transport {
+            self.queue_transport(report);
+        }
         let block_nanos = (frames as f64 * 1e9 / self.timing.setup.sample_rate) as u64;
         telemetry::raise(&self.telemetry.audio.block_nanos_max, block_nanos);
         let unpaced = mode.uses_worker() && self.pace.is_ahead_of_real_time(frames);
@@ -184,6 +207,23 @@ impl<P: Processor> AheadPath<P> {
             } else {
                 telemetry::add(&self.telemetry.audio.dropped_events, 1);
             }
+        }
+    }
+
+    /// Queues the host's report for the block starting now, before any of the
+    /// block's input (so the pipeline never processes a frame without the
+    /// report that describes it), if it changes what the processor sees. A
+    /// full queue drops it, counted as a dropped event; the next block's report
+    /// is then news and tried again, so the processor goes on extrapolating
+    /// the last report for a few blocks at worst.
+    fn queue_transport(&mut self, report: &Transport) {
+        if !self.transport_news.is_news(report, self.clock) {
+            return;
+        }
+        if self.transports.push(TimedTransport { time: self.clock, transport: *report }).is_ok() {
+            self.transport_news.passed_on(report, self.clock);
+        } else {
+            telemetry::add(&self.telemetry.audio.dropped_events, 1);
         }
     }
 

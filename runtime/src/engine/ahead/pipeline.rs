@@ -17,6 +17,7 @@ use crate::engine::processor::Processor;
 use crate::engine::runner::DspRunner;
 use crate::engine::stall::{StallPlan, Staller};
 use crate::engine::telemetry::Telemetry;
+use crate::engine::transport::TimedTransport;
 use crate::ring::Consumer;
 use crate::writeahead::WriteAheadWriter;
 
@@ -24,6 +25,9 @@ pub(crate) struct Pipeline<P> {
     pub(crate) runner: DspRunner<P>,
     input: Consumer,
     events: rtrb::Consumer<TimedEvent>,
+    /// The host's transport reports, in time order. A restart keeps them: they
+    /// are the host's state, applied as the frames they describe come up.
+    transports: rtrb::Consumer<TimedTransport>,
     output: WriteAheadWriter,
     chunk: usize,
     telemetry: Arc<Telemetry>,
@@ -39,11 +43,12 @@ pub(crate) struct Pipeline<P> {
 }
 
 impl<P: Processor> Pipeline<P> {
-    /// `chunk` is the most frames processed before the owner may hand over.
+    /// Takes the queues of events and of transport reports; `chunk` is the
+    /// most frames processed before the owner may hand over.
     pub(crate) fn new(
         runner: DspRunner<P>,
         input: Consumer,
-        events: rtrb::Consumer<TimedEvent>,
+        (events, transports): (rtrb::Consumer<TimedEvent>, rtrb::Consumer<TimedTransport>),
         output: WriteAheadWriter,
         chunk: usize,
         stall: Option<StallPlan>,
@@ -53,6 +58,7 @@ impl<P: Processor> Pipeline<P> {
             runner,
             input,
             events,
+            transports,
             output,
             chunk,
             telemetry,
@@ -126,13 +132,18 @@ impl<P: Processor> Pipeline<P> {
         }
         input.commit();
         let first = output.first_len();
-        let (events, taken) = (&mut self.events, &mut self.events_taken);
+        let (events, taken, transports) = (&mut self.events, &mut self.events_taken, &mut self.transports);
         for (run, start, len) in [(0, 0, first), (1, first, frames - first)] {
             if len == 0 {
                 continue;
             }
             let mut audio = ChannelsMut::from_iter(output.run_mut(run));
-            self.runner.render(audio.slices_mut(), clock + start as u64, |end| next_event_before(events, taken, end));
+            self.runner.render(
+                audio.slices_mut(),
+                clock + start as u64,
+                |end| next_event_before(events, taken, end),
+                |end| next_transport_before(transports, end),
+            );
         }
         output.commit()
     }
@@ -186,6 +197,14 @@ fn next_event_before(events: &mut rtrb::Consumer<TimedEvent>, taken: &mut u64, e
             *taken += 1;
             events.pop().ok()
         }
+        _ => None,
+    }
+}
+
+/// The next queued transport report stamped before clock `end`, if any.
+fn next_transport_before(transports: &mut rtrb::Consumer<TimedTransport>, end: u64) -> Option<TimedTransport> {
+    match transports.peek() {
+        Ok(report) if report.time < end => transports.pop().ok(),
         _ => None,
     }
 }

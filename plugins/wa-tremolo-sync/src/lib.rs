@@ -1,0 +1,34 @@
+// Generated from plugins.toml by `cargo run -p generator`: edits here will be overwritten.
+//! WA Tremolo Sync: a tremolo effect synced to the host's tempo (one period per 1/8 note), 2 channels; its DSP runs 50 ms ahead on the write-ahead worker.
+
+use runtime::plugin::{ParamSpec, PluginInfo, PluginKind};
+
+/// Parameter ids as hosts see them (the write-ahead engine adds bypass and two
+/// read-only meters after these).
+pub mod params {
+    /// Depth, 0 to 1, default 0.5.
+    pub const DEPTH: u32 = 1;
+}
+
+const PARAMS: &[ParamSpec] =
+    &[ParamSpec { id: params::DEPTH, title: "Depth", units: "", min: 0.0, max: 1.0, default: 0.5, automatable: true }];
+
+/// What the format layers tell hosts, and how the engine runs the DSP.
+pub static INFO: PluginInfo = PluginInfo {
+    name: "WA Tremolo Sync",
+    vendor: "Writeahead Audio",
+    url: "https://example.com/writeahead",
+    email: "plugins@example.com",
+    version: "0.1.0",
+    // 9B78A281E71E63A31DADAA4CA1A9BC24: derived from vendor and name, or set in plugins.toml.
+    class_id: [0x9B78A281, 0xE71E63A3, 0x1DADAA4C, 0xA1A9BC24],
+    kind: PluginKind::Effect,
+    channels: 2,
+    latency_ms: 50.0,
+    latency_ceiling_ms: None,
+    buffering: true,
+    params: PARAMS,
+};
+
+runtime::export_vst3!(INFO, || runtime::dsp::tremolo::Tremolo::synced(runtime::dsp::NoteValue::new(1, 8)));
+runtime::export_clap!(INFO, || runtime::dsp::tremolo::Tremolo::synced(runtime::dsp::NoteValue::new(1, 8)));
