@@ -8,6 +8,7 @@
 //! - [`limits`]: channel, latency, parameter and string limits, shared with the generator.
 //! - [`ring`]: lock-free SPSC planar sample ring whose positions are sample clocks.
 //! - [`simd`]: sample kernels with runtime SIMD dispatch and scalar references.
+//! - [`typed`]: typed parameters for DSP code, smoothed per sample.
 //! - [`vst3`]: the VST3 glue (FFI only): factory, plugin object and the export macro.
 //! - [`writeahead`]: the write-ahead buffer: exact latency, sample aging, stats.
 //! - `bundle` (feature `bundle`, for build tools, not linked into plugins): the
@@ -26,5 +27,6 @@ pub mod plugin;
 pub mod prelude;
 pub mod ring;
 pub mod simd;
+pub mod typed;
 pub mod vst3;
 pub mod writeahead;

@@ -6,7 +6,7 @@
 mod common;
 
 use assert_no_alloc::{AllocDisabler, assert_no_alloc, reset_violation_count, violation_count};
-use common::audio_paths::{aging, engine, every_mode, non_finite, restart_while_stuck};
+use common::audio_paths::{aging, engine, every_mode, non_finite, ramps, restart_while_stuck};
 use common::processors::{FeedbackFilter, NanMaker};
 
 #[global_allocator]
@@ -69,6 +69,17 @@ fn built_in_dsp_kinds_do_not_allocate() {
     check("delay", Delay::default());
     check("tremolo", Tremolo::default());
     check("synth", Synth::default());
+}
+
+#[test]
+fn smoothed_parameter_ramps_do_not_allocate() {
+    for buffering in [false, true] {
+        let mut engine = engine(runtime::dsp::gain::Gain::default(), buffering);
+        reset_violation_count();
+        let moved = ramps(&mut engine, 200, &mut no_alloc);
+        assert_eq!(violation_count(), 0, "buffering {buffering}");
+        assert!(moved > 10_000, "the gain ramped: {moved} frames moved");
+    }
 }
 
 #[test]

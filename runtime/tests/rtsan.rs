@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::audio_paths::{aging, engine, every_mode, non_finite, restart_while_stuck};
+use common::audio_paths::{aging, engine, every_mode, non_finite, ramps, restart_while_stuck};
 use common::processors::{FeedbackFilter, NanMaker};
 
 fn direct(call: &mut dyn FnMut()) {
@@ -36,6 +36,15 @@ fn non_finite_guards_are_realtime_safe() {
         non_finite(&mut engine, 120, &mut direct);
         let stats = engine.stats();
         assert!(stats.non_finite_input > 0 && stats.dsp_resets > 0, "both guards ran: {stats:?}");
+    }
+}
+
+#[test]
+fn smoothed_parameter_ramps_are_realtime_safe() {
+    for buffering in [false, true] {
+        let mut engine = engine(runtime::dsp::gain::Gain::default(), buffering);
+        let moved = ramps(&mut engine, 200, &mut direct);
+        assert!(moved > 10_000, "the gain ramped: {moved} frames moved");
     }
 }
 

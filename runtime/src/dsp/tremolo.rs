@@ -7,8 +7,28 @@ pub const RATE_HZ: u32 = 0;
 pub const DEPTH: u32 = 1;
 
 pub const PARAMS: &[ParamSpec] = &[
-    ParamSpec { id: RATE_HZ, title: "Rate", units: "Hz", min: 0.1, max: 20.0, default: 5.0, automatable: true },
-    ParamSpec { id: DEPTH, title: "Depth", units: "", min: 0.0, max: 1.0, default: 0.5, automatable: true },
+    ParamSpec {
+        id: RATE_HZ,
+        title: "Rate",
+        units: "Hz",
+        min: 0.1,
+        max: 20.0,
+        default: 5.0,
+        automatable: true,
+        steps: 0,
+        smooth_ms: 0.0,
+    },
+    ParamSpec {
+        id: DEPTH,
+        title: "Depth",
+        units: "",
+        min: 0.0,
+        max: 1.0,
+        default: 0.5,
+        automatable: true,
+        steps: 0,
+        smooth_ms: 0.0,
+    },
 ];
 
 /// `gain = 1 - depth * (1 - cos(phase)) / 2`: 1 at phase 0, `1 - depth` at
