@@ -1,0 +1,210 @@
+//! Sessions saved by release 0.1.0 (generator/tests/fixtures/states/0.1.0)
+//! keep loading: into today's shipped plugins through the real `.so`, into
+//! plugins whose plugins.toml gained, lost or reordered parameters or changed
+//! a default, and a state from a newer version is refused with nothing
+//! changed.
+
+mod e2e;
+
+use std::path::PathBuf;
+
+use e2e::host::{Instance, MemoryStream, Module};
+use e2e::session::{RATE, start};
+use e2e::{assert_success, generator, library, scratch_workspace, shipped};
+use generator::config::{self, Plugin};
+use runtime::plugin::BYPASS_PARAM_ID;
+use vst3::Steinberg::Vst::{IComponentTrait, IEditControllerTrait};
+use vst3::Steinberg::{IBStream, IPluginBaseTrait, kResultFalse, kResultOk};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/states/0.1.0"))
+}
+
+fn fixture(slug: &str) -> Vec<u8> {
+    std::fs::read(fixtures().join(format!("{slug}.state"))).unwrap()
+}
+
+/// What each plugin was set to when its state was saved (values.toml).
+fn saved_values(slug: &str) -> toml::Table {
+    let text = std::fs::read_to_string(fixtures().join("values.toml")).unwrap();
+    text.parse::<toml::Table>().unwrap()[slug].as_table().unwrap().clone()
+}
+
+fn set_state(instance: &Instance, bytes: &[u8]) -> i32 {
+    let stream = MemoryStream::new(bytes.to_vec());
+    // SAFETY: a live component and a stream alive across the call.
+    unsafe { instance.component.setState(stream.to_com_ptr::<IBStream>().unwrap().as_ptr()) }
+}
+
+fn get_state(instance: &Instance) -> Vec<u8> {
+    let stream = MemoryStream::new(Vec::new());
+    // SAFETY: a live component and a stream alive across the call.
+    let result = unsafe { instance.component.getState(stream.to_com_ptr::<IBStream>().unwrap().as_ptr()) };
+    assert_eq!(result, kResultOk);
+    stream.bytes()
+}
+
+/// A parameter's plain value as the plugin shows it to hosts.
+fn plain(instance: &Instance, id: u32) -> f64 {
+    // SAFETY: a live controller.
+    unsafe { instance.controller.normalizedParamToPlain(id, instance.controller.getParamNormalized(id)) }
+}
+
+fn normalized(instance: &Instance, id: u32) -> f64 {
+    // SAFETY: a live controller.
+    unsafe { instance.controller.getParamNormalized(id) }
+}
+
+fn close(got: f64, want: f64) -> bool {
+    (got - want).abs() <= 1e-9 * want.abs().max(1.0)
+}
+
+/// Every parameter of `plugin` after loading `slug`'s 0.1.0 state: the saved
+/// value where values.toml has one for its key, else its plugins.toml default.
+fn assert_loaded(instance: &Instance, plugin: &Plugin, slug: &str) {
+    let saved = saved_values(slug);
+    for param in &plugin.params {
+        let want = saved.get(&param.key).and_then(|v| v.as_float()).unwrap_or(param.default);
+        let got = plain(instance, param.id);
+        assert!(close(got, want), "{}: {} is {got}, saved {want}", plugin.name, param.key);
+    }
+    let bypass = saved.get("bypass").and_then(|b| b.as_bool()) == Some(true);
+    assert_eq!(normalized(instance, BYPASS_PARAM_ID), f64::from(u8::from(bypass)), "{}: bypass", plugin.name);
+}
+
+#[test]
+fn every_state_release_0_1_0_saved_loads_into_todays_plugins() {
+    let shipped = shipped();
+    for plugin in &shipped.plugins {
+        let module = Module::load(&library(&shipped.bundles, plugin));
+        let instance = module.create();
+        let bytes = fixture(&plugin.slug);
+        assert_eq!(set_state(&instance, &bytes), kResultOk, "{}", plugin.name);
+        assert_loaded(&instance, plugin, &plugin.slug);
+        let saved = get_state(&instance);
+        if plugin.slug == "wa-custom" {
+            // Today's WA Custom has `mix` too, not in the 0.1.0 state: saved
+            // now at its default, after drive.
+            assert_eq!(saved.len(), bytes.len() + 12);
+            assert_eq!(saved[12..24], bytes[12..24], "drive as 0.1.0 saved it");
+        } else {
+            assert_eq!(saved, bytes, "{}: saved again byte for byte", plugin.name);
+        }
+        // Loaded while running too (a host restoring a session after
+        // activation), and it plays.
+        let running = module.create();
+        start(&running, RATE);
+        assert_eq!(set_state(&running, &bytes), kResultOk, "{}", plugin.name);
+        assert_loaded(&running, plugin, &plugin.slug);
+        // SAFETY: live interfaces.
+        unsafe {
+            assert_eq!(running.component.setActive(0), kResultOk);
+            assert_eq!(running.component.terminate(), kResultOk);
+            assert_eq!(instance.component.terminate(), kResultOk);
+        }
+        println!("ok: {} loads its 0.1.0 state", plugin.name);
+    }
+}
+
+#[test]
+fn a_parameter_the_state_lacks_goes_back_to_its_default() {
+    let shipped = shipped();
+    let plugin = shipped.plugins.iter().find(|p| p.slug == "wa-custom").unwrap();
+    let mix = plugin.params.iter().find(|p| p.key == "mix").expect("WA Custom has gained `mix` since 0.1.0");
+    let module = Module::load(&library(&shipped.bundles, plugin));
+    let instance = module.create();
+    // SAFETY: a live controller.
+    unsafe { assert_eq!(instance.controller.setParamNormalized(mix.id, 0.2), kResultOk) };
+    assert_eq!(set_state(&instance, &fixture("wa-custom")), kResultOk);
+    assert_eq!(plain(&instance, mix.id), mix.default, "not the 0.2 it had before the load");
+    // SAFETY: a live component.
+    unsafe { assert_eq!(instance.component.terminate(), kResultOk) };
+}
+
+#[test]
+fn a_state_from_a_newer_version_is_refused_and_changes_nothing() {
+    let shipped = shipped();
+    for plugin in &shipped.plugins {
+        let module = Module::load(&library(&shipped.bundles, plugin));
+        let instance = module.create();
+        assert_eq!(set_state(&instance, &fixture(&plugin.slug)), kResultOk);
+        let before = get_state(&instance);
+        let mut newer = fixture(&plugin.slug);
+        newer[4..8].copy_from_slice(&2_u32.to_le_bytes());
+        assert_eq!(set_state(&instance, &newer), kResultFalse, "{}: format 2 is refused", plugin.name);
+        let mut damaged = fixture(&plugin.slug);
+        damaged.pop();
+        assert_eq!(set_state(&instance, &damaged), kResultFalse, "{}: a cut state is refused", plugin.name);
+        assert_eq!(get_state(&instance), before, "{}: nothing changed", plugin.name);
+        assert_loaded(&instance, plugin, &plugin.slug);
+        // SAFETY: a live component.
+        unsafe { assert_eq!(instance.component.terminate(), kResultOk) };
+    }
+}
+
+/// The shipped plugins.toml's WA Custom and WA Filter, edited as an update
+/// might: a parameter added, one removed, the order changed, defaults changed.
+const EDITED: &str = r#"
+[defaults]
+vendor = "Writeahead Audio"
+version = "0.2.0"
+
+# drive moved last with a new default, tone added, mix removed.
+[[plugins]]
+name = "WA Custom"
+kind = "effect"
+dsp = "custom"
+channels = 4
+latency_ms = 30
+[plugins.params.tone]
+default = 0.3
+[plugins.params.drive]
+min = 0
+max = 10
+default = 2
+units = "x"
+
+# drive removed: the state's only parameter is unknown here.
+[[plugins]]
+name = "WA Custom Lite"
+kind = "effect"
+dsp = "custom"
+channels = 4
+[plugins.params.mix]
+default = 0.7
+
+# Overrides written in another order, defaults changed.
+[[plugins]]
+name = "WA Filter"
+kind = "effect"
+dsp = "filter"
+[plugins.params.resonance]
+default = 4
+[plugins.params.mode]
+default = 2
+"#;
+
+#[test]
+fn a_0_1_0_state_loads_after_plugins_toml_gains_loses_and_reorders_parameters() {
+    // The shipped plugins come first: they leave the runtime built in release
+    // in the shared target directory.
+    shipped();
+    let dir = scratch_workspace("old-states", EDITED);
+    let bundles = dir.join("bundles");
+    let config_path = dir.join("plugins.toml");
+    let args = ["build", "--config", config_path.to_str().unwrap(), "--bundles", bundles.to_str().unwrap()];
+    assert_success(&generator(&dir, &args), "generator build");
+    let plugins = config::parse(EDITED).unwrap().plugins;
+    for (plugin, state) in plugins.iter().zip(["wa-custom", "wa-custom", "wa-filter"]) {
+        let module = Module::load(&library(&bundles, plugin));
+        let instance = module.create();
+        assert_eq!(set_state(&instance, &fixture(state)), kResultOk, "{}", plugin.name);
+        assert_loaded(&instance, plugin, state);
+        // SAFETY: a live component.
+        unsafe { assert_eq!(instance.component.terminate(), kResultOk) };
+        println!("ok: {} loads {state}'s 0.1.0 state", plugin.name);
+    }
+    let custom = &plugins[0];
+    assert_eq!(custom.params[1].key, "drive");
+    assert_eq!(custom.params[1].id, shipped().plugins[6].params[0].id, "drive kept its id when it moved");
+}
