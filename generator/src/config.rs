@@ -464,7 +464,7 @@ fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec
         let index = match params.iter().position(|p| p.title.eq_ignore_ascii_case(&key_name)) {
             Some(index) => index,
             None if dsp == Dsp::Custom => {
-                fields.check_keys(&["min", "max", "default", "units", "title", "smooth_ms"], errors);
+                fields.check_keys(&["min", "max", "default", "units", "title", "steps", "smooth_ms"], errors);
                 if !is_identifier(&key_name) {
                     errors.push(
                         Diagnostic::new(
@@ -529,6 +529,18 @@ fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec
                     *slot = text;
                 }
             }
+            if let Some(steps) = fields.integer("steps", errors) {
+                match u32::try_from(*steps.get_ref()) {
+                    Ok(count @ 1..=MAX_STEPS) => param.steps = count,
+                    _ => errors.push(
+                        Diagnostic::new(
+                            steps.span(),
+                            format!("steps = {} is outside 1..={MAX_STEPS}", steps.get_ref()),
+                        )
+                        .hint("a stepped parameter has steps + 1 values from min to max: 1 is a switch"),
+                    ),
+                }
+            }
         }
         let param = &mut params[index];
         for (field, slot) in [("min", &mut param.min), ("max", &mut param.max), ("default", &mut param.default)] {
@@ -571,6 +583,9 @@ fn read_params(table: &Table<'_>, dsp: Dsp, errors: &mut Vec<Diagnostic>) -> Vec
     }
     params
 }
+
+/// The most steps a custom parameter may have (a million and one values).
+const MAX_STEPS: u32 = 1_000_000;
 
 /// The longest ramp `smooth_ms` may ask for.
 const MAX_SMOOTH_MS: f64 = 10_000.0;

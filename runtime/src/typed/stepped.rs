@@ -49,3 +49,33 @@ impl SteppedParam {
         min + f64::from(self.index) * ((max - min) / f64::from(steps))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn takes_the_nearest_step_and_ignores_non_finite_values() {
+        let spec = ParamSpec {
+            id: 1,
+            title: "Voices",
+            units: "",
+            min: 1.0,
+            max: 8.0,
+            default: 4.0,
+            automatable: true,
+            steps: 7,
+            smooth_ms: 0.0,
+        };
+        let mut voices = SteppedParam::new(&spec);
+        assert_eq!((voices.index(), voices.value()), (3, 4.0));
+        voices.set(6.4);
+        assert_eq!((voices.index(), voices.value()), (5, 6.0));
+        for bad in [f64::NAN, f64::INFINITY] {
+            voices.set(bad);
+        }
+        assert_eq!(voices.value(), 6.0, "unchanged");
+        voices.set(100.0);
+        assert_eq!(voices.value(), 8.0, "clamped to the range");
+    }
+}
