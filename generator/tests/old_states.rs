@@ -220,7 +220,8 @@ const EDITED: &str = r#"
 vendor = "Writeahead Audio"
 version = "0.2.0"
 
-# drive moved last with a new default, tone added, mix removed.
+# tone added first, mix's default changed, drive moved last with a new
+# default; built with the shipped src/dsp.rs, unchanged.
 [[plugins]]
 name = "WA Custom"
 kind = "effect"
@@ -229,11 +230,15 @@ channels = 4
 latency_ms = 30
 [plugins.params.tone]
 default = 0.3
+[plugins.params.mix]
+default = 0.5
+smooth_ms = 20
 [plugins.params.drive]
 min = 0
 max = 10
 default = 2
 units = "x"
+smooth_ms = 20
 
 # drive removed: the state's only parameter is unknown here.
 [[plugins]]
@@ -261,6 +266,11 @@ fn a_0_1_0_state_loads_after_plugins_toml_gains_loses_and_reorders_parameters() 
     // in the shared target directory.
     shipped();
     let dir = scratch_workspace("old-states", EDITED);
+    // The user's DSP as shipped: it reads `self.params.drive` and `.mix`, and
+    // must build unchanged against the regenerated Params with `tone` added.
+    let dsp = dir.join("plugins/wa-custom/src/dsp.rs");
+    std::fs::create_dir_all(dsp.parent().unwrap()).unwrap();
+    std::fs::copy(e2e::workspace().join("plugins/wa-custom/src/dsp.rs"), &dsp).unwrap();
     let bundles = dir.join("bundles");
     let config_path = dir.join("plugins.toml");
     let args = ["build", "--config", config_path.to_str().unwrap(), "--bundles", bundles.to_str().unwrap()];
@@ -276,6 +286,18 @@ fn a_0_1_0_state_loads_after_plugins_toml_gains_loses_and_reorders_parameters() 
         println!("ok: {} loads {state}'s 0.1.0 state", plugin.name);
     }
     let custom = &plugins[0];
-    assert_eq!(custom.params[1].key, "drive");
-    assert_eq!(custom.params[1].id, shipped().plugins[6].params[0].id, "drive kept its id when it moved");
+    assert_eq!(custom.params[2].key, "drive");
+    assert_eq!(custom.params[2].id, shipped().plugins[6].params[0].id, "drive kept its id when it moved");
+    // And it sounds like the saved drive (4) at the new mix default (0.5).
+    let module = Module::load(&library(&bundles, custom));
+    let frames = RATE as usize / 2;
+    let input = noise(custom.channels, frames, 4);
+    let (latency, got) = play_loaded(&module, custom, &fixture("wa-custom"), &input, &[], frames);
+    let want: Vec<Vec<f32>> = {
+        let _flush_to_zero = FlushToZero::enable();
+        let (drive, mix) = (4.0_f32, 0.5_f32);
+        let wet = |x: f32| (drive * x).tanh() * (1.0 / drive.tanh());
+        input.iter().map(|c| c.iter().map(|&x| wet(x) * mix + x * (1.0 - mix)).collect()).collect()
+    };
+    assert_same(&got, &delayed(&want, latency), "WA Custom, edited, with its 0.1.0 state");
 }
