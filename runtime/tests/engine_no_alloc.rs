@@ -7,7 +7,7 @@ mod common;
 
 use assert_no_alloc::{AllocDisabler, assert_no_alloc, reset_violation_count, violation_count};
 use common::audio_paths::{aging, engine, every_mode, non_finite, ramps, restart_while_stuck};
-use common::processors::{FeedbackFilter, NanMaker};
+use common::processors::{FeedbackFilter, NanMaker, TypedLevel};
 
 #[global_allocator]
 static ALLOCATOR: AllocDisabler = AllocDisabler;
@@ -74,11 +74,17 @@ fn built_in_dsp_kinds_do_not_allocate() {
 #[test]
 fn smoothed_parameter_ramps_do_not_allocate() {
     for buffering in [false, true] {
-        let mut engine = engine(runtime::dsp::gain::Gain::default(), buffering);
+        let mut gain = engine(runtime::dsp::gain::Gain::default(), buffering);
         reset_violation_count();
-        let moved = ramps(&mut engine, 200, &mut no_alloc);
+        let moved = ramps(&mut gain, 200, &mut no_alloc);
         assert_eq!(violation_count(), 0, "buffering {buffering}");
         assert!(moved > 10_000, "the gain ramped: {moved} frames moved");
+        // Typed parameters as a generated plugin has them, read by block.
+        let mut typed = engine(TypedLevel::default(), buffering);
+        reset_violation_count();
+        let moved = ramps(&mut typed, 200, &mut no_alloc);
+        assert_eq!(violation_count(), 0, "typed, buffering {buffering}");
+        assert!(moved > 10_000, "the level ramped: {moved} frames moved");
     }
 }
 

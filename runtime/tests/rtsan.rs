@@ -10,7 +10,7 @@
 mod common;
 
 use common::audio_paths::{aging, engine, every_mode, non_finite, ramps, restart_while_stuck};
-use common::processors::{FeedbackFilter, NanMaker};
+use common::processors::{FeedbackFilter, NanMaker, TypedLevel};
 
 fn direct(call: &mut dyn FnMut()) {
     call();
@@ -42,9 +42,13 @@ fn non_finite_guards_are_realtime_safe() {
 #[test]
 fn smoothed_parameter_ramps_are_realtime_safe() {
     for buffering in [false, true] {
-        let mut engine = engine(runtime::dsp::gain::Gain::default(), buffering);
-        let moved = ramps(&mut engine, 200, &mut direct);
+        let mut gain = engine(runtime::dsp::gain::Gain::default(), buffering);
+        let moved = ramps(&mut gain, 200, &mut direct);
         assert!(moved > 10_000, "the gain ramped: {moved} frames moved");
+        // Typed parameters as a generated plugin has them, read by block.
+        let mut typed = engine(TypedLevel::default(), buffering);
+        let moved = ramps(&mut typed, 200, &mut direct);
+        assert!(moved > 10_000, "the level ramped: {moved} frames moved");
     }
 }
 
