@@ -7,8 +7,17 @@ use runtime::prelude::*;
 /// The gain parameter's id.
 pub const GAIN: u32 = 0;
 
-const PARAMS: &[ParamSpec] =
-    &[ParamSpec { id: GAIN, title: "Gain", units: "dB", min: -24.0, max: 24.0, default: 0.0, automatable: true }];
+const PARAMS: &[ParamSpec] = &[ParamSpec {
+    id: GAIN,
+    title: "Gain",
+    units: "dB",
+    min: -24.0,
+    max: 24.0,
+    default: 0.0,
+    automatable: true,
+    steps: 0,
+    smooth_ms: 0.0,
+}];
 
 /// The plugin as shipped: buffered, 50 ms ahead.
 pub static BUFFERED: PluginInfo = PluginInfo {

@@ -93,6 +93,10 @@ pub struct Param {
     pub min: f64,
     pub max: f64,
     pub default: f64,
+    /// 0: continuous; n: `n + 1` values (a built-in kind's choices).
+    pub steps: u32,
+    /// How long a change ramps in the DSP; 0: at once.
+    pub smooth_ms: f64,
 }
 
 /// One plugin, validated, with defaults filled in.
@@ -458,6 +462,8 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
             min: spec.min,
             max: spec.max,
             default: spec.default,
+            steps: spec.steps,
+            smooth_ms: spec.smooth_ms,
         })
         .collect();
     let Some(value) = table.get("params") else { return params };
@@ -489,7 +495,7 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
         let index = match params.iter().position(|p| p.title.eq_ignore_ascii_case(&key_name)) {
             Some(index) => index,
             None if dsp == Dsp::Custom => {
-                fields.check_keys(&["min", "max", "default", "units", "title"], errors);
+                fields.check_keys(&["min", "max", "default", "units", "title", "steps", "smooth_ms"], errors);
                 if !is_identifier(&key_name) {
                     errors.push(
                         Diagnostic::new(
@@ -529,6 +535,8 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
                     min: 0.0,
                     max: 1.0,
                     default: 0.0,
+                    steps: 0,
+                    smooth_ms: 0.0,
                 });
                 params.len() - 1
             }
@@ -546,7 +554,7 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
             }
         };
         if dsp != Dsp::Custom {
-            fields.check_keys(&["min", "max", "default"], errors);
+            fields.check_keys(&["min", "max", "default", "smooth_ms"], errors);
         } else {
             let param = &mut params[index];
             for (key, field, slot) in
@@ -556,6 +564,18 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
                     *slot = text;
                 }
             }
+            if let Some(steps) = fields.integer("steps", errors) {
+                match u32::try_from(*steps.get_ref()) {
+                    Ok(count @ 1..=MAX_STEPS) => param.steps = count,
+                    _ => errors.push(
+                        Diagnostic::new(
+                            steps.span(),
+                            format!("steps = {} is outside 1..={MAX_STEPS}", steps.get_ref()),
+                        )
+                        .hint("a stepped parameter has steps + 1 values from min to max: 1 is a switch"),
+                    ),
+                }
+            }
         }
         let param = &mut params[index];
         for (field, slot) in [("min", &mut param.min), ("max", &mut param.max), ("default", &mut param.default)] {
@@ -563,6 +583,8 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
                 *slot = number;
             }
         }
+        read_smoothing(&fields, &mut params[index], dsp, &key_name, errors);
+        let param = &mut params[index];
         // A built-in DSP handles its own range and no more: overrides may narrow it.
         if let Some(spec) = specs.iter().find(|spec| spec.id == param.id)
             && (param.min < spec.min || param.max > spec.max)
@@ -595,6 +617,43 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
         }
     }
     params
+}
+
+/// The most steps a custom parameter may have (a million and one values).
+const MAX_STEPS: u32 = 1_000_000;
+
+/// The longest ramp `smooth_ms` may ask for.
+const MAX_SMOOTH_MS: f64 = 10_000.0;
+
+/// `smooth_ms`: a ramp length for a continuous parameter whose DSP smooths it
+/// (any custom one; a built-in kind's where its spec smooths).
+fn read_smoothing(fields: &Table<'_>, param: &mut Param, dsp: Dsp, key_name: &str, errors: &mut Vec<Diagnostic>) {
+    let Some(value) = fields.get("smooth_ms") else { return };
+    let Some(ms) = fields.number("smooth_ms", errors) else { return };
+    let built_in = dsp.params().iter().find(|spec| spec.id == param.id);
+    if param.steps > 0 {
+        errors.push(
+            Diagnostic::new(value.span(), format!("parameter `{key_name}` is stepped: it is never smoothed"))
+                .hint("smooth_ms is for continuous parameters; remove it"),
+        );
+    } else if built_in.is_some_and(|spec| spec.smooth_ms == 0.0) {
+        let smoothed: Vec<String> =
+            dsp.params().iter().filter(|spec| spec.smooth_ms > 0.0).map(|spec| spec.title.to_lowercase()).collect();
+        errors.push(Diagnostic::new(value.span(), format!("dsp `{}` does not smooth `{key_name}`", dsp.name())).hint(
+            if smoothed.is_empty() {
+                format!("dsp `{}` smooths none of its parameters", dsp.name())
+            } else {
+                format!("it smooths: {}", smoothed.join(", "))
+            },
+        ));
+    } else if !(0.0..=MAX_SMOOTH_MS).contains(&ms) {
+        errors.push(
+            Diagnostic::new(value.span(), format!("smooth_ms = {} is outside 0..={MAX_SMOOTH_MS}", short(ms)))
+                .hint("a ramp in milliseconds: 0 turns smoothing off, 5 to 50 is usual"),
+        );
+    } else {
+        param.smooth_ms = ms;
+    }
 }
 
 fn check_unique(plugins: &[ReadPlugin], errors: &mut Vec<Diagnostic>) {

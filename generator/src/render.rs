@@ -90,7 +90,7 @@ pub fn context(plugin: &Plugin) -> Value {
     let summary = format!("{} {kind_name}{synced}, {channels}; {mode}.", article(plugin.dsp.name()));
     let type_name = type_name(&plugin.slug);
     let processor = match plugin.dsp {
-        Dsp::Gain => "runtime::dsp::gain::Gain::default".to_string(),
+        Dsp::Gain => "|| runtime::dsp::gain::Gain::new(PARAMS)".to_string(),
         Dsp::Filter => "runtime::dsp::filter::Filter::default".to_string(),
         Dsp::Delay => "runtime::dsp::delay::Delay::default".to_string(),
         Dsp::Tremolo => match plugin.sync {
@@ -130,15 +130,19 @@ pub fn context(plugin: &Plugin) -> Value {
         "custom": plugin.dsp == Dsp::Custom,
         "processor": processor,
         "type_name": type_name,
-        "params": plugin.params.iter().map(param_context).collect::<Vec<_>>(),
+        "params": plugin.params.iter().map(|param| param_context(plugin, param)).collect::<Vec<_>>(),
     })
 }
 
-fn param_context(param: &Param) -> Value {
+fn param_context(plugin: &Plugin, param: &Param) -> Value {
+    let const_name = param.key.to_ascii_uppercase();
     json!({
         "id": param.id,
         "key": param.key,
-        "const_name": param.key.to_ascii_uppercase(),
+        "const_name": const_name,
+        "spec_lit": spec_lit(plugin, param, &const_name),
+        "param_type": if param.steps > 0 { "runtime::typed::SteppedParam" } else { "runtime::typed::FloatParam" },
+        "smooth_ms": (param.smooth_ms > 0.0).then(|| number(param.smooth_ms)),
         "title": param.title,
         "title_lit": rust_str(&param.title),
         "units": param.units,
@@ -150,6 +154,34 @@ fn param_context(param: &Param) -> Value {
         "max_lit": rust_f64(param.max),
         "default_lit": rust_f64(param.default),
     })
+}
+
+/// The `ParamSpec` expression of a parameter: a built-in kind's own spec from
+/// `runtime::dsp::<kind>` with plugins.toml's overrides on top, or a custom
+/// parameter's in full.
+fn spec_lit(plugin: &Plugin, param: &Param, const_name: &str) -> String {
+    if let Some(base) = plugin.dsp.params().iter().find(|spec| spec.id == param.id) {
+        let find = format!("ParamSpec::find(runtime::dsp::{}::PARAMS, params::{const_name})", plugin.dsp.name());
+        let overrides: Vec<String> =
+            [("min", base.min, param.min), ("max", base.max, param.max), ("default", base.default, param.default)]
+                .into_iter()
+                .chain([("smooth_ms", base.smooth_ms, param.smooth_ms)])
+                .filter(|(_, base, value)| base != value)
+                .map(|(field, _, value)| format!("{field}: {}", rust_f64(value)))
+                .collect();
+        return if overrides.is_empty() { find } else { format!("ParamSpec {{ {}, ..{find} }}", overrides.join(", ")) };
+    }
+    format!(
+        "ParamSpec {{ id: params::{const_name}, title: {}, units: {}, min: {}, max: {}, default: {}, automatable: true, \
+         steps: {}, smooth_ms: {} }}",
+        rust_str(&param.title),
+        rust_str(&param.units),
+        rust_f64(param.min),
+        rust_f64(param.max),
+        rust_f64(param.default),
+        param.steps,
+        rust_f64(param.smooth_ms)
+    )
 }
 
 /// `"a"` or `"an"` for a word.

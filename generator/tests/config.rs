@@ -66,6 +66,11 @@ fn the_shipped_plugins_toml_is_valid() {
     assert_eq!((custom.dsp, custom.channels), (Dsp::Custom, 4));
     assert_eq!((custom.params[0].key.as_str(), custom.params[0].title.as_str()), ("drive", "Drive"));
     assert_eq!((custom.params[0].max, custom.params[0].units.as_str()), (10.0, "x"));
+    assert_eq!((custom.params[0].smooth_ms, custom.params[1].key.as_str()), (20.0, "mix"), "typed, smoothed");
+    assert_eq!(gain.params[0].smooth_ms, 20.0, "the shipped gain ramps its changes");
+    assert_eq!(config.plugins[1].params[0].smooth_ms, runtime::dsp::gain::SMOOTH_MS, "the built-in default");
+    let mode = filter.params.iter().find(|p| p.title == "Mode").unwrap();
+    assert_eq!((mode.steps, mode.smooth_ms), (2, 0.0), "a choice: stepped, never smoothed");
     let mut ids: Vec<[u32; 4]> = config.plugins.iter().map(|p| p.class_id).collect();
     ids.dedup();
     assert_eq!(ids.len(), 8, "every plugin has its own class id");
@@ -418,4 +423,39 @@ fn formats_default_to_both_and_are_validated_like_every_key() {
         assert!(shown.contains(&format!("--> f.toml:{place}")), "{shown}");
         assert!(shown.contains(problem) && shown.contains(hint), "{shown}");
     }
+}
+
+/// Hosts save parameter values by id: an id must not move when plugins.toml
+/// gains, loses or reorders parameters or changes a default, for a custom
+/// DSP (ids derived from the names) and a built-in kind (the kind's own ids,
+/// whatever overrides are written, in whatever order).
+#[test]
+fn parameter_ids_survive_adding_removing_and_reordering() {
+    let ids = |params: &str| -> Vec<(String, u32)> {
+        let source = format!("[defaults]\nvendor = \"V\"\n{params}");
+        let config = config::parse(&source).unwrap_or_else(|e| panic!("{}", render("t.toml", &source, &e)));
+        let mut ids: Vec<(String, u32)> = config
+            .plugins
+            .iter()
+            .flat_map(|p| p.params.iter().map(|q| (format!("{}.{}", p.slug, q.key), q.id)))
+            .collect();
+        ids.sort();
+        ids
+    };
+    let before = ids("[[plugins]]\nname = \"C\"\nkind = \"effect\"\ndsp = \"custom\"\n\
+         [plugins.params.drive]\n[plugins.params.mix]\n[plugins.params.tone]\n\
+         [[plugins]]\nname = \"F\"\nkind = \"effect\"\ndsp = \"filter\"\n\
+         [plugins.params.cutoff]\ndefault = 800\n[plugins.params.resonance]\ndefault = 2");
+    let after = ids("[[plugins]]\nname = \"C\"\nkind = \"effect\"\ndsp = \"custom\"\n\
+         [plugins.params.tone]\ndefault = 0.5\n[plugins.params.extra]\n[plugins.params.drive]\n\
+         [[plugins]]\nname = \"F\"\nkind = \"effect\"\ndsp = \"filter\"\n\
+         [plugins.params.resonance]\ndefault = 3\n[plugins.params.mode]\ndefault = 1");
+    let kept: Vec<&(String, u32)> = before.iter().filter(|(key, _)| key != "c.mix").collect();
+    for (key, id) in kept {
+        assert_eq!(after.iter().find(|(k, _)| k == key).map(|(_, id)| *id), Some(*id), "{key}");
+    }
+    let filter: Vec<u32> = after.iter().filter(|(k, _)| k.starts_with("f.")).map(|(_, id)| *id).collect();
+    let kind: Vec<u32> = runtime::dsp::filter::PARAMS.iter().map(|spec| spec.id).collect();
+    assert_eq!(filter.len(), kind.len());
+    assert!(filter.iter().all(|id| kind.contains(id)), "a built-in kind's ids are the kind's own");
 }

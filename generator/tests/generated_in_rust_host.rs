@@ -93,6 +93,11 @@ fn every_generated_plugin_is_the_plugin_plugins_toml_describes() {
                 assert_eq!(instance.controller.getParameterInfo(index as i32, &mut info), kResultOk);
                 assert_eq!((info.id, utf16(&info.title)), (param.id, param.title.clone()), "{}", plugin.name);
                 assert_eq!(utf16(&info.units), param.units, "{}: {}", plugin.name, param.title);
+                assert_eq!(
+                    info.stepCount as u32, param.steps,
+                    "{}: {} steps (a choice is stepped)",
+                    plugin.name, param.title
+                );
                 let default = (param.default - param.min) / (param.max - param.min);
                 assert_eq!(info.defaultNormalizedValue, default, "{}: {} default", plugin.name, param.title);
                 assert_eq!(instance.controller.getParamNormalized(param.id), default, "{}", plugin.name);

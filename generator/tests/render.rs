@@ -239,7 +239,7 @@ fn the_users_dsp_rs_survives_regeneration() {
     let dsp = dir.join("plugins/scratch-custom/src/dsp.rs");
     let skeleton = std::fs::read_to_string(&dsp).unwrap();
     assert!(skeleton.contains("pub struct ScratchCustom"), "{skeleton}");
-    assert!(skeleton.contains("params::DRIVE => &mut self.drive"), "{skeleton}");
+    assert!(skeleton.contains("self.params.event(event);"), "typed parameters, no match per id: {skeleton}");
     let mine = skeleton.replace("let _ = channel;", "channel.fill(0.25); // mine");
     std::fs::write(&dsp, &mine).unwrap();
     // A new latency and a new parameter: lib.rs follows, dsp.rs stays mine.
@@ -255,6 +255,7 @@ fn the_users_dsp_rs_survives_regeneration() {
     for key in ["drive", "tone"] {
         let id = generator::class_id::param_id(key);
         assert!(lib.contains(&format!("pub const {}: u32 = {id};", key.to_uppercase())), "{lib}");
+        assert!(lib.contains(&format!("pub {key}: runtime::typed::FloatParam,")), "a typed field in Params: {lib}");
     }
     // Deleted, it comes back as the skeleton.
     std::fs::remove_file(&dsp).unwrap();

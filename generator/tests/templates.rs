@@ -59,6 +59,11 @@ fn lib_rs_template_loads_and_renders() {
         };
         assert!(text.contains(&export), "{dsp}: {text}");
         assert_eq!(text.contains("mod dsp;"), dsp == "custom");
+        assert_eq!(text.contains("pub struct Params"), dsp == "custom", "typed parameters for a custom DSP");
+        if dsp != "custom" {
+            let spec = format!("ParamSpec::find(runtime::dsp::{dsp}::PARAMS, params::");
+            assert!(text.contains(&spec), "a built-in kind's specs come from the runtime: {text}");
+        }
     }
 }
 
@@ -67,8 +72,9 @@ fn dsp_rs_template_loads_and_renders() {
     let text = rustfmt::format(&render(DSP_RS, &plugin("custom"))).expect("valid Rust");
     assert!(!header::is_generated(&text), "dsp.rs is the user's: no overwrite header");
     assert!(text.contains("impl Processor for TestPlugin"), "{text}");
-    assert!(text.contains("params::LEVEL => &mut self.level,"), "{text}");
-    assert!(text.contains("level: 0.5 }"), "the default from plugins.toml: {text}");
+    assert!(text.contains("self.params.event(event);"), "events go to the typed parameters: {text}");
+    assert!(!text.contains("level: 0.5"), "no default written here, only in lib.rs: {text}");
+    assert!(text.contains("self.params.level.block(audio.frames())"), "how to read one: {text}");
 }
 
 #[test]

@@ -9,6 +9,7 @@
 //! - [`ring`]: lock-free SPSC planar sample ring whose positions are sample clocks.
 //! - [`simd`]: sample kernels with runtime SIMD dispatch and scalar references.
 //! - [`clap`]: the CLAP glue (FFI only): entry, factory, plugin object and the export macro.
+//! - [`typed`]: typed parameters for DSP code, smoothed per sample.
 //! - [`vst3`]: the VST3 glue (FFI only): factory, plugin object and the export macro.
 //! - [`writeahead`]: the write-ahead buffer: exact latency, sample aging, stats.
 //! - `bundle` (feature `bundle`, for build tools, not linked into plugins): the
@@ -28,5 +29,6 @@ pub mod plugin;
 pub mod prelude;
 pub mod ring;
 pub mod simd;
+pub mod typed;
 pub mod vst3;
 pub mod writeahead;

@@ -8,8 +8,8 @@ mod clap_paths;
 mod common;
 
 use assert_no_alloc::{AllocDisabler, assert_no_alloc, reset_violation_count, violation_count};
-use common::audio_paths::{aging, engine, every_mode, non_finite, restart_while_stuck};
-use common::processors::{FeedbackFilter, NanMaker};
+use common::audio_paths::{aging, engine, every_mode, non_finite, ramps, restart_while_stuck};
+use common::processors::{FeedbackFilter, NanMaker, TypedLevel};
 use common::vst3_paths::{Vst3Plugin, every_vst3_call};
 
 #[global_allocator]
@@ -73,6 +73,23 @@ fn built_in_dsp_kinds_do_not_allocate() {
     check("tremolo", Tremolo::default());
     check("tremolo synced", Tremolo::synced(runtime::dsp::NoteValue::new(1, 8).dotted()));
     check("synth", Synth::default());
+}
+
+#[test]
+fn smoothed_parameter_ramps_do_not_allocate() {
+    for buffering in [false, true] {
+        let mut gain = engine(runtime::dsp::gain::Gain::default(), buffering);
+        reset_violation_count();
+        let moved = ramps(&mut gain, 200, &mut no_alloc);
+        assert_eq!(violation_count(), 0, "buffering {buffering}");
+        assert!(moved > 10_000, "the gain ramped: {moved} frames moved");
+        // Typed parameters as a generated plugin has them, read by block.
+        let mut typed = engine(TypedLevel::default(), buffering);
+        reset_violation_count();
+        let moved = ramps(&mut typed, 200, &mut no_alloc);
+        assert_eq!(violation_count(), 0, "typed, buffering {buffering}");
+        assert!(moved > 10_000, "the level ramped: {moved} frames moved");
+    }
 }
 
 #[test]

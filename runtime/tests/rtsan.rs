@@ -11,8 +11,8 @@
 mod clap_paths;
 mod common;
 
-use common::audio_paths::{aging, engine, every_mode, non_finite, restart_while_stuck};
-use common::processors::{FeedbackFilter, NanMaker};
+use common::audio_paths::{aging, engine, every_mode, non_finite, ramps, restart_while_stuck};
+use common::processors::{FeedbackFilter, NanMaker, TypedLevel};
 use common::vst3_paths::{Vst3Plugin, every_vst3_call};
 
 fn direct(call: &mut dyn FnMut()) {
@@ -59,6 +59,19 @@ fn non_finite_guards_are_realtime_safe() {
         non_finite(&mut engine, 120, &mut direct);
         let stats = engine.stats();
         assert!(stats.non_finite_input > 0 && stats.dsp_resets > 0, "both guards ran: {stats:?}");
+    }
+}
+
+#[test]
+fn smoothed_parameter_ramps_are_realtime_safe() {
+    for buffering in [false, true] {
+        let mut gain = engine(runtime::dsp::gain::Gain::default(), buffering);
+        let moved = ramps(&mut gain, 200, &mut direct);
+        assert!(moved > 10_000, "the gain ramped: {moved} frames moved");
+        // Typed parameters as a generated plugin has them, read by block.
+        let mut typed = engine(TypedLevel::default(), buffering);
+        let moved = ramps(&mut typed, 200, &mut direct);
+        assert!(moved > 10_000, "the level ramped: {moved} frames moved");
     }
 }
 

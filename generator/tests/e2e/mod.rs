@@ -142,6 +142,8 @@ fn spec(plugin: &Plugin, index: usize) -> ParamSpec {
         max: param.max,
         default: param.default,
         automatable: true,
+        steps: param.steps,
+        smooth_ms: param.smooth_ms,
     }
 }
 

@@ -10,17 +10,72 @@ use runtime::plugin::{ParamSpec, PluginInfo, PluginKind};
 pub mod params {
     /// Drive (x), 0 to 10, default 1.
     pub const DRIVE: u32 = 531555959;
+    /// Mix, 0 to 1, default 1.
+    pub const MIX: u32 = 1469012833;
 }
 
-const PARAMS: &[ParamSpec] = &[ParamSpec {
-    id: params::DRIVE,
-    title: "Drive",
-    units: "x",
-    min: 0.0,
-    max: 10.0,
-    default: 1.0,
-    automatable: true,
-}];
+const PARAMS: &[ParamSpec] = &[
+    ParamSpec {
+        id: params::DRIVE,
+        title: "Drive",
+        units: "x",
+        min: 0.0,
+        max: 10.0,
+        default: 1.0,
+        automatable: true,
+        steps: 0,
+        smooth_ms: 20.0,
+    },
+    ParamSpec {
+        id: params::MIX,
+        title: "Mix",
+        units: "",
+        min: 0.0,
+        max: 1.0,
+        default: 1.0,
+        automatable: true,
+        steps: 0,
+        smooth_ms: 20.0,
+    },
+];
+
+/// The parameters as `src/dsp.rs` reads them, one typed field each, from the
+/// specs above (range, default, smoothing): `self.params.<name>.next()` per
+/// sample. Regenerated with plugins.toml, so a parameter added there needs no
+/// edit in `src/dsp.rs`.
+pub struct Params {
+    /// Drive (x), 0 to 10, default 1; changes ramp over 20 ms.
+    pub drive: runtime::typed::FloatParam,
+    /// Mix, 0 to 1, default 1; changes ramp over 20 ms.
+    pub mix: runtime::typed::FloatParam,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self { drive: runtime::typed::FloatParam::new(&PARAMS[0]), mix: runtime::typed::FloatParam::new(&PARAMS[1]) }
+    }
+}
+
+impl runtime::typed::ParamSet for Params {
+    fn set(&mut self, id: u32, plain: f64) -> bool {
+        match id {
+            params::DRIVE => self.drive.set(plain),
+            params::MIX => self.mix.set(plain),
+            _ => return false,
+        }
+        true
+    }
+
+    fn prepare(&mut self, _setup: &runtime::engine::ProcessSetup) {
+        self.drive.prepare(_setup);
+        self.mix.prepare(_setup);
+    }
+
+    fn reset(&mut self) {
+        self.drive.reset();
+        self.mix.reset();
+    }
+}
 
 /// What the format layers tell hosts, and how the engine runs the DSP.
 pub static INFO: PluginInfo = PluginInfo {

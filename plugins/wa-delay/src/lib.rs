@@ -15,25 +15,9 @@ pub mod params {
 }
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec {
-        id: params::TIME,
-        title: "Time",
-        units: "ms",
-        min: 1.0,
-        max: 1500.0,
-        default: 375.0,
-        automatable: true,
-    },
-    ParamSpec {
-        id: params::FEEDBACK,
-        title: "Feedback",
-        units: "",
-        min: 0.0,
-        max: 0.95,
-        default: 0.4,
-        automatable: true,
-    },
-    ParamSpec { id: params::MIX, title: "Mix", units: "", min: 0.0, max: 1.0, default: 0.5, automatable: true },
+    ParamSpec { max: 1500.0, default: 375.0, ..ParamSpec::find(runtime::dsp::delay::PARAMS, params::TIME) },
+    ParamSpec::find(runtime::dsp::delay::PARAMS, params::FEEDBACK),
+    ParamSpec::find(runtime::dsp::delay::PARAMS, params::MIX),
 ];
 
 /// What the format layers tell hosts, and how the engine runs the DSP.

@@ -15,25 +15,9 @@ pub mod params {
 }
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec { id: params::MODE, title: "Mode", units: "", min: 0.0, max: 2.0, default: 0.0, automatable: true },
-    ParamSpec {
-        id: params::CUTOFF,
-        title: "Cutoff",
-        units: "Hz",
-        min: 20.0,
-        max: 20000.0,
-        default: 800.0,
-        automatable: true,
-    },
-    ParamSpec {
-        id: params::RESONANCE,
-        title: "Resonance",
-        units: "Q",
-        min: 0.1,
-        max: 10.0,
-        default: 0.707,
-        automatable: true,
-    },
+    ParamSpec::find(runtime::dsp::filter::PARAMS, params::MODE),
+    ParamSpec { default: 800.0, ..ParamSpec::find(runtime::dsp::filter::PARAMS, params::CUTOFF) },
+    ParamSpec::find(runtime::dsp::filter::PARAMS, params::RESONANCE),
 ];
 
 /// What the format layers tell hosts, and how the engine runs the DSP.

@@ -10,15 +10,8 @@ pub mod params {
     pub const GAIN: u32 = 0;
 }
 
-const PARAMS: &[ParamSpec] = &[ParamSpec {
-    id: params::GAIN,
-    title: "Gain",
-    units: "dB",
-    min: -60.0,
-    max: 24.0,
-    default: 0.0,
-    automatable: true,
-}];
+const PARAMS: &[ParamSpec] =
+    &[ParamSpec { smooth_ms: 20.0, ..ParamSpec::find(runtime::dsp::gain::PARAMS, params::GAIN) }];
 
 /// What the format layers tell hosts, and how the engine runs the DSP.
 pub static INFO: PluginInfo = PluginInfo {
@@ -37,5 +30,5 @@ pub static INFO: PluginInfo = PluginInfo {
     params: PARAMS,
 };
 
-runtime::export_vst3!(INFO, runtime::dsp::gain::Gain::default);
-runtime::export_clap!(INFO, runtime::dsp::gain::Gain::default);
+runtime::export_vst3!(INFO, || runtime::dsp::gain::Gain::new(PARAMS));
+runtime::export_clap!(INFO, || runtime::dsp::gain::Gain::new(PARAMS));

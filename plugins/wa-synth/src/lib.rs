@@ -17,42 +17,10 @@ pub mod params {
 }
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec {
-        id: params::WAVEFORM,
-        title: "Waveform",
-        units: "",
-        min: 0.0,
-        max: 1.0,
-        default: 0.0,
-        automatable: true,
-    },
-    ParamSpec {
-        id: params::ATTACK,
-        title: "Attack",
-        units: "ms",
-        min: 0.0,
-        max: 2000.0,
-        default: 5.0,
-        automatable: true,
-    },
-    ParamSpec {
-        id: params::RELEASE,
-        title: "Release",
-        units: "ms",
-        min: 0.0,
-        max: 5000.0,
-        default: 200.0,
-        automatable: true,
-    },
-    ParamSpec {
-        id: params::LEVEL,
-        title: "Level",
-        units: "dB",
-        min: -60.0,
-        max: 0.0,
-        default: -12.0,
-        automatable: true,
-    },
+    ParamSpec::find(runtime::dsp::synth::PARAMS, params::WAVEFORM),
+    ParamSpec::find(runtime::dsp::synth::PARAMS, params::ATTACK),
+    ParamSpec::find(runtime::dsp::synth::PARAMS, params::RELEASE),
+    ParamSpec::find(runtime::dsp::synth::PARAMS, params::LEVEL),
 ];
 
 /// What the format layers tell hosts, and how the engine runs the DSP.

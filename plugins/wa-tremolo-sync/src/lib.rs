@@ -10,8 +10,7 @@ pub mod params {
     pub const DEPTH: u32 = 1;
 }
 
-const PARAMS: &[ParamSpec] =
-    &[ParamSpec { id: params::DEPTH, title: "Depth", units: "", min: 0.0, max: 1.0, default: 0.5, automatable: true }];
+const PARAMS: &[ParamSpec] = &[ParamSpec::find(runtime::dsp::tremolo::PARAMS, params::DEPTH)];
 
 /// What the format layers tell hosts, and how the engine runs the DSP.
 pub static INFO: PluginInfo = PluginInfo {

@@ -13,8 +13,8 @@ pub mod params {
 }
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec { id: params::RATE, title: "Rate", units: "Hz", min: 0.1, max: 20.0, default: 5.0, automatable: true },
-    ParamSpec { id: params::DEPTH, title: "Depth", units: "", min: 0.0, max: 1.0, default: 0.5, automatable: true },
+    ParamSpec::find(runtime::dsp::tremolo::PARAMS, params::RATE),
+    ParamSpec::find(runtime::dsp::tremolo::PARAMS, params::DEPTH),
 ];
 
 /// What the format layers tell hosts, and how the engine runs the DSP.

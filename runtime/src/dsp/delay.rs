@@ -19,9 +19,31 @@ pub const PARAMS: &[ParamSpec] = &[
         max: MAX_TIME_MS,
         default: 250.0,
         automatable: true,
+        steps: 0,
+        smooth_ms: 0.0,
     },
-    ParamSpec { id: FEEDBACK, title: "Feedback", units: "", min: 0.0, max: 0.95, default: 0.4, automatable: true },
-    ParamSpec { id: MIX, title: "Mix", units: "", min: 0.0, max: 1.0, default: 0.5, automatable: true },
+    ParamSpec {
+        id: FEEDBACK,
+        title: "Feedback",
+        units: "",
+        min: 0.0,
+        max: 0.95,
+        default: 0.4,
+        automatable: true,
+        steps: 0,
+        smooth_ms: 0.0,
+    },
+    ParamSpec {
+        id: MIX,
+        title: "Mix",
+        units: "",
+        min: 0.0,
+        max: 1.0,
+        default: 0.5,
+        automatable: true,
+        steps: 0,
+        smooth_ms: 0.0,
+    },
 ];
 
 /// `out = dry * (1 - mix) + echo * mix`, where the echo line holds

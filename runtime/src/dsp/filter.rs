@@ -9,7 +9,17 @@ pub const CUTOFF_HZ: u32 = 1;
 pub const RESONANCE: u32 = 2;
 
 pub const PARAMS: &[ParamSpec] = &[
-    ParamSpec { id: MODE, title: "Mode", units: "", min: 0.0, max: 2.0, default: 0.0, automatable: true },
+    ParamSpec {
+        id: MODE,
+        title: "Mode",
+        units: "",
+        min: 0.0,
+        max: 2.0,
+        default: 0.0,
+        automatable: true,
+        steps: 2,
+        smooth_ms: 0.0,
+    },
     ParamSpec {
         id: CUTOFF_HZ,
         title: "Cutoff",
@@ -18,8 +28,20 @@ pub const PARAMS: &[ParamSpec] = &[
         max: 20_000.0,
         default: 1000.0,
         automatable: true,
+        steps: 0,
+        smooth_ms: 0.0,
     },
-    ParamSpec { id: RESONANCE, title: "Resonance", units: "Q", min: 0.1, max: 10.0, default: 0.707, automatable: true },
+    ParamSpec {
+        id: RESONANCE,
+        title: "Resonance",
+        units: "Q",
+        min: 0.1,
+        max: 10.0,
+        default: 0.707,
+        automatable: true,
+        steps: 0,
+        smooth_ms: 0.0,
+    },
 ];
 
 /// Which band the filter passes.

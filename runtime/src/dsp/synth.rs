@@ -10,8 +10,28 @@ pub const RELEASE_MS: u32 = 2;
 pub const LEVEL_DB: u32 = 3;
 
 pub const PARAMS: &[ParamSpec] = &[
-    ParamSpec { id: WAVEFORM, title: "Waveform", units: "", min: 0.0, max: 1.0, default: 0.0, automatable: true },
-    ParamSpec { id: ATTACK_MS, title: "Attack", units: "ms", min: 0.0, max: 2000.0, default: 5.0, automatable: true },
+    ParamSpec {
+        id: WAVEFORM,
+        title: "Waveform",
+        units: "",
+        min: 0.0,
+        max: 1.0,
+        default: 0.0,
+        automatable: true,
+        steps: 1,
+        smooth_ms: 0.0,
+    },
+    ParamSpec {
+        id: ATTACK_MS,
+        title: "Attack",
+        units: "ms",
+        min: 0.0,
+        max: 2000.0,
+        default: 5.0,
+        automatable: true,
+        steps: 0,
+        smooth_ms: 0.0,
+    },
     ParamSpec {
         id: RELEASE_MS,
         title: "Release",
@@ -20,8 +40,20 @@ pub const PARAMS: &[ParamSpec] = &[
         max: 5000.0,
         default: 200.0,
         automatable: true,
+        steps: 0,
+        smooth_ms: 0.0,
     },
-    ParamSpec { id: LEVEL_DB, title: "Level", units: "dB", min: -60.0, max: 0.0, default: -12.0, automatable: true },
+    ParamSpec {
+        id: LEVEL_DB,
+        title: "Level",
+        units: "dB",
+        min: -60.0,
+        max: 0.0,
+        default: -12.0,
+        automatable: true,
+        steps: 0,
+        smooth_ms: 0.0,
+    },
 ];
 
 /// Voices sounding at once; a new note beyond that takes the quietest voice.

@@ -8,10 +8,28 @@ use crate::engine::{AudioBlock, EventKind, ProcessSetup, Processor};
 pub const RATE_HZ: u32 = 0;
 pub const DEPTH: u32 = 1;
 
-const RATE_SPEC: ParamSpec =
-    ParamSpec { id: RATE_HZ, title: "Rate", units: "Hz", min: 0.1, max: 20.0, default: 5.0, automatable: true };
-const DEPTH_SPEC: ParamSpec =
-    ParamSpec { id: DEPTH, title: "Depth", units: "", min: 0.0, max: 1.0, default: 0.5, automatable: true };
+const RATE_SPEC: ParamSpec = ParamSpec {
+    id: RATE_HZ,
+    title: "Rate",
+    units: "Hz",
+    min: 0.1,
+    max: 20.0,
+    default: 5.0,
+    automatable: true,
+    steps: 0,
+    smooth_ms: 0.0,
+};
+const DEPTH_SPEC: ParamSpec = ParamSpec {
+    id: DEPTH,
+    title: "Depth",
+    units: "",
+    min: 0.0,
+    max: 1.0,
+    default: 0.5,
+    automatable: true,
+    steps: 0,
+    smooth_ms: 0.0,
+};
 
 /// The free-running tremolo's parameters.
 pub const PARAMS: &[ParamSpec] = &[RATE_SPEC, DEPTH_SPEC];

@@ -36,9 +36,29 @@ pub struct ParamSpec {
     pub max: f64,
     pub default: f64,
     pub automatable: bool,
+    /// 0: continuous. n: stepped, `n + 1` evenly spaced values (a choice, a
+    /// switch); hosts show it as such and it is never smoothed.
+    pub steps: u32,
+    /// How long a change ramps, in ms, in the DSP ([`crate::typed::FloatParam`]);
+    /// 0: changes apply at once.
+    pub smooth_ms: f64,
 }
 
 impl ParamSpec {
+    /// The spec with id `id` in `specs`: how a generated plugin names a
+    /// built-in kind's parameter (`ParamSpec { default: 1.0, ..ParamSpec::find(...) }`).
+    /// Panics (at compile time, in a constant) if there is none.
+    pub const fn find(specs: &[ParamSpec], id: u32) -> ParamSpec {
+        let mut index = 0;
+        while index < specs.len() {
+            if specs[index].id == id {
+                return specs[index];
+            }
+            index += 1;
+        }
+        panic!("no parameter with this id")
+    }
+
     /// Normalized 0..=1 to `min..=max`.
     pub fn to_plain(&self, normalized: f64) -> f64 {
         self.min + normalized.clamp(0.0, 1.0) * (self.max - self.min)

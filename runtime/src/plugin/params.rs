@@ -64,6 +64,8 @@ const BYPASS: HostParam = HostParam {
         max: 1.0,
         default: 0.0,
         automatable: true,
+        steps: 1,
+        smooth_ms: 0.0,
     },
     role: Role::Bypass,
     scale: Scale::Stepped { steps: 1, labels: &["Off", "On"] },
@@ -79,6 +81,8 @@ const UNDERRUNS: HostParam = HostParam {
         max: UNDERRUNS_MAX,
         default: 0.0,
         automatable: false,
+        steps: UNDERRUNS_MAX as u32,
+        smooth_ms: 0.0,
     },
     role: Role::Meter,
     scale: Scale::Stepped { steps: UNDERRUNS_MAX as u32, labels: &[] },
@@ -94,6 +98,8 @@ const FILL: HostParam = HostParam {
         max: 100.0,
         default: 0.0,
         automatable: false,
+        steps: 0,
+        smooth_ms: 0.0,
     },
     role: Role::Meter,
     scale: Scale::Continuous { decimals: 1 },
@@ -108,9 +114,14 @@ pub(crate) fn meter_readings(stats: &EngineStats) -> [(HostParam, f64); 2] {
 }
 
 impl HostParam {
-    /// A plugin's own parameter: continuous, shown with two decimals.
+    /// A plugin's own parameter: continuous, shown with two decimals, or
+    /// stepped, shown as whole numbers.
     fn own(spec: ParamSpec) -> Self {
-        Self { spec, role: Role::Own, scale: Scale::Continuous { decimals: 2 } }
+        let scale = match spec.steps {
+            0 => Scale::Continuous { decimals: 2 },
+            steps => Scale::Stepped { steps, labels: &[] },
+        };
+        Self { spec, role: Role::Own, scale }
     }
 
     pub(crate) fn id(self) -> u32 {
@@ -275,6 +286,8 @@ mod tests {
             max: 24.0,
             default: 0.0,
             automatable: true,
+            steps: 0,
+            smooth_ms: 0.0,
         });
         assert_eq!(gain.text(0.499_999_9), "0.00 dB", "no -0.00");
         assert_eq!(gain.parse("-6 DB"), Some(0.375));
@@ -282,8 +295,17 @@ mod tests {
 
     #[test]
     fn host_order_is_own_then_bypass_then_meters() {
-        const PARAMS: &[ParamSpec] =
-            &[ParamSpec { id: 7, title: "Mix", units: "", min: 0.0, max: 1.0, default: 0.5, automatable: true }];
+        const PARAMS: &[ParamSpec] = &[ParamSpec {
+            id: 7,
+            title: "Mix",
+            units: "",
+            min: 0.0,
+            max: 1.0,
+            default: 0.5,
+            automatable: true,
+            steps: 0,
+            smooth_ms: 0.0,
+        }];
         let info = PluginInfo {
             name: "Test",
             vendor: "",

@@ -3,6 +3,13 @@
 //! Layout: `b"WAHD"`, format version (u32), parameter count (u32), then per
 //! parameter its id (u32) and normalized value (f64). Telemetry is never saved.
 //! Parsing is strict: anything else is refused and nothing changes.
+//!
+//! Compatibility: a state names its parameters by id, so it survives a
+//! plugin update that adds, removes or reorders parameters (the plugin skips
+//! ids it no longer has and sets the ones the state lacks to their defaults).
+//! A state in another format version (one from a newer release) is refused,
+//! never half read. States saved by release 0.1.0 are kept as test fixtures
+//! in `generator/tests/fixtures/states/0.1.0`.
 
 /// Identifies our state among whatever a host may hand over.
 const MAGIC: &[u8; 4] = b"WAHD";

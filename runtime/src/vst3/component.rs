@@ -134,9 +134,17 @@ impl<P: Processor> Plugin<P> {
                 break;
             }
         }
+        // Refused (not ours, a newer format, damaged): nothing changes.
         let Ok(values) = state::decode(&bytes) else { return kResultFalse };
+        // A parameter the state does not have (added since it was saved) is
+        // at its default, not at whatever it was before the load; one this
+        // version no longer has is skipped.
+        for (index, param) in self.info.host_params() {
+            if param.role != Role::Meter {
+                self.params[index].store(param.default_normalized().to_bits(), Ordering::Relaxed);
+            }
+        }
         for (id, value) in values {
-            // A parameter this version no longer has is skipped, not an error.
             self.set_normalized(id, value);
         }
         self.resend_params.store(true, Ordering::Release);

@@ -20,8 +20,17 @@ use runtime::plugin::{BYPASS_PARAM_ID, ParamSpec, PluginInfo, PluginKind};
 
 use crate::common::processors::FeedbackFilter;
 
-const PARAMS: &[ParamSpec] =
-    &[ParamSpec { id: 0, title: "Gain", units: "", min: 0.0, max: 1.0, default: 1.0, automatable: true }];
+const PARAMS: &[ParamSpec] = &[ParamSpec {
+    id: 0,
+    title: "Gain",
+    units: "",
+    min: 0.0,
+    max: 1.0,
+    default: 1.0,
+    automatable: true,
+    steps: 0,
+    smooth_ms: 0.0,
+}];
 
 /// A buffered stereo effect, 10 ms ahead, over the feedback filter (every
 /// output sample depends on the whole input history).

@@ -161,3 +161,29 @@ pub fn restart_while_stuck(guard: &mut dyn FnMut(&mut dyn FnMut())) -> (Engine<G
     fail_safe.join().unwrap();
     (stuck, returned_while_stuck)
 }
+
+/// Parameter changes every call (parameter 0, values in decibels, one of them
+/// NaN), so a smoothed parameter ramps, is retargeted mid-ramp and settles, in
+/// every mode and with empty blocks, each call inside `guard`. Returns how
+/// many output frames differed from the frame before (a ramp moves them).
+pub fn ramps<P: Processor>(engine: &mut Engine<P>, rounds: usize, guard: &mut dyn FnMut(&mut dyn FnMut())) -> usize {
+    let input = vec![vec![0.25_f32; 1024]; 2];
+    let mut output = vec![vec![0.0_f32; 1024]; 2];
+    let values = [-30.0, 6.0, f64::NAN, 0.0, -12.0];
+    let mut moved = 0;
+    for round in 0..rounds {
+        let mode = [ProcessMode::Realtime, ProcessMode::Offline, ProcessMode::Prefetch][round % 3];
+        let len = [512, 0, 1024, 64, 300][round % 5];
+        let events = [
+            Event::new(0, EventKind::Param { id: 0, value: values[round % values.len()] }),
+            Event::new(len / 2, EventKind::Param { id: 0, value: values[(round + 2) % values.len()] }),
+        ];
+        let [left_in, right_in] = &input[..] else { unreachable!() };
+        let [left, right] = &mut output[..] else { unreachable!() };
+        let ins: [&[f32]; 2] = [&left_in[..len], &right_in[..len]];
+        let mut outs: [&mut [f32]; 2] = [&mut left[..len], &mut right[..len]];
+        guard(&mut || engine.process(mode, &ins, &mut outs, &events).unwrap());
+        moved += output[0][..len].windows(2).filter(|w| w[0] != w[1]).count();
+    }
+    moved
+}

@@ -244,3 +244,95 @@ impl Processor for TransportProbe {
         }
     }
 }
+
+/// A processor with typed parameters the way a generated plugin has them: a
+/// `Params` struct (a smoothed level, parameter 0, in dB, and a stepped
+/// polarity switch, parameter 1) read a block at a time with `block`.
+#[derive(Default)]
+pub struct TypedLevel {
+    params: TypedParams,
+}
+
+pub struct TypedParams {
+    pub level: runtime::typed::FloatParam,
+    pub invert: runtime::typed::SteppedParam,
+}
+
+const TYPED_SPECS: [runtime::plugin::ParamSpec; 2] = [
+    runtime::plugin::ParamSpec {
+        id: 0,
+        title: "Level",
+        units: "dB",
+        min: -60.0,
+        max: 12.0,
+        default: 0.0,
+        automatable: true,
+        steps: 0,
+        smooth_ms: 5.0,
+    },
+    runtime::plugin::ParamSpec {
+        id: 1,
+        title: "Invert",
+        units: "",
+        min: 0.0,
+        max: 1.0,
+        default: 0.0,
+        automatable: true,
+        steps: 1,
+        smooth_ms: 0.0,
+    },
+];
+
+impl Default for TypedParams {
+    fn default() -> Self {
+        Self {
+            level: runtime::typed::FloatParam::new(&TYPED_SPECS[0]),
+            invert: runtime::typed::SteppedParam::new(&TYPED_SPECS[1]),
+        }
+    }
+}
+
+impl runtime::typed::ParamSet for TypedParams {
+    fn set(&mut self, id: u32, plain: f64) -> bool {
+        match id {
+            0 => self.level.set(plain),
+            1 => self.invert.set(plain),
+            _ => return false,
+        }
+        true
+    }
+
+    fn prepare(&mut self, setup: &ProcessSetup) {
+        self.level.prepare(setup);
+        self.invert.prepare(setup);
+    }
+
+    fn reset(&mut self) {
+        self.level.reset();
+        self.invert.reset();
+    }
+}
+
+impl Processor for TypedLevel {
+    fn prepare(&mut self, setup: &ProcessSetup) {
+        runtime::typed::ParamSet::prepare(&mut self.params, setup);
+    }
+
+    fn process(&mut self, audio: &mut AudioBlock<'_, '_>) {
+        let sign = if self.params.invert.index() == 1 { -1.0 } else { 1.0 };
+        let level = self.params.level.block(audio.frames());
+        for channel in audio.channels_mut() {
+            for (sample, db) in channel.iter_mut().zip(level) {
+                *sample *= sign * 10_f32.powf(db / 20.0);
+            }
+        }
+    }
+
+    fn event(&mut self, event: &EventKind) {
+        runtime::typed::ParamSet::event(&mut self.params, event);
+    }
+
+    fn reset(&mut self) {
+        runtime::typed::ParamSet::reset(&mut self.params);
+    }
+}
