@@ -187,11 +187,13 @@ fn every_generated_plugin_saves_the_same_state_and_reports_the_same_tail_as_clap
     for plugin in &shipped.plugins {
         let clap_module = load(shipped, plugin);
         let clap = clap_module.create();
-        // Every parameter of its own at 0.3 of its range, and bypass on.
+        // Every parameter of its own away from its default: a continuous one at
+        // 0.3 of its range, a stepped one at its last step; and bypass on.
+        let normalized = |p: &generator::config::Param| if p.steps == 0 { 0.3 } else { 1.0 };
         let mut events: Vec<HostEvent> = plugin
             .params
             .iter()
-            .map(|p| HostEvent::Param { time: 0, id: p.id, value: p.min + 0.3 * (p.max - p.min) })
+            .map(|p| HostEvent::Param { time: 0, id: p.id, value: p.min + normalized(p) * (p.max - p.min) })
             .collect();
         events.push(HostEvent::Param { time: 0, id: BYPASS_PARAM_ID, value: 1.0 });
         clap.flush(&events);
@@ -203,9 +205,10 @@ fn every_generated_plugin_saves_the_same_state_and_reports_the_same_tail_as_clap
             let stream = e2e::host::MemoryStream::new(saved.clone());
             assert_eq!(vst3.component.setState(stream.to_com_ptr::<IBStream>().unwrap().as_ptr()), kResultOk);
             for param in &plugin.params {
+                let want = normalized(param);
                 let normalized = vst3.controller.getParamNormalized(param.id);
                 assert!(
-                    (normalized - 0.3).abs() < 1e-12,
+                    (normalized - want).abs() < 1e-12,
                     "{}: {} reads {normalized} in VST3",
                     plugin.name,
                     param.title
