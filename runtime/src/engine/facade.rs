@@ -11,7 +11,7 @@ use super::denormals::FlushToZero;
 use super::event::Event;
 use super::inline::InlinePath;
 use super::mode::ProcessMode;
-use super::processor::{ProcessSetup, Processor};
+use super::processor::{ProcessSetup, Processor, Tail};
 use super::runner::DspRunner;
 use super::stall::StallPlan;
 use super::telemetry::{EngineStats, EngineStatsHandle, Telemetry};
@@ -61,6 +61,7 @@ impl<P: Processor> Engine<P> {
         // Checked before the processor sees the setup.
         Timing::new(setup, &self.config, 0)?;
         processor.prepare(&setup);
+        self.telemetry.publish_tail(processor.tail());
         let timing = Timing::new(setup, &self.config, processor.latency())?;
         self.adopt(timing);
         Ok(timing.latency)
@@ -71,6 +72,14 @@ impl<P: Processor> Engine<P> {
     /// before and after activation.
     pub fn latency_samples(&self) -> usize {
         self.timing.map_or(0, |t| t.latency)
+    }
+
+    /// How long the output outlasts the input, latency included: the
+    /// processor's tail as it reported it last (after `prepare`, then after
+    /// every block it ran, so it follows parameter changes) plus
+    /// [`Self::latency_samples`]. Lock-free; also in [`EngineStats::tail`].
+    pub fn tail(&self) -> Tail {
+        self.telemetry.tail()
     }
 
     /// Makes `timing` the engine's and publishes it.

@@ -100,6 +100,19 @@ impl<P: Processor> DspRunner<P> {
             self.apply(&event.kind);
         }
         self.run_span(audio, position, frames);
+        self.publish_tail();
+    }
+
+    /// Publishes the processor's tail, which its parameters may have changed.
+    fn publish_tail(&mut self) {
+        if self.failed {
+            return;
+        }
+        let processor = &self.processor;
+        match catch_unwind(AssertUnwindSafe(|| processor.tail())) {
+            Ok(tail) => self.telemetry.publish_tail(tail),
+            Err(_) => self.fail(),
+        }
     }
 
     /// Starts over from silence without allocating: processor state, the dry
