@@ -1,6 +1,6 @@
-//! Example Gain: a stereo gain effect whose DSP runs 50 ms ahead on the
-//! write-ahead worker. Written by hand; the generator renders plugins of the
-//! same shape from plugins.toml.
+//! Example Gain: a gain effect, stereo or (if the host picks it) mono, whose
+//! DSP runs 50 ms ahead on the write-ahead worker. Written by hand; the
+//! generator renders plugins of the same shape from plugins.toml.
 
 use runtime::prelude::*;
 
@@ -19,7 +19,7 @@ pub static BUFFERED: PluginInfo = PluginInfo {
     version: "0.1.0",
     class_id: [0x57A1_4E5D, 0x0C1E_4A1B, 0x9E1A_0000, 0x0000_0001],
     kind: PluginKind::Effect,
-    channels: 2,
+    layouts: &[2, 1],
     latency_ms: 50.0,
     latency_ceiling_ms: None,
     buffering: true,

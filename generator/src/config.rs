@@ -6,13 +6,14 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use runtime::dsp;
-use runtime::limits::{MAX_CHANNELS, MAX_PARAMS};
+use runtime::limits::MAX_PARAMS;
 use runtime::plugin::{BYPASS_PARAM_ID, FILL_PARAM_ID, ParamSpec, UNDERRUNS_PARAM_ID};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::Diagnostic;
 use crate::latency::LatencyKeys;
+use crate::layouts;
 use crate::limits::MAX_PLUGINS;
 use crate::{class_id, names, text};
 
@@ -96,7 +97,11 @@ pub struct Plugin {
     pub version: String,
     pub kind: Kind,
     pub dsp: Dsp,
+    /// The preferred channel count: the first of `layouts`.
     pub channels: usize,
+    /// Every channel count the plugin supports (`channels = [1, 2]`), the
+    /// preferred first; one count for `channels = 2`.
+    pub layouts: Vec<usize>,
     /// The write-ahead latency (with a ceiling: the one it starts with).
     pub latency_ms: f64,
     /// Adaptive latency (`latency_ms = "auto"`): the most it may grow to.
@@ -353,20 +358,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
                 .hint("synth makes instruments; gain, filter, delay and tremolo make effects; custom makes either"),
         );
     }
-    let channels = table.integer("channels", errors).map_or(Some(2), |channels| {
-        if (1..=MAX_CHANNELS as i64).contains(channels.get_ref()) {
-            Some(*channels.get_ref() as usize)
-        } else {
-            errors.push(
-                Diagnostic::new(
-                    channels.span(),
-                    format!("{} channels is outside 1..={MAX_CHANNELS}", channels.get_ref()),
-                )
-                .hint("1 is mono, 2 stereo"),
-            );
-            None
-        }
-    });
+    let layouts = layouts::read(table, errors);
     let latency = LatencyKeys::read(table, errors).over(&defaults.latency).resolve(errors);
     let buffering = table.boolean("buffering", errors).unwrap_or(defaults.buffering);
     let vendor = table.host_string("vendor", &text::VENDOR, errors).or_else(|| defaults.vendor.clone());
@@ -392,7 +384,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
     if errors.len() > before {
         return None;
     }
-    let (name, kind, dsp, channels, vendor, latency) = (name?, kind?, dsp?, channels?, vendor?, latency?);
+    let (name, kind, dsp, layouts, vendor, latency) = (name?, kind?, dsp?, layouts?, vendor?, latency?);
     let class_id = explicit_id.unwrap_or_else(|| class_id::derive(&vendor, name.get_ref()));
     let plugin = Plugin {
         slug: slug(name.get_ref()),
@@ -403,7 +395,8 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
         version,
         kind,
         dsp,
-        channels,
+        channels: layouts[0],
+        layouts,
         latency_ms: latency.ms,
         latency_ceiling_ms: latency.ceiling_ms,
         buffering,
@@ -633,23 +626,6 @@ impl<'a> Table<'a> {
             return None;
         }
         self.string(key, errors)
-    }
-
-    fn integer(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<Spanned<i64>> {
-        let value = self.get(key)?;
-        match value.get_ref() {
-            DeValue::Integer(int) => match i64::from_str_radix(int.as_str(), int.radix()) {
-                Ok(n) => Some(Spanned::new(value.span(), n)),
-                Err(_) => {
-                    errors.push(Diagnostic::new(value.span(), format!("`{key}` is too large")));
-                    None
-                }
-            },
-            _ => {
-                errors.push(Diagnostic::new(value.span(), format!("`{key}` must be a whole number")));
-                None
-            }
-        }
     }
 
     pub(crate) fn number(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<f64> {

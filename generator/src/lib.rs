@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod header;
 pub mod latency;
+pub mod layouts;
 pub mod limits;
 pub mod names;
 pub mod output;

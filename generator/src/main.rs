@@ -191,7 +191,8 @@ fn describe(plugin: &Plugin) -> String {
         config::Kind::Effect => "effect",
         config::Kind::Instrument => "instrument",
     };
-    format!("({kind}, {}, {} ch, {mode})", plugin.dsp.name(), plugin.channels)
+    let layouts: Vec<String> = plugin.layouts.iter().map(usize::to_string).collect();
+    format!("({kind}, {}, {} ch, {mode})", plugin.dsp.name(), layouts.join("/"))
 }
 
 fn list(files: &[PathBuf]) -> String {

@@ -292,7 +292,7 @@ mod tests {
             version: "",
             class_id: [0; 4],
             kind: crate::plugin::PluginKind::Effect,
-            channels: 2,
+            layouts: &[2],
             latency_ms: 50.0,
             latency_ceiling_ms: None,
             buffering: true,
