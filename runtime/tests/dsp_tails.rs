@@ -2,7 +2,7 @@
 //! impulse, or a note-off), nothing above -100 dB comes out later than the
 //! tail, and the tail is not much longer than what is heard. The engine
 //! reports the processor's tail plus its latency, and follows parameter
-//! changes.
+//! changes, before activation too.
 
 mod common;
 
@@ -147,8 +147,12 @@ fn the_engine_adds_its_latency_and_follows_parameter_changes() {
         assert_eq!(latency, if buffering { 2400 } else { 0 });
         // After prepare: the defaults, 250 ms and 0.4.
         assert_eq!(engine.tail(), Tail::Frames(13 * 12_000 + latency), "buffering {buffering}");
+        // A value set before activation counts at once, and after it.
+        engine.apply_while_inactive(&EventKind::Param { id: delay::TIME_MS, value: 375.0 });
+        assert_eq!(engine.tail(), Tail::Frames(13 * 18_000 + latency), "buffering {buffering}");
         engine.activate().unwrap();
-        // Feedback 0: one echo of 250 ms, once a block has run with it.
+        assert_eq!(engine.tail(), Tail::Frames(13 * 18_000 + latency), "buffering {buffering}");
+        // Feedback 0: one echo of 375 ms, once a block has run with it.
         let events = [Event::new(0, EventKind::Param { id: delay::FEEDBACK, value: 0.0 })];
         let input = [0.0_f32; 512];
         let mut output = [0.0_f32; 512];
@@ -157,7 +161,7 @@ fn the_engine_adds_its_latency_and_follows_parameter_changes() {
             let events = if block == 0 { &events[..] } else { &[] };
             engine.process(ProcessMode::Offline, &[&input], &mut [&mut output], events).unwrap();
         }
-        assert_eq!(engine.tail(), Tail::Frames(12_000 + latency), "buffering {buffering}");
+        assert_eq!(engine.tail(), Tail::Frames(18_000 + latency), "buffering {buffering}");
         assert_eq!(engine.stats().tail, engine.tail());
         engine.deactivate();
     }

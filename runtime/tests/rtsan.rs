@@ -40,6 +40,22 @@ fn non_finite_guards_are_realtime_safe() {
 }
 
 #[test]
+fn built_in_dsp_kinds_are_realtime_safe() {
+    use runtime::dsp::{delay::Delay, filter::Filter, gain::Gain, synth::Synth, tremolo::Tremolo};
+    fn check<P: runtime::engine::Processor>(make: impl Fn() -> P) {
+        for buffering in [false, true] {
+            let mut engine = engine(make(), buffering);
+            every_mode(&mut engine, 120, &mut direct);
+        }
+    }
+    check(Gain::default);
+    check(Filter::default);
+    check(Delay::default);
+    check(Tremolo::default);
+    check(Synth::default);
+}
+
+#[test]
 fn aging_path_is_realtime_safe() {
     let stuck = aging(&mut direct);
     assert!(stuck.stats().underruns > 0, "the aging path ran: {:?}", stuck.stats());

@@ -2,13 +2,14 @@
 //! active inline or ahead, inactive) and hands each block to the path of the
 //! current mode.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use super::ahead::AheadPath;
 use super::buffers::{AudioBuffers, SliceBuffers};
 use super::config::{EngineConfig, EngineError, ProcessError};
 use super::denormals::FlushToZero;
-use super::event::Event;
+use super::event::{Event, EventKind};
 use super::inline::InlinePath;
 use super::mode::ProcessMode;
 use super::processor::{ProcessSetup, Processor, Tail};
@@ -97,6 +98,26 @@ impl<P: Processor> Engine<P> {
         self.config = config;
         self.adopt(adapted);
         Ok(())
+    }
+
+    /// Gives the inactive processor an event now (a parameter's value), so
+    /// what it reports before any audio flows (its tail) already follows it;
+    /// the processor keeps it through the reset at activation only if its
+    /// `reset` keeps parameters, so send them again with the first block too.
+    /// Ignored while active (events then travel with the audio) and for a
+    /// bypass, which the engine applies itself. Never on the audio thread.
+    pub fn apply_while_inactive(&mut self, event: &EventKind) {
+        let State::Inactive(processor) = &mut self.state else { return };
+        if matches!(event, EventKind::Bypass(_)) {
+            return;
+        }
+        let applied = catch_unwind(AssertUnwindSafe(|| {
+            processor.event(event);
+            processor.tail()
+        }));
+        if let Ok(tail) = applied {
+            self.telemetry.publish_tail(tail);
+        }
     }
 
     pub fn is_active(&self) -> bool {

@@ -68,6 +68,12 @@ impl<P: Processor> DspRunner<P> {
             params: ParamTable::new(),
             telemetry,
         }
+        .with_tail_published()
+    }
+
+    fn with_tail_published(mut self) -> Self {
+        self.publish_tail();
+        self
     }
 
     /// Processes `audio` (input on entry, output on return; every slice the same

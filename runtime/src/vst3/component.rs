@@ -257,7 +257,14 @@ impl<P: Processor> Plugin<P> {
                     Err(_) => return kResultFalse,
                 }
             }
-            // The processor starts from reset: give it every parameter again.
+            // Every parameter's value before activation, so what the engine
+            // reports before audio flows (the tail) follows them; then again
+            // with the first block, after the reset at activation.
+            for (index, param) in self.info.host_params() {
+                if let Some(event) = param.event(f64::from_bits(self.params[index].load(Ordering::Relaxed))) {
+                    audio.engine.apply_while_inactive(&event);
+                }
+            }
             self.resend_params.store(true, Ordering::Release);
             self.restart_requested.store(false, Ordering::Release);
             if audio.engine.activate().is_err() {
