@@ -234,46 +234,49 @@ impl<P: Processor> IComponentTrait for Plugin<P> {
 
 impl<P: Processor> Plugin<P> {
     fn set_active(&self, state: TBool) -> tresult {
-        {
-            let mut audio = self.audio_blocking();
-            if state == 0 {
-                audio.engine.deactivate();
-                return kResultOk;
-            }
-            // Prepared for the bus layout in force: a host may have picked
-            // another since `setupProcessing`.
-            let channels = self.channels.load(Ordering::Acquire);
-            let setup = match audio.setup {
-                None => {
-                    let (sample_rate, max_block) = DEFAULT_SETUP;
-                    Some(ProcessSetup { sample_rate, max_block, channels })
-                }
-                Some(setup) if setup.channels != channels => Some(ProcessSetup { channels, ..setup }),
-                Some(_) => None,
-            };
-            if let Some(setup) = setup {
-                match audio.prepare(setup) {
-                    Ok(latency) => self.latency.store(latency as u32, Ordering::Release),
-                    Err(_) => return kResultFalse,
-                }
-            }
-            // Every parameter's value before activation, so what the engine
-            // reports before audio flows (the tail) follows them; then again
-            // with the first block, after the reset at activation.
-            for (index, param) in self.info.host_params() {
-                if let Some(event) = param.event(f64::from_bits(self.params[index].load(Ordering::Relaxed))) {
-                    audio.engine.apply_while_inactive(&event);
-                }
-            }
-            self.resend_params.store(true, Ordering::Release);
-            self.restart_requested.store(false, Ordering::Release);
-            if audio.engine.activate().is_err() {
-                return kResultFalse;
-            }
-            // Adaptive latency may have taken a larger latency just now.
-            self.latency.store(audio.engine.latency_samples() as u32, Ordering::Release);
-            kResultOk
+        let mut audio = self.audio_blocking();
+        if state == 0 {
+            audio.engine.deactivate();
+            return kResultOk;
         }
+        self.activate(&mut audio)
+    }
+
+    /// Activates the engine (if inactive) for the layout in force.
+    fn activate(&self, audio: &mut Audio<P>) -> tresult {
+        // Prepared for the bus layout in force: a host may have picked
+        // another since `setupProcessing`.
+        let channels = self.channels.load(Ordering::Acquire);
+        let setup = match audio.setup {
+            None => {
+                let (sample_rate, max_block) = DEFAULT_SETUP;
+                Some(ProcessSetup { sample_rate, max_block, channels })
+            }
+            Some(setup) if setup.channels != channels => Some(ProcessSetup { channels, ..setup }),
+            Some(_) => None,
+        };
+        if let Some(setup) = setup {
+            match audio.prepare(setup) {
+                Ok(latency) => self.latency.store(latency as u32, Ordering::Release),
+                Err(_) => return kResultFalse,
+            }
+        }
+        // Every parameter's value before activation, so what the engine
+        // reports before audio flows (the tail) follows them; then again
+        // with the first block, after the reset at activation.
+        for (index, param) in self.info.host_params() {
+            if let Some(event) = param.event(f64::from_bits(self.params[index].load(Ordering::Relaxed))) {
+                audio.engine.apply_while_inactive(&event);
+            }
+        }
+        self.resend_params.store(true, Ordering::Release);
+        self.restart_requested.store(false, Ordering::Release);
+        if audio.engine.activate().is_err() {
+            return kResultFalse;
+        }
+        // Adaptive latency may have taken a larger latency just now.
+        self.latency.store(audio.engine.latency_samples() as u32, Ordering::Release);
+        kResultOk
     }
 }
 
@@ -305,7 +308,7 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
             let audio = self.audio_blocking();
             // The SDK allows this call only while inactive: the engine runs
             // with the layout it was activated with.
-            if audio.engine.is_active() {
+            if audio.engine.is_active() && self.channels.load(Ordering::Acquire) != channels {
                 return kResultFalse;
             }
             self.channels.store(channels, Ordering::Release);
