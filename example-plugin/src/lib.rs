@@ -55,14 +55,23 @@ pub static NOTE_PROBE: PluginInfo = PluginInfo {
     ..BUFFERED
 };
 
+/// Exports one build's plugin in both formats: the same library is a VST3
+/// module and a CLAP plugin.
+macro_rules! export_both {
+    ($info:path, $make:expr) => {
+        runtime::export_vst3!($info, $make);
+        runtime::export_clap!($info, $make);
+    };
+}
+
 #[cfg(not(any(feature = "unbuffered", feature = "instrument", feature = "adaptive")))]
-runtime::export_vst3!(BUFFERED, Gain::default);
+export_both!(BUFFERED, Gain::default);
 #[cfg(all(feature = "adaptive", not(any(feature = "unbuffered", feature = "instrument"))))]
-runtime::export_vst3!(ADAPTIVE, Gain::default);
+export_both!(ADAPTIVE, Gain::default);
 #[cfg(feature = "unbuffered")]
-runtime::export_vst3!(UNBUFFERED, Gain::default);
+export_both!(UNBUFFERED, Gain::default);
 #[cfg(all(feature = "instrument", not(feature = "unbuffered")))]
-runtime::export_vst3!(NOTE_PROBE, NoteProbe::default);
+export_both!(NOTE_PROBE, NoteProbe::default);
 
 /// Outputs, on every channel, the summed velocity of the notes held: silence
 /// until the first note-on, a step at its exact frame.

@@ -4,13 +4,12 @@
 mod host;
 mod support;
 
-use std::path::Path;
-
 use example_plugin::{BUFFERED, GAIN, UNBUFFERED};
 use host::{
     Buffers, Extras, Instance, MemoryStream, Module, OFFLINE, ParamChanges, REALTIME, block_sizes, c_string, noise,
 };
 use runtime::plugin::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_PARAM_ID};
+use support::leaks::{count_pool_threads, count_threads, read_resident_kib, resident_kib, threads, vm_rss_kib};
 use support::{bundles, library};
 use vst3::Steinberg::Vst::{
     BusDirections_, BusInfo, IAudioProcessorTrait, IComponentTrait, IEditControllerTrait, MediaTypes_, ParameterInfo,
@@ -504,57 +503,6 @@ fn meters_read_underrun_frames_and_fill_percent_as_a_daw_converts_them() {
     stop(&instance);
 }
 
-/// Threads of this process, counted in /proc/self/task.
-fn threads() -> usize {
-    count_threads(Path::new("/proc/self/task")).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Resident memory of this process in KiB, from /proc/self/statm and the
-/// system's page size.
-fn resident_kib() -> usize {
-    read_resident_kib(Path::new("/proc/self/statm"), page_bytes()).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// The entries of a `/proc/<pid>/task` folder: an error, never 0, when it
-/// cannot be read (a process has at least one thread).
-fn count_threads(task_dir: &Path) -> Result<usize, String> {
-    let entries =
-        std::fs::read_dir(task_dir).map_err(|e| format!("cannot count threads in {}: {e}", task_dir.display()))?;
-    match entries.count() {
-        0 => Err(format!("{} lists no thread: not a task folder", task_dir.display())),
-        n => Ok(n),
-    }
-}
-
-/// Resident KiB from a statm file (its second field counts resident pages):
-/// an error, never 0, when it cannot be read or parsed.
-fn read_resident_kib(statm: &Path, page_bytes: usize) -> Result<usize, String> {
-    let text = std::fs::read_to_string(statm).map_err(|e| format!("cannot read {}: {e}", statm.display()))?;
-    let pages: usize = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .ok_or_else(|| format!("{} has no resident page count: {text:?}", statm.display()))?;
-    match pages * page_bytes / 1024 {
-        0 => Err(format!("{} says nothing is resident: {text:?}", statm.display())),
-        kib => Ok(kib),
-    }
-}
-
-/// The system's page size in bytes.
-fn page_bytes() -> usize {
-    // SAFETY: sysconf only reads a system constant; _SC_PAGESIZE is a valid name.
-    let bytes = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    usize::try_from(bytes).ok().filter(|b| *b > 0).expect("sysconf(_SC_PAGESIZE) gives the page size")
-}
-
-/// `VmRSS` of /proc/self/status, which the kernel reports in KiB itself.
-fn vm_rss_kib() -> usize {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status is readable");
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).expect("a VmRSS line");
-    line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).expect("VmRSS in kB")
-}
-
 #[test]
 fn leak_measurements_fail_when_they_cannot_measure_and_use_the_systems_page_size() {
     let _serial = serial();
@@ -563,6 +511,7 @@ fn leak_measurements_fail_when_they_cannot_measure_and_use_the_systems_page_size
     let missing = dir.join("missing");
     assert!(count_threads(&missing).is_err(), "an unreadable task folder is an error, not 0 threads");
     assert!(count_threads(&dir).is_err(), "an empty folder is not a count of 0 threads");
+    assert!(count_pool_threads(&missing).is_err(), "an unreadable task folder is an error, not 0 pool threads");
     assert!(read_resident_kib(&missing, 4096).is_err(), "an unreadable statm is an error, not 0 KiB");
     let statm = dir.join("statm");
     for garbage in ["", "1234", "1234 x 5", "1234 0 5"] {

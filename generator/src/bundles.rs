@@ -1,9 +1,10 @@
-//! `.vst3` bundles from built libraries, all in one folder the generator owns.
+//! `.vst3` bundles and `.clap` files from built libraries, all in one folder
+//! the generator owns.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use runtime::bundle::write_bundle;
+use runtime::bundle::{write_bundle, write_clap};
 use runtime::plugin::{PluginInfo, PluginKind};
 
 use crate::config::{Kind, Plugin};
@@ -34,13 +35,24 @@ pub fn info(plugin: &Plugin) -> PluginInfo {
     }
 }
 
-/// Writes `dir/<name>.vst3` for `plugin` from `library`.
-pub fn assemble(dir: &Path, plugin: &Plugin, library: &Path) -> Result<PathBuf, String> {
-    write_bundle(dir, &info(plugin), library).map_err(|err| format!("cannot assemble {}.vst3: {err}", plugin.name))
+/// Writes `dir/<name>.vst3` and `dir/<name>.clap` for `plugin` from
+/// `library`, each if the plugin is built as that format; returns their paths.
+pub fn assemble(dir: &Path, plugin: &Plugin, library: &Path) -> Result<Vec<PathBuf>, String> {
+    let info = info(plugin);
+    let mut written = Vec::new();
+    for extension in plugin.formats.extensions() {
+        let result = match extension {
+            "vst3" => write_bundle(dir, &info, library),
+            _ => write_clap(dir, &info, library),
+        };
+        written.push(result.map_err(|err| format!("cannot assemble {}.{extension}: {err}", plugin.name))?);
+    }
+    Ok(written)
 }
 
-/// Removes bundles in `dir` whose plugin is no longer in plugins.toml (the
-/// folder holds only what the generator assembled). Only entries listed in
+/// Removes bundles in `dir` whose plugin is no longer in plugins.toml, or no
+/// longer built as that format (the folder holds only what the generator
+/// assembled). Only entries listed in
 /// `dir` itself are removed, and a bundle that is a symbolic link is removed as
 /// a link: nothing it points at is touched.
 pub fn remove_stale(dir: &Path, plugins: &[Plugin]) -> Result<Vec<String>, String> {
@@ -48,8 +60,11 @@ pub fn remove_stale(dir: &Path, plugins: &[Plugin]) -> Result<Vec<String>, Strin
     let mut removed = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(plugin_name) = name.strip_suffix(".vst3") else { continue };
-        if plugins.iter().all(|p| p.name != plugin_name) {
+        let Some((plugin_name, extension)) = name.rsplit_once('.') else { continue };
+        if !["vst3", "clap"].contains(&extension) {
+            continue;
+        }
+        if plugins.iter().all(|p| p.name != plugin_name || !p.formats.extensions().contains(&extension)) {
             let path = dir.join(entry.file_name());
             // `file_type` does not follow links: a link is removed, not its target.
             let result = match entry.file_type() {

@@ -7,7 +7,9 @@ usage: cargo run -p generator [-- COMMAND] [--config PATH] [--plugin NAME]... [-
 
 commands:
   build      (the default) validate plugins.toml, render plugins/, build the
-             crates in release mode and assemble .vst3 bundles
+             crates in release mode and assemble .vst3 bundles and .clap files
+  install    build, then copy the bundles into ~/.vst3 and ~/.clap (HOME),
+             replacing only bundles an earlier install put there
   render     validate and render plugins/ only
   check      exit 1 if plugins/ is not what plugins.toml renders (for CI)
   validate   check plugins.toml only
@@ -24,6 +26,7 @@ options:
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
     Build,
+    Install,
     Render,
     Check,
     Validate,
@@ -55,6 +58,7 @@ pub fn parse(args: impl IntoIterator<Item = String>, default_config: PathBuf) ->
             name if !name.starts_with('-') && command.is_none() => {
                 command = Some(match name {
                     "build" => Command::Build,
+                    "install" => Command::Install,
                     "render" => Command::Render,
                     "check" => Command::Check,
                     "validate" => Command::Validate,

@@ -12,6 +12,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::Diagnostic;
+use crate::formats::Formats;
 use crate::latency::LatencyKeys;
 use crate::layouts;
 use crate::limits::MAX_PLUGINS;
@@ -109,6 +110,8 @@ pub struct Plugin {
     pub buffering: bool,
     pub class_id: [u32; 4],
     pub params: Vec<Param>,
+    /// The formats it is built as (`formats`; default: VST3 and CLAP).
+    pub formats: Formats,
 }
 
 /// The validated contents of `plugins.toml`.
@@ -246,6 +249,7 @@ struct Defaults {
     version: String,
     latency: LatencyKeys,
     buffering: bool,
+    formats: Formats,
 }
 
 impl Defaults {
@@ -257,9 +261,13 @@ impl Defaults {
             version: "0.1.0".into(),
             latency: LatencyKeys::default(),
             buffering: true,
+            formats: Formats::default(),
         };
         let Some(table) = table else { return defaults };
-        table.check_keys(&["vendor", "url", "email", "version", "latency_ms", "latency_max_ms", "buffering"], errors);
+        table.check_keys(
+            &["vendor", "url", "email", "version", "latency_ms", "latency_max_ms", "buffering", "formats"],
+            errors,
+        );
         defaults.vendor = table.host_string("vendor", &text::VENDOR, errors);
         if let Some(url) = table.host_string("url", &text::URL, errors) {
             defaults.url = url;
@@ -273,6 +281,9 @@ impl Defaults {
         defaults.latency = LatencyKeys::read(table, errors);
         if let Some(buffering) = table.boolean("buffering", errors) {
             defaults.buffering = buffering;
+        }
+        if let Some(formats) = Formats::read(table, errors) {
+            defaults.formats = formats;
         }
         defaults
     }
@@ -301,6 +312,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
             "vendor",
             "version",
             "params",
+            "formats",
         ],
         errors,
     );
@@ -361,6 +373,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
     let layouts = layouts::read(table, errors);
     let latency = LatencyKeys::read(table, errors).over(&defaults.latency).resolve(errors);
     let buffering = table.boolean("buffering", errors).unwrap_or(defaults.buffering);
+    let formats = Formats::read(table, errors).unwrap_or(defaults.formats);
     let vendor = table.host_string("vendor", &text::VENDOR, errors).or_else(|| defaults.vendor.clone());
     if vendor.is_none() && name.is_some() {
         errors.push(
@@ -402,6 +415,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
         buffering,
         class_id,
         params,
+        formats,
     };
     Some(ReadPlugin { plugin, name_span: name.span(), class_id_span: class_id_value.map(|v| v.span()) })
 }

@@ -1,5 +1,6 @@
 //! `cargo run -p generator`: plugins.toml → plugin crates in plugins/ →
-//! release builds → .vst3 bundles. See `--help` for the other commands.
+//! release builds → .vst3 bundles and .clap files. See `--help` for the other
+//! commands (`install` copies them where hosts look).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -8,6 +9,7 @@ use std::time::Instant;
 use generator::cli::{self, Args, Command};
 use generator::config::{self, Config, Plugin};
 use generator::diagnostic::render as render_diagnostics;
+use generator::install::{self, Outcome};
 use generator::output::{self, Plan};
 use generator::{bundles, cargo_build, render, source};
 
@@ -44,6 +46,8 @@ fn run(args: Args) -> Result<(), Failure> {
     }
     let config = load(&args.config)?;
     let selected = select(&config, &args.plugins)?;
+    // Known before anything is built: where `install` puts the bundles.
+    let home = if args.command == Command::Install { Some(home()?) } else { None };
     if args.command == Command::Validate {
         for plugin in &selected.plugins {
             println!("ok: {} {}", plugin.name, describe(plugin));
@@ -65,7 +69,44 @@ fn run(args: Args) -> Result<(), Failure> {
     if args.command == Command::Render {
         return Ok(());
     }
-    build(&root, &selected, args.bundles.as_deref(), every_plugin)
+    let built = build(&root, &selected, args.bundles.as_deref(), every_plugin)?;
+    match home {
+        Some(home) => install(&home, &built),
+        None => Ok(()),
+    }
+}
+
+/// `$HOME`, the folder `~/.vst3` and `~/.clap` are in.
+fn home() -> Result<PathBuf, Failure> {
+    std::env::var_os("HOME")
+        .filter(|home| !home.is_empty())
+        .map(PathBuf::from)
+        .ok_or_else(|| Failure::Failed("HOME is not set: it names the folder ~/.vst3 and ~/.clap are in".into()))
+}
+
+/// Copies what was built into `home/.vst3` and `home/.clap`.
+fn install(home: &Path, built: &[PathBuf]) -> Result<(), Failure> {
+    let outcomes = install::install(home, built).map_err(Failure::Failed)?;
+    println!();
+    let mut left = 0;
+    for (bundle, outcome) in &outcomes {
+        let name = bundle.file_name().unwrap_or_default().to_string_lossy();
+        match outcome {
+            Outcome::Installed { to, replaced } => {
+                let how = if *replaced { " (replaced the one installed before)" } else { "" };
+                println!("installed {name} -> {}{how}", to.display());
+            }
+            Outcome::LeftAlone { at, why } => {
+                left += 1;
+                eprintln!("error: left {} alone: {why}; move it away to install {name}", at.display());
+            }
+        }
+    }
+    if left > 0 {
+        return Err(Failure::Failed(format!("{left} bundles were not installed (see above)")));
+    }
+    println!("hosts find them after a rescan: VST3 hosts in ~/.vst3, CLAP hosts in ~/.clap");
+    Ok(())
 }
 
 /// Reads and validates the TOML; diagnostics are printed here.
@@ -144,7 +185,13 @@ fn report_render(plugins_dir: &Path, plan: &Plan, crates: usize, took: std::time
 /// Builds the crates and assembles their bundles in `bundles_dir`, or in the
 /// target directory's `bundles/`, the generator's own folder, where bundles of
 /// plugins no longer in plugins.toml are removed after a full run.
-fn build(root: &Path, config: &Config, bundles_dir: Option<&Path>, every_plugin: bool) -> Result<(), Failure> {
+/// Returns every bundle and `.clap` file assembled.
+fn build(
+    root: &Path,
+    config: &Config,
+    bundles_dir: Option<&Path>,
+    every_plugin: bool,
+) -> Result<Vec<PathBuf>, Failure> {
     let packages: Vec<&str> = config.plugins.iter().map(|p| p.slug.as_str()).collect();
     println!("building {} in release mode…", packages.join(", "));
     let libraries = cargo_build::build(root, &packages).map_err(Failure::Failed)?;
@@ -162,19 +209,25 @@ fn build(root: &Path, config: &Config, bundles_dir: Option<&Path>, every_plugin:
             println!("removed {name} (no longer in plugins.toml)");
         }
     }
-    println!("\n{} bundles in {}:", built.len(), bundles_dir.display());
-    let width = built.iter().map(|(p, _)| p.name.len()).max().unwrap_or(0) + 5;
-    for (plugin, _) in &built {
-        println!("  {:width$}  {}", format!("{}.vst3", plugin.name), describe(plugin));
+    let files: Vec<PathBuf> = built.iter().flat_map(|(_, files)| files.clone()).collect();
+    println!("\n{} bundles in {}:", files.len(), bundles_dir.display());
+    let width = files.iter().map(|f| f.file_name().unwrap_or_default().len()).max().unwrap_or(0);
+    for (plugin, files) in &built {
+        for file in files {
+            let name = file.file_name().unwrap_or_default().to_string_lossy();
+            println!("  {name:width$}  {}", describe(plugin));
+        }
     }
-    let example = &built[0].1;
+    let vst3 = files.iter().find(|f| f.extension().is_some_and(|e| e == "vst3"));
     println!(
-        "\nto load one:\n  a DAW: add {} to its VST3 folders (or copy a bundle into ~/.vst3/) and rescan\n  \
-         Python: pedalboard.load_plugin({:?})",
-        bundles_dir.display(),
-        example.display().to_string()
+        "\nto load one:\n  a DAW: `cargo run -p generator -- install` copies them into ~/.vst3 and ~/.clap; \
+         or add {} to its plugin folders and rescan",
+        bundles_dir.display()
     );
-    Ok(())
+    if let Some(vst3) = vst3 {
+        println!("  Python: pedalboard.load_plugin({:?})", vst3.display().to_string());
+    }
+    Ok(files)
 }
 
 /// `(effect, gain, 2 ch, buffered: latency 50 ms)`.

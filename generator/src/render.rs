@@ -120,6 +120,8 @@ pub fn context(plugin: &Plugin) -> Value {
             None => "None".to_string(),
         },
         "buffering": plugin.buffering,
+        "vst3": plugin.formats.vst3,
+        "clap": plugin.formats.clap,
         "custom": plugin.dsp == Dsp::Custom,
         "processor": processor,
         "type_name": type_name,

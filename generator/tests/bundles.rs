@@ -63,3 +63,30 @@ fn stale_bundles_are_removed_inside_the_folder_only() {
     assert!(bundles.join("Valid.vst3/Contents").is_dir());
     assert!(bundles.join("notes.txt").is_file());
 }
+
+#[test]
+fn each_format_listed_is_assembled_and_a_format_no_longer_listed_is_removed() {
+    use generator::formats::Formats;
+    let root = scratch("formats");
+    let bundles = root.join("bundles");
+    let library = root.join("lib.so");
+    std::fs::write(&library, "library").unwrap();
+    let both = plugin("Both");
+    let mut clap_only = plugin("Clap Only");
+    clap_only.formats = Formats { vst3: false, clap: true };
+    let written = assemble(&bundles, &both, &library).unwrap();
+    assert_eq!(written, [bundles.join("Both.vst3"), bundles.join("Both.clap")]);
+    assert_eq!(std::fs::read_to_string(bundles.join("Both.clap")).unwrap(), "library", "a .clap is the library");
+    assert_eq!(assemble(&bundles, &clap_only, &library).unwrap(), [bundles.join("Clap Only.clap")]);
+    assert!(!bundles.join("Clap Only.vst3").exists());
+
+    // Both is now built as VST3 only: its .clap goes, its .vst3 stays.
+    let mut vst3_only = both.clone();
+    vst3_only.formats = Formats { vst3: true, clap: false };
+    std::fs::create_dir_all(bundles.join("Clap Only.vst3/Contents")).unwrap();
+    let mut removed = remove_stale(&bundles, &[vst3_only, clap_only]).unwrap();
+    removed.sort();
+    assert_eq!(removed, ["Both.clap", "Clap Only.vst3"]);
+    assert!(bundles.join("Both.vst3/Contents").is_dir());
+    assert!(bundles.join("Clap Only.clap").is_file());
+}

@@ -380,3 +380,35 @@ fn an_adaptive_latency_starts_at_the_default_and_grows_up_to_its_ceiling() {
         assert!(errors.iter().any(|e| e.message.contains(problem)), "{text}: {errors:?}");
     }
 }
+
+#[test]
+fn formats_default_to_both_and_are_validated_like_every_key() {
+    use generator::formats::Formats;
+    let source = |defaults: &str, plugin: &str| {
+        format!(
+            "[defaults]\nvendor = \"V\"\n{defaults}\n\n[[plugins]]\nname = \"A\"\nkind = \"effect\"\ndsp = \"gain\"\n{plugin}\n"
+        )
+    };
+    let formats = |defaults: &str, plugin: &str| config::parse(&source(defaults, plugin)).map(|c| c.plugins[0].formats);
+    let (both, vst3, clap) =
+        (Formats { vst3: true, clap: true }, Formats { vst3: true, clap: false }, Formats { vst3: false, clap: true });
+    assert_eq!(formats("", ""), Ok(both), "both by default");
+    assert_eq!(formats("", "formats = [\"clap\"]"), Ok(clap));
+    assert_eq!(formats("formats = [\"vst3\"]", ""), Ok(vst3), "from [defaults]");
+    assert_eq!(formats("formats = [\"vst3\"]", "formats = [\"clap\", \"vst3\"]"), Ok(both), "the plugin's wins");
+    assert_eq!(clap.extensions(), ["clap"]);
+    for (defaults, plugin, place, problem, hint) in [
+        ("", "formats = [\"au\"]", "9:12", "unknown format `au`", "use vst3 or clap"),
+        ("", "formats = [\"clap\", \"clap\"]", "9:20", "this format is listed twice", "list each format once"),
+        ("", "formats = []", "9:11", "no format: the plugin would not be built", "formats = [\"vst3\", \"clap\"]"),
+        ("formats = \"vst3\"", "", "3:11", "`formats` must be a list of format names", "one of them alone"),
+        ("formats = [3]", "", "3:12", "a format is a string", "(the default)"),
+    ] {
+        let text = source(defaults, plugin);
+        let errors = config::parse(&text).expect_err(plugin);
+        let shown = render("f.toml", &text, &errors);
+        assert_eq!(errors.len(), 1, "{shown}");
+        assert!(shown.contains(&format!("--> f.toml:{place}")), "{shown}");
+        assert!(shown.contains(problem) && shown.contains(hint), "{shown}");
+    }
+}

@@ -12,6 +12,7 @@ mod e2e;
 use std::os::unix::process::ExitStatusExt;
 use std::process::ExitStatus;
 
+use ardour::compare::compare;
 use ardour::{Ardour, Input, Job, Note, RATE, Render, judge_export, wav};
 use e2e::{latency_samples, noise, reference, shipped, test_notes};
 use generator::config::{Dsp, Kind, Plugin};
@@ -39,36 +40,6 @@ fn reference_after(plugin: &Plugin, input: &[Vec<f32>], notes: &[e2e::Note], lea
     want.into_iter().map(|c| c[lead..].to_vec()).collect()
 }
 
-/// Compares bit for bit; on a difference, says where, by how much, and
-/// whether the output is the expected signal shifted in time.
-fn compare(plugin: &Plugin, got: &[Vec<f32>], want: &[Vec<f32>]) -> Result<(), String> {
-    let max_difference =
-        got.iter().zip(want).flat_map(|(g, w)| g.iter().zip(w).map(|(g, w)| (g - w).abs())).fold(0.0_f32, f32::max);
-    for (ch, (g, w)) in got.iter().zip(want).enumerate() {
-        if let Some(t) = (0..g.len()).find(|&t| g[t].to_bits() != w[t].to_bits()) {
-            let shift = shift_of(g, w).map_or("no time shift of the expected output matches".to_string(), |k| {
-                format!("the output is the expected one delayed by {k} frames")
-            });
-            return Err(format!(
-                "{}: channel {ch} differs first at frame {t}: got {}, expected {} (max difference {max_difference}); {shift}",
-                plugin.name, g[t], w[t]
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// The delay k (|k| ≤ 8192, k ≠ 0) with `got[t] == want[t - k]` over the
-/// whole overlap, if any: names a latency compensation error.
-fn shift_of(got: &[f32], want: &[f32]) -> Option<i64> {
-    let n = got.len() as i64;
-    (-8192..=8192_i64).filter(|&k| k != 0).find(|&k| {
-        let overlap = k.max(0)..(n + k.min(0));
-        overlap.clone().any(|t| want[(t - k) as usize] != 0.0)
-            && overlap.clone().all(|t| got[t as usize].to_bits() == want[(t - k) as usize].to_bits())
-    })
-}
-
 /// How many frames the tremolo's free-running LFO ran before the region's
 /// first frame reached it. Ardour processes a plugin from its last reset
 /// on, before the transport rolls, so the LFO does not start the region at
@@ -85,7 +56,7 @@ fn lfo_lead(plugin: &Plugin, input: &[Vec<f32>], got: &[Vec<f32>]) -> Result<usi
     let mut tried = Vec::new();
     for lead in 0..LONGEST {
         if probes.iter().all(|&t| (got[0][t] / input[0][t] - curve[lead + t]).abs() < 2e-5) {
-            if compare(plugin, got, &reference_after(plugin, input, &[], lead)).is_ok() {
+            if compare(&plugin.name, got, &reference_after(plugin, input, &[], lead)).is_ok() {
                 return Ok(lead);
             }
             tried.push(lead);
@@ -111,7 +82,8 @@ fn every_shipped_effect_in_ardour_equals_its_dsp_at_offset_zero() {
             ));
         }
         let mut lead = 0;
-        let mut result = compare(plugin, &rendered.output, &reference(plugin, f64::from(RATE), &input, &[], FRAMES));
+        let mut result =
+            compare(&plugin.name, &rendered.output, &reference(plugin, f64::from(RATE), &input, &[], FRAMES));
         if result.is_err() && plugin.dsp == Dsp::Tremolo {
             match lfo_lead(plugin, &input, &rendered.output) {
                 Ok(found) => (lead, result) = (found, Ok(())),
@@ -151,7 +123,7 @@ fn the_shipped_instrument_in_ardour_equals_its_dsp_at_offset_zero() {
         let rendered = render(&ardour, plugin, Input::Notes(&midi));
         let latency = latency_samples(plugin, f64::from(RATE));
         assert_eq!(rendered.latency, latency, "{}: the latency Ardour read", plugin.name);
-        compare(plugin, &rendered.output, &want).unwrap_or_else(|e| panic!("{e}"));
+        compare(&plugin.name, &rendered.output, &want).unwrap_or_else(|e| panic!("{e}"));
         println!(
             "ok: {} (latency {latency}): notes of a MIDI region sound at their own frames, bit for bit \
              (session {:.1} s, export {:.1} s)",
@@ -164,13 +136,13 @@ fn the_shipped_instrument_in_ardour_equals_its_dsp_at_offset_zero() {
 /// that alone is accepted, never a crash before it finished or a short file.
 #[test]
 fn an_export_that_aborts_after_a_complete_file_is_accepted_and_nothing_else() {
-    let done = "* Writing out.wav\n* Exporting Audio 0.0%  \n* Done.\n";
+    let done = true;
     let (exited, aborted, segfault) = (ExitStatus::from_raw(0), ExitStatus::from_raw(6), ExitStatus::from_raw(11));
     let failed = ExitStatus::from_raw(1 << 8);
     let file = |frames: usize| Ok(wav::Wav { rate: RATE, channels: vec![vec![0.25; frames]; 2] });
     assert_eq!(judge_export(&exited, done, file(100), 2, 100).unwrap().1, None);
     assert_eq!(judge_export(&aborted, done, file(100), 2, 100).unwrap().1.as_deref(), Some("killed by signal 6"));
-    assert!(judge_export(&aborted, "* Writing out.wav\n", file(100), 2, 100).is_err(), "aborted before Done");
+    assert!(judge_export(&aborted, false, file(100), 2, 100).is_err(), "aborted before Done");
     assert!(judge_export(&aborted, done, file(99), 2, 100).is_err(), "a frame short");
     assert!(judge_export(&exited, done, file(99), 2, 100).is_err(), "a frame short, even with exit code 0");
     assert!(judge_export(&aborted, done, Err("RIFF size 0 + 8 but the file has 844 bytes".into()), 2, 100).is_err());
@@ -197,4 +169,60 @@ fn float_wav_files_round_trip_and_truncation_is_refused() {
         assert!(wav::read(&path).is_err(), "{channels} channels, 4 bytes short");
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The telemetry meters as an Ardour user reads them: the shipped WA Gain
+/// (L = 50 ms) plays in real time while its DSP stalls for 60 ms every
+/// 400 ms, beyond the 23.7 ms of headroom that 1024-frame cycles leave.
+/// Ardour must show Underruns as a whole number of frames (a count played
+/// as silence: at least one, no more than the frames played) on its plain
+/// 0 to 1,000,000 range, and Buffer fill in percent on 0 to 100, as the
+/// plugin describes them; a meter read as its normalized value (a count
+/// of a few thousand frames reads 0.00x) fails. The export made after
+/// (faster than real time, so computed inline, stalls and all) still equals
+/// the DSP at offset 0.
+#[test]
+fn ardour_shows_the_meters_in_plain_units_underruns_in_frames_after_stalls_beyond_the_headroom() {
+    let ardour = Ardour::installed();
+    let plugin = shipped().plugins.iter().find(|p| p.name == "WA Gain").expect("the shipped WA Gain");
+    assert!(plugin.buffering && latency_samples(plugin, f64::from(RATE)) == 2400, "WA Gain buffers at 50 ms");
+    let bundle = shipped().bundles.join(format!("{}.vst3", plugin.name));
+    let input = noise(plugin.channels, FRAMES, 29);
+    let job = Job {
+        bundle: &bundle,
+        plugin: &plugin.name,
+        channels: plugin.channels,
+        input: Input::Audio(&input),
+        frames: FRAMES,
+    };
+    let played = ardour.play_then_export("meters-in-ardour", &job, &[("WRITEAHEAD_STALL", "dsp:60ms/400ms")], 2.0);
+    if let Some(how) = &played.died_after_export {
+        println!("note: ardour7-lua ended with {how} after writing a complete file");
+    }
+    assert!(played.rolled > 0, "the session did not play: nothing was measured");
+
+    let underruns = played.meter("Underruns");
+    assert_eq!((underruns.lower, underruns.upper), (0.0, 1_000_000.0), "Underruns' range in Ardour: {underruns:?}");
+    assert!(
+        underruns.value >= 1.0 && underruns.value.fract() == 0.0 && underruns.value <= played.rolled as f64,
+        "after 60 ms stalls in {} frames of real-time play, Ardour shows Underruns = {} (want a whole number of \
+         frames, at least 1)",
+        played.rolled,
+        underruns.value
+    );
+    let fill = played.meter("Buffer fill");
+    assert_eq!((fill.lower, fill.upper), (0.0, 100.0), "Buffer fill's range in Ardour: {fill:?}");
+    assert!(
+        fill.value > 1.0 && fill.value <= 100.0,
+        "Ardour shows Buffer fill = {} %: the worker's lead once caught up is several percent of the ring",
+        fill.value
+    );
+
+    let want = reference(plugin, f64::from(RATE), &input, &[], FRAMES);
+    compare(&plugin.name, &played.output, &want).unwrap_or_else(|e| panic!("the export after the stalls: {e}"));
+    println!(
+        "ok: {}: Ardour shows Underruns = {} frames and Buffer fill = {:.1} % after {} frames played with \
+         60 ms stalls; the export after equals the DSP at offset 0",
+        plugin.name, underruns.value, fill.value, played.rolled
+    );
 }

@@ -1,7 +1,11 @@
-//! The `.vst3` bundle on disk: `Name.vst3/Contents/x86_64-linux/Name.so` and
-//! `Contents/Resources/moduleinfo.json` (VST 3.7.5+), which JUCE-based hosts
-//! read to scan without loading the binary and then check against the
-//! factory, so it is written from the same [`PluginInfo`].
+//! The plugin on disk, in both formats, from one built library:
+//!
+//! - the `.vst3` bundle: `Name.vst3/Contents/x86_64-linux/Name.so` and
+//!   `Contents/Resources/moduleinfo.json` (VST 3.7.5+), which JUCE-based hosts
+//!   read to scan without loading the binary and then check against the
+//!   factory, so it is written from the same [`PluginInfo`];
+//! - the `.clap` file: on Linux a CLAP plugin is the shared library itself,
+//!   named `Name.clap` (the library exports both formats' entry points).
 
 use std::fmt::Write as _;
 use std::fs::{self, File, OpenOptions};
@@ -112,12 +116,7 @@ pub fn file_name(name: &str, extension: &str) -> io::Result<String> {
 pub fn write_bundle(dir: &Path, info: &PluginInfo, library: &Path) -> io::Result<PathBuf> {
     let bundle = dir.join(file_name(info.name, "vst3")?);
     let binary = file_name(info.name, "so")?;
-    match fs::symlink_metadata(&bundle) {
-        Ok(meta) if meta.is_dir() => fs::remove_dir_all(&bundle)?,
-        Ok(_) => fs::remove_file(&bundle)?,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => {}
-        Err(err) => return Err(err),
-    }
+    remove_entry(&bundle)?;
     fs::create_dir_all(dir)?;
     let contents = bundle.join("Contents");
     let binary_dir = contents.join(arch_dir());
@@ -132,4 +131,30 @@ pub fn write_bundle(dir: &Path, info: &PluginInfo, library: &Path) -> io::Result
     let mut json = OpenOptions::new().write(true).create_new(true).open(resources.join("moduleinfo.json"))?;
     json.write_all(module_info_json(info).as_bytes())?;
     Ok(bundle)
+}
+
+/// Removes `path` if it exists: a folder with everything in it, anything
+/// else (a file, a symbolic link) as itself; a link is never followed.
+fn remove_entry(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
+/// Writes `dir/<name>.clap` from the built shared library; returns its path.
+/// An existing entry of that name is replaced, with the same rules as
+/// [`write_bundle`]: only a plain file name is accepted, a link is removed as
+/// a link, and the new file is created fresh (`create_new`).
+pub fn write_clap(dir: &Path, info: &PluginInfo, library: &Path) -> io::Result<PathBuf> {
+    let file = dir.join(file_name(info.name, "clap")?);
+    remove_entry(&file)?;
+    fs::create_dir_all(dir)?;
+    let mut source = File::open(library)?;
+    let mut copy = OpenOptions::new().write(true).create_new(true).open(&file)?;
+    io::copy(&mut source, &mut copy)?;
+    copy.set_permissions(source.metadata()?.permissions())?;
+    Ok(file)
 }

@@ -8,6 +8,7 @@
 //! - [`limits`]: channel, latency, parameter and string limits, shared with the generator.
 //! - [`ring`]: lock-free SPSC planar sample ring whose positions are sample clocks.
 //! - [`simd`]: sample kernels with runtime SIMD dispatch and scalar references.
+//! - [`clap`]: the CLAP glue (FFI only): entry, factory, plugin object and the export macro.
 //! - [`vst3`]: the VST3 glue (FFI only): factory, plugin object and the export macro.
 //! - [`writeahead`]: the write-ahead buffer: exact latency, sample aging, stats.
 //! - `bundle` (feature `bundle`, for build tools, not linked into plugins): the
@@ -18,6 +19,7 @@
 #[cfg(feature = "bundle")]
 pub mod bundle;
 mod cache_padded;
+pub mod clap;
 pub mod dsp;
 pub mod engine;
 mod exclusive;

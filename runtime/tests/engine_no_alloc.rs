@@ -1,8 +1,10 @@
 //! Contract point 6: once active, the engine's audio-thread path allocates
 //! nothing, in every mode and branch: inline offline/prefetch, realtime with
 //! the worker ahead, catch-up, aging (silence), events, bypass, block splitting,
-//! instruments (no input), empty blocks, and the unbuffered fallback.
+//! instruments (no input), empty blocks, and the unbuffered fallback; and the
+//! CLAP glue's audio-thread calls around it (`process`, flush, reset).
 
+mod clap_paths;
 mod common;
 
 use assert_no_alloc::{AllocDisabler, assert_no_alloc, reset_violation_count, violation_count};
@@ -66,7 +68,9 @@ fn built_in_dsp_kinds_do_not_allocate() {
             let mut engine = engine(make(), buffering);
             reset_violation_count();
             every_mode(&mut engine, 120, &mut no_alloc);
-            no_alloc(&mut || drop(std::hint::black_box(engine.tail())));
+            no_alloc(&mut || {
+                std::hint::black_box(engine.tail());
+            });
             assert_eq!(violation_count(), 0, "{name}, buffering {buffering}");
         }
     }
@@ -85,4 +89,12 @@ fn restart_while_the_worker_is_stuck_in_the_dsp_neither_waits_nor_allocates() {
     assert!(returned_while_stuck, "a restart waited for the stuck worker");
     assert_eq!(count, 0);
     drop(stuck);
+}
+
+#[test]
+fn clap_process_flush_and_reset_do_not_allocate() {
+    reset_violation_count();
+    let seen = clap_paths::every_path(300, &mut no_alloc);
+    assert_eq!(violation_count(), 0);
+    assert!(seen.sounding_calls > 100, "the worker delivered sound through the CLAP calls: {seen:?}");
 }

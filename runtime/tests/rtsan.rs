@@ -2,11 +2,13 @@
 //!
 //! Built only with the nightly toolchain and
 //! `RUSTFLAGS="-Zsanitizer=realtime --cfg rtsan"`, which marks
-//! `Engine::process` as nonblocking: any allocation, lock or
-//! blocking system call inside it aborts the process with a report.
+//! `Engine::process` and the CLAP glue's audio-thread calls (`process`,
+//! flush, `reset`, `start_processing`) as nonblocking: any allocation, lock
+//! or blocking system call inside them aborts the process with a report.
 #![cfg(rtsan)]
 #![feature(sanitize)]
 
+mod clap_paths;
 mod common;
 
 use common::audio_paths::{aging, engine, every_mode, non_finite, restart_while_stuck};
@@ -65,6 +67,12 @@ fn aging_path_is_realtime_safe() {
 fn restart_while_the_worker_is_stuck_in_the_dsp_is_realtime_safe_and_does_not_wait() {
     let (_stuck, returned_while_stuck) = restart_while_stuck(&mut direct);
     assert!(returned_while_stuck, "a restart waited for the stuck worker");
+}
+
+#[test]
+fn clap_process_flush_and_reset_are_realtime_safe() {
+    let seen = clap_paths::every_path(300, &mut direct);
+    assert!(seen.sounding_calls > 100, "the worker delivered sound through the CLAP calls: {seen:?}");
 }
 
 /// The control: an allocation inside a nonblocking function must abort, or the

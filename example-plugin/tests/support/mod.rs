@@ -1,12 +1,15 @@
 //! Builds the example plugin (buffered and unbuffered) and bundles both, once
-//! per test binary.
+//! per test binary, in both formats: a `.vst3` bundle and a `.clap` file of
+//! the same library.
 #![allow(dead_code)]
+
+pub mod leaks;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use runtime::bundle::{arch_dir, write_bundle};
+use runtime::bundle::{arch_dir, write_bundle, write_clap};
 use runtime::plugin::PluginInfo;
 
 pub fn workspace() -> PathBuf {
@@ -24,8 +27,9 @@ fn build_bundle(info: &PluginInfo, features: &[&str]) -> PathBuf {
         .status()
         .expect("cargo runs");
     assert!(status.success(), "building the example plugin failed");
-    write_bundle(&workspace().join("target/test-bundles"), info, &target.join("release/libexample_plugin.so"))
-        .expect("bundle written")
+    let (dir, library) = (workspace().join("target/test-bundles"), target.join("release/libexample_plugin.so"));
+    write_clap(&dir, info, &library).expect(".clap written");
+    write_bundle(&dir, info, &library).expect("bundle written")
 }
 
 /// `(buffered, unbuffered)` bundle paths.
@@ -71,4 +75,10 @@ pub fn python() -> PathBuf {
 /// The shared library inside a bundle.
 pub fn library(bundle: &Path, info: &PluginInfo) -> PathBuf {
     bundle.join("Contents").join(arch_dir()).join(format!("{}.so", info.name))
+}
+
+/// The `.clap` file built next to a plugin's `.vst3` bundle (call one of the
+/// bundle functions first).
+pub fn clap_file(info: &PluginInfo) -> PathBuf {
+    workspace().join("target/test-bundles").join(format!("{}.clap", info.name))
 }

@@ -12,6 +12,11 @@
 //! 4. `ardour7-export -b float` renders the session range from the master
 //!    bus, and the file is read back.
 //!
+//! Or, for adaptive latency ([`Ardour::play_then_export`]), step 4 is one
+//! `ardour7-lua` run of `adapt.lua` that plays the session in real time,
+//! saves it, deactivates and reactivates the plugin and exports the same
+//! range from the same process (a fresh process would load a fresh plugin).
+//!
 //! Everything lives in `target/ardour-renders/<name>/`, removed when the
 //! render succeeded and kept for inspection when it did not. No step is timed
 //! by an assertion; each tool gets a generous deadline so that a hung Ardour
@@ -19,6 +24,7 @@
 
 #![allow(dead_code)]
 
+pub mod compare;
 pub mod session_xml;
 pub mod smf;
 pub mod wav;
@@ -85,6 +91,49 @@ pub struct Render {
     pub seconds: (f64, f64),
 }
 
+/// What Ardour did in [`Ardour::play_then_export`].
+pub struct Played {
+    /// The export made after the plugin was reactivated: the master bus, one
+    /// row per channel, `frames` long.
+    pub output: Vec<Vec<f32>>,
+    /// The plugin latency Ardour reported: after inserting the plugin (the
+    /// session build), after loading the session, after it played and was
+    /// saved, and after the plugin was deactivated and activated again.
+    pub latency: [usize; 4],
+    /// The transport position when it stopped: how far it played.
+    pub rolled: usize,
+    /// Frames per engine cycle: the block size Ardour processed in.
+    pub block: usize,
+    /// The plugin's read-only parameters as Ardour showed them once the
+    /// transport had stopped.
+    pub meters: Vec<Meter>,
+    /// Set when `ardour7-lua` died after writing a complete file: how it ended.
+    pub died_after_export: Option<String>,
+    /// Wall-clock seconds of scan + session, and of the play and export
+    /// (reported, never asserted).
+    pub seconds: (f64, f64),
+}
+
+/// A read-only parameter as Ardour shows it: its value and range in the
+/// units Ardour displays (the plugin's plain values).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meter {
+    pub name: String,
+    pub value: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+impl Played {
+    /// The meter called `name`, or a panic listing those Ardour showed.
+    pub fn meter(&self, name: &str) -> &Meter {
+        self.meters
+            .iter()
+            .find(|meter| meter.name == name)
+            .unwrap_or_else(|| panic!("Ardour shows no meter {name:?}; it shows {:?}", self.meters))
+    }
+}
+
 impl Ardour {
     /// The installed tools, or a panic that says what to install.
     pub fn installed() -> Ardour {
@@ -109,22 +158,121 @@ impl Ardour {
     /// Renders `job` in a fresh session; `name` names its folder. Panics, with
     /// the tools' output, when any step fails.
     pub fn render(&self, name: &str, job: &Job) -> Render {
+        let prepared = self.prepare(name, job);
+        let dir = &prepared.work.path;
+
+        // 4. Export and read back.
+        let out = dir.join("export.wav");
+        let mut export = Command::new(&self.export);
+        export.arg("-b").arg("float").arg("-o").arg(&out).arg(dir.join(SESSION_NAME)).arg(SESSION_NAME);
+        tool_env(&mut export, dir);
+        let mut exported = run(&mut export, dir, "export");
+        // ardour7-export also corrupts its own heap now and then while it
+        // exports ("free(): invalid next size", "double free or corruption",
+        // then an abort, before "* Done."): 4 in 100 exports of one session with
+        // today's plugin and 7 in 100 with the one before the worker pool, so
+        // not the plugin's doing. A death by a signal before the file is
+        // complete is tried again, twice at most, and reported.
+        for _ in 0..2 {
+            let incomplete = wav::read(&out).is_err() || !exported.stdout.contains("* Done.");
+            if exported.status.success() || exported.status.signal().is_none() || !incomplete {
+                break;
+            }
+            println!("note: ardour7-export died before finishing; exporting again. It said:\n{}", exported.log());
+            let _ = std::fs::remove_file(&out);
+            exported = run(&mut export, dir, "export");
+        }
+        let done = exported.stdout.contains("* Done.");
+        let (read, died) = judge_export(&exported.status, done, wav::read(&out), job.channels, job.frames)
+            .unwrap_or_else(|e| panic!("{}: {e}\n{}", job.plugin, exported.log()));
+        let total = prepared.started.elapsed().as_secs_f64();
+        let seconds = (prepared.seconds, total - prepared.seconds);
+        prepared.work.succeeded();
+        Render { output: read.channels, latency: prepared.latency, export_died_after_writing: died, seconds }
+    }
+
+    /// Adaptive latency as a user meets it in Ardour, in one `ardour7-lua`
+    /// process (`adapt.lua`, on the Dummy backend, in real time) with `env`
+    /// added to its environment (a stall plan reaches the plugin this way):
+    /// the session loads and plays for `seconds`; it stops and is saved (the
+    /// plugin's state is read on the main thread, a call on which the plugin
+    /// can tell Ardour that its latency wants to change); the plugin is
+    /// deactivated and activated again, as the processor box's
+    /// Deactivate/Activate does; then the session range is exported, as 32-bit
+    /// float, by the same process. Ardour's plugin latency is read at each step.
+    pub fn play_then_export(&self, name: &str, job: &Job, env: &[(&str, &str)], seconds: f64) -> Played {
+        let prepared = self.prepare(name, job);
+        let dir = &prepared.work.path;
+        let export_config = dir.join("home/.config/ardour7/export");
+        std::fs::create_dir_all(&export_config).unwrap();
+        std::fs::write(export_config.join("float.format"), include_str!("float.format")).unwrap();
+        std::fs::write(export_config.join("float.preset"), include_str!("float.preset")).unwrap();
+        let script = dir.join("adapt.lua");
+        std::fs::write(&script, include_str!("adapt.lua")).unwrap();
+        let folder = dir.join("played");
+        let out = folder.join(format!("{SESSION_NAME}.wav"));
+        let play = || {
+            let mut lua = Command::new(&self.lua);
+            lua.arg(&script)
+                .arg(dir.join(SESSION_NAME))
+                .arg(SESSION_NAME)
+                .arg(format!("{seconds}"))
+                .arg(&folder)
+                .arg(job.frames.to_string())
+                .envs(env.iter().copied());
+            tool_env(&mut lua, dir);
+            run(&mut lua, dir, "play")
+        };
+        let mut played = play();
+        // Ardour's own deaths by a signal (see `prepare`), before the export
+        // finished: tried again, twice at most, and reported.
+        for _ in 0..2 {
+            let finished = played.stdout.contains("exported") && wav::read(&out).is_ok();
+            if played.status.success() || played.status.signal().is_none() || finished {
+                break;
+            }
+            println!("note: ardour7-lua died playing the session; trying again. It said:\n{}", played.log());
+            let _ = std::fs::remove_file(&out);
+            played = play();
+        }
+        let done = played.stdout.contains("exported");
+        let (read, died) = judge_export(&played.status, done, wav::read(&out), job.channels, job.frames)
+            .unwrap_or_else(|e| panic!("{}: {e}\n{}", job.plugin, played.log()));
+        let number = |key: &str| {
+            played
+                .stdout
+                .lines()
+                .find_map(|line| line.strip_prefix(key))
+                .and_then(|n| n.trim().parse::<usize>().ok())
+                .unwrap_or_else(|| panic!("adapt.lua printed no \"{key}N\":\n{}", played.log()))
+        };
+        let result = Played {
+            output: read.channels,
+            latency: [
+                prepared.latency,
+                number("latency loaded "),
+                number("latency saved "),
+                number("latency reactivated "),
+            ],
+            rolled: number("rolled to "),
+            block: number("block "),
+            meters: played.stdout.lines().filter_map(|line| line.strip_prefix("meter ")).map(parse_meter).collect(),
+            died_after_export: died,
+            seconds: (prepared.seconds, prepared.started.elapsed().as_secs_f64() - prepared.seconds),
+        };
+        prepared.work.succeeded();
+        result
+    }
+
+    /// Steps 1 to 3: the bundle scanned, the session built with the plugin
+    /// on its track, the input and the session range written into it.
+    fn prepare(&self, name: &str, job: &Job) -> Prepared {
         let started = Instant::now();
         let work = WorkDir::new(name);
         let dir = &work.path;
-        let home = dir.join("home");
         let vst3 = dir.join("vst3");
-        std::fs::create_dir_all(&home).unwrap();
+        std::fs::create_dir_all(dir.join("home")).unwrap();
         std::fs::create_dir_all(&vst3).unwrap();
-        let env = |command: &mut Command| {
-            command
-                .env("HOME", &home)
-                .env("XDG_CONFIG_HOME", home.join(".config"))
-                .env("XDG_CACHE_HOME", home.join(".cache"))
-                .env("XDG_DATA_HOME", home.join(".local/share"))
-                .env("VST3_PATH", &vst3)
-                .current_dir(dir);
-        };
 
         // 1. The bundle where Ardour looks, scanned.
         let bundle_name = job.bundle.file_name().expect("a bundle path");
@@ -133,7 +281,7 @@ impl Ardour {
         backdate_files(&bundle);
         let mut scan = Command::new(&self.scanner);
         scan.arg("--force").arg(&bundle).env("LD_LIBRARY_PATH", LIBRARY_DIR);
-        env(&mut scan);
+        tool_env(&mut scan, dir);
         let scanned = run(&mut scan, dir, "scan");
         assert!(
             scanned.stdout.contains(&format!("Found Plugin: {}", job.plugin)),
@@ -156,7 +304,7 @@ impl Ardour {
         let build = || {
             let mut lua = Command::new(&self.lua);
             lua.arg(&script).arg(&session).arg(SESSION_NAME).arg(job.plugin).arg(job.channels.to_string()).arg(kind);
-            env(&mut lua);
+            tool_env(&mut lua, dir);
             run(&mut lua, dir, "session")
         };
         let mut built = build();
@@ -221,40 +369,45 @@ impl Ardour {
         let file = session.join(format!("{SESSION_NAME}.ardour"));
         let xml = std::fs::read_to_string(&file).unwrap();
         std::fs::write(&file, session_xml::with_content(&xml, &content, job.frames, RATE)).unwrap();
-        let prepared = started.elapsed().as_secs_f64();
-
-        // 4. Export and read back.
-        let out = dir.join("export.wav");
-        let mut export = Command::new(&self.export);
-        export.arg("-b").arg("float").arg("-o").arg(&out).arg(&session).arg(SESSION_NAME);
-        env(&mut export);
-        let mut exported = run(&mut export, dir, "export");
-        // ardour7-export also corrupts its own heap now and then while it
-        // exports ("free(): invalid next size", "double free or corruption",
-        // then an abort, before "* Done."): 4 in 100 exports of one session with
-        // today's plugin and 7 in 100 with the one before the worker pool, so
-        // not the plugin's doing. A death by a signal before the file is
-        // complete is tried again, twice at most, and reported.
-        for _ in 0..2 {
-            let incomplete = wav::read(&out).is_err() || !exported.stdout.contains("* Done.");
-            if exported.status.success() || exported.status.signal().is_none() || !incomplete {
-                break;
-            }
-            println!("note: ardour7-export died before finishing; exporting again. It said:\n{}", exported.log());
-            let _ = std::fs::remove_file(&out);
-            exported = run(&mut export, dir, "export");
-        }
-        let (read, died) = judge_export(&exported.status, &exported.stdout, wav::read(&out), job.channels, job.frames)
-            .unwrap_or_else(|e| panic!("{}: {e}\n{}", job.plugin, exported.log()));
-        let total = started.elapsed().as_secs_f64();
-        work.succeeded();
-        Render {
-            output: read.channels,
-            latency,
-            export_died_after_writing: died,
-            seconds: (prepared, total - prepared),
-        }
+        let seconds = started.elapsed().as_secs_f64();
+        Prepared { work, latency, started, seconds }
     }
+}
+
+/// A session ready to render (see [`Ardour::prepare`]).
+struct Prepared {
+    work: WorkDir,
+    /// The latency Ardour read from the plugin after inserting it.
+    latency: usize,
+    started: Instant,
+    /// Wall-clock seconds it took (reported, never asserted).
+    seconds: f64,
+}
+
+/// Runs an Ardour tool in the render's folder `dir`, with HOME and the XDG
+/// folders inside it (the user's ~/.vst3 and Ardour settings are never read
+/// or written) and the private VST3 folder as VST3_PATH.
+/// A "meter NAME|VALUE|LOWER|UPPER" line of `adapt.lua`, without "meter ".
+fn parse_meter(line: &str) -> Meter {
+    let fields: Vec<&str> = line.split('|').collect();
+    let number = |i: usize| fields.get(i).and_then(|f| f.trim().parse::<f64>().ok());
+    match (fields.first(), number(1), number(2), number(3)) {
+        (Some(name), Some(value), Some(lower), Some(upper)) if fields.len() == 4 => {
+            Meter { name: name.to_string(), value, lower, upper }
+        }
+        _ => panic!("adapt.lua printed a meter line it should not: {line:?}"),
+    }
+}
+
+fn tool_env(command: &mut Command, dir: &Path) {
+    let home = dir.join("home");
+    command
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("HOME", home)
+        .env("VST3_PATH", dir.join("vst3"))
+        .current_dir(dir);
 }
 
 /// The render's folder: emptied first, removed when the render succeeded.
@@ -290,26 +443,27 @@ impl Drop for WorkDir {
     }
 }
 
-/// Accepts an export when `ardour7-export` succeeded and wrote `channels` ×
+/// Accepts an export when the tool that exported (`ardour7-export`, or
+/// `ardour7-lua` running `adapt.lua`) succeeded and wrote `channels` ×
 /// `frames` of 32-bit float at [`RATE`]. Ardour 7.3's exporter sometimes
 /// aborts (SIGABRT, "double free") while tearing down after it finished: that
-/// is accepted, and said in the second value, only when it printed "* Done."
-/// and the file is complete (header and data sizes agree, every frame there).
-/// Any other failure, a crash before "* Done.", another signal or exit code,
-/// a short or unreadable file, is an error.
+/// is accepted, and said in the second value, only when the tool said it was
+/// `done` ("* Done.", "exported") and the file is complete (header and data
+/// sizes agree, every frame there). Any other failure, a crash before it was
+/// done, another signal or exit code, a short or unreadable file, is an error.
 pub fn judge_export(
     status: &ExitStatus,
-    stdout: &str,
+    done: bool,
     file: Result<wav::Wav, String>,
     channels: usize,
     frames: usize,
 ) -> Result<(wav::Wav, Option<String>), String> {
     use std::os::unix::process::ExitStatusExt;
     const SIGABRT: i32 = 6;
-    let file = file.map_err(|e| format!("ardour7-export wrote no complete file ({e}), {}", describe(status)))?;
+    let file = file.map_err(|e| format!("the export wrote no complete file ({e}), {}", describe(status)))?;
     if file.rate != RATE || file.channels.len() != channels || file.channels.iter().any(|c| c.len() != frames) {
         return Err(format!(
-            "ardour7-export wrote {} channels of {} frames at {} Hz, expected {channels} × {frames} at {RATE} Hz ({})",
+            "the export wrote {} channels of {} frames at {} Hz, expected {channels} × {frames} at {RATE} Hz ({})",
             file.channels.len(),
             file.channels.first().map_or(0, Vec::len),
             file.rate,
@@ -318,10 +472,10 @@ pub fn judge_export(
     }
     if status.success() {
         Ok((file, None))
-    } else if status.signal() == Some(SIGABRT) && stdout.contains("* Done.") {
+    } else if status.signal() == Some(SIGABRT) && done {
         Ok((file, Some(describe(status))))
     } else {
-        Err(format!("ardour7-export failed ({}) after writing {frames} frames", describe(status)))
+        Err(format!("the export failed ({}) after writing {frames} frames", describe(status)))
     }
 }
 

@@ -3,6 +3,8 @@
 //! by running its DSP directly, unbuffered, in this process.
 #![allow(dead_code)]
 
+#[path = "../../../example-plugin/tests/clap_host/mod.rs"]
+pub mod clap_host;
 #[path = "../../../example-plugin/tests/host/mod.rs"]
 pub mod host;
 pub mod session;
@@ -62,7 +64,8 @@ pub fn shipped() -> &'static Shipped {
         let stdout = assert_success(&generator(&root, &[]), "generator build");
         let source = std::fs::read_to_string(root.join("plugins.toml")).unwrap();
         let plugins = config::parse(&source).expect("the shipped plugins.toml is valid").plugins;
-        assert!(stdout.contains(&format!("{} bundles in ", plugins.len())), "{stdout}");
+        let files: usize = plugins.iter().map(|p| p.formats.extensions().len()).sum();
+        assert!(stdout.contains(&format!("{files} bundles in ")), "{stdout}");
         Shipped { plugins, bundles: builds_dir().join("bundles") }
     })
 }
@@ -70,6 +73,11 @@ pub fn shipped() -> &'static Shipped {
 /// The shared library inside a plugin's bundle.
 pub fn library(bundles: &Path, plugin: &Plugin) -> PathBuf {
     bundles.join(format!("{}.vst3", plugin.name)).join("Contents").join(arch_dir()).join(format!("{}.so", plugin.name))
+}
+
+/// A plugin's `.clap` file.
+pub fn clap_file(bundles: &Path, plugin: &Plugin) -> PathBuf {
+    bundles.join(format!("{}.clap", plugin.name))
 }
 
 /// The latency a plugin must report at `rate`: L, or 0 without buffering.

@@ -22,7 +22,7 @@ const PARAMS: &[ParamSpec] = &[ParamSpec {
     automatable: true,
 }];
 
-/// What the VST3 layer tells hosts, and how the engine runs the DSP.
+/// What the format layers tell hosts, and how the engine runs the DSP.
 pub static INFO: PluginInfo = PluginInfo {
     name: "WA Custom",
     vendor: "Writeahead Audio",
@@ -40,3 +40,4 @@ pub static INFO: PluginInfo = PluginInfo {
 };
 
 runtime::export_vst3!(INFO, dsp::WaCustom::default);
+runtime::export_clap!(INFO, dsp::WaCustom::default);

@@ -36,7 +36,7 @@ const PARAMS: &[ParamSpec] = &[
     ParamSpec { id: params::MIX, title: "Mix", units: "", min: 0.0, max: 1.0, default: 0.5, automatable: true },
 ];
 
-/// What the VST3 layer tells hosts, and how the engine runs the DSP.
+/// What the format layers tell hosts, and how the engine runs the DSP.
 pub static INFO: PluginInfo = PluginInfo {
     name: "WA Delay",
     vendor: "Writeahead Audio",
@@ -54,3 +54,4 @@ pub static INFO: PluginInfo = PluginInfo {
 };
 
 runtime::export_vst3!(INFO, runtime::dsp::delay::Delay::default);
+runtime::export_clap!(INFO, runtime::dsp::delay::Delay::default);

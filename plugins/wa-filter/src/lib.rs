@@ -36,7 +36,7 @@ const PARAMS: &[ParamSpec] = &[
     },
 ];
 
-/// What the VST3 layer tells hosts, and how the engine runs the DSP.
+/// What the format layers tell hosts, and how the engine runs the DSP.
 pub static INFO: PluginInfo = PluginInfo {
     name: "WA Filter",
     vendor: "Writeahead Audio",
@@ -54,3 +54,4 @@ pub static INFO: PluginInfo = PluginInfo {
 };
 
 runtime::export_vst3!(INFO, runtime::dsp::filter::Filter::default);
+runtime::export_clap!(INFO, runtime::dsp::filter::Filter::default);

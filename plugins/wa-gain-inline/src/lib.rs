@@ -20,7 +20,7 @@ const PARAMS: &[ParamSpec] = &[ParamSpec {
     automatable: true,
 }];
 
-/// What the VST3 layer tells hosts, and how the engine runs the DSP.
+/// What the format layers tell hosts, and how the engine runs the DSP.
 pub static INFO: PluginInfo = PluginInfo {
     name: "WA Gain Inline",
     vendor: "Writeahead Audio",
@@ -38,3 +38,4 @@ pub static INFO: PluginInfo = PluginInfo {
 };
 
 runtime::export_vst3!(INFO, runtime::dsp::gain::Gain::default);
+runtime::export_clap!(INFO, runtime::dsp::gain::Gain::default);

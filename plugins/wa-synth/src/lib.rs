@@ -55,7 +55,7 @@ const PARAMS: &[ParamSpec] = &[
     },
 ];
 
-/// What the VST3 layer tells hosts, and how the engine runs the DSP.
+/// What the format layers tell hosts, and how the engine runs the DSP.
 pub static INFO: PluginInfo = PluginInfo {
     name: "WA Synth",
     vendor: "Writeahead Audio",
@@ -73,3 +73,4 @@ pub static INFO: PluginInfo = PluginInfo {
 };
 
 runtime::export_vst3!(INFO, runtime::dsp::synth::Synth::default);
+runtime::export_clap!(INFO, runtime::dsp::synth::Synth::default);

@@ -17,7 +17,7 @@ const PARAMS: &[ParamSpec] = &[
     ParamSpec { id: params::DEPTH, title: "Depth", units: "", min: 0.0, max: 1.0, default: 0.5, automatable: true },
 ];
 
-/// What the VST3 layer tells hosts, and how the engine runs the DSP.
+/// What the format layers tell hosts, and how the engine runs the DSP.
 pub static INFO: PluginInfo = PluginInfo {
     name: "WA Tremolo",
     vendor: "Writeahead Audio",
@@ -35,3 +35,4 @@ pub static INFO: PluginInfo = PluginInfo {
 };
 
 runtime::export_vst3!(INFO, runtime::dsp::tremolo::Tremolo::default);
+runtime::export_clap!(INFO, runtime::dsp::tremolo::Tremolo::default);

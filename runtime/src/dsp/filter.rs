@@ -154,7 +154,8 @@ impl Processor for Filter {
     /// 20 Hz cutoff at Q 10.
     fn tail(&self) -> Tail {
         let radius = pole_radius(self.denominator());
-        if !(radius < 1.0) {
+        // At or past the unit circle (or NaN): it never dies away.
+        if radius.is_nan() || radius >= 1.0 {
             return Tail::Infinite;
         }
         if radius == 0.0 {

@@ -1,15 +1,17 @@
 //! What a plugin is, whatever the format: the description an author (or the
 //! generator) writes, in plain Rust with no format's types. The format glue
-//! (`vst3/`, and the next format's) reads it and adds only its FFI.
+//! (`vst3/`, `clap/`) reads it and adds only its FFI.
 //!
 //! - [`PluginInfo`] and [`PluginKind`]: names, ids, bus layouts, latency,
 //!   parameters;
 //! - [`ParamSpec`] and the parameters every plugin gets after its own, with
 //!   their conversions and display text (`params.rs`);
-//! - the saved state's bytes (`state.rs`).
+//! - the saved state's bytes (`state.rs`);
+//! - the tail reported to hosts (`tail.rs`).
 
 pub(crate) mod params;
 pub(crate) mod state;
+pub(crate) mod tail;
 
 pub use params::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_MAX, UNDERRUNS_PARAM_ID};
 

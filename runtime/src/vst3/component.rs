@@ -17,7 +17,7 @@ use vst3::Steinberg::Vst::{
     IComponentHandler, IComponentTrait, IEditController, IEditControllerTrait, IProcessContextRequirements,
     IProcessContextRequirementsTrait, IoMode, MediaType, MediaTypes_, ParamID, ParameterInfo, ParameterInfo_,
     ProcessData, ProcessSetup as VstProcessSetup, RoutingInfo, SpeakerArrangement, String128, SymbolicSampleSizes_,
-    TChar, kInfiniteTail, kNoTail,
+    TChar, kInfiniteTail,
 };
 use vst3::Steinberg::{
     FIDString, FUnknown, IBStream, IBStreamTrait, IPlugView, IPluginBaseTrait, TBool, TUID, kInvalidArgument,
@@ -29,7 +29,7 @@ use super::latency_notice::LatencyNotice;
 use super::process::{self, Audio};
 use super::speakers;
 use super::strings::{copy_wstring, read_wstring};
-use crate::engine::{Engine, EngineStatsHandle, ProcessSetup, Processor, Tail};
+use crate::engine::{Engine, EngineStatsHandle, ProcessSetup, Processor};
 use crate::exclusive::{Exclusive, ExclusiveGuard};
 use crate::plugin::params::{HostParam, Role};
 use crate::plugin::{PluginInfo, PluginKind, state};
@@ -264,11 +264,7 @@ impl<P: Processor> Plugin<P> {
         // Every parameter's value before activation, so what the engine
         // reports before audio flows (the tail) follows them; then again
         // with the first block, after the reset at activation.
-        for (index, param) in self.info.host_params() {
-            if let Some(event) = param.event(f64::from_bits(self.params[index].load(Ordering::Relaxed))) {
-                audio.engine.apply_while_inactive(&event);
-            }
-        }
+        self.info.apply_while_inactive(&self.params, &mut audio.engine);
         self.resend_params.store(true, Ordering::Release);
         self.restart_requested.store(false, Ordering::Release);
         if audio.engine.activate().is_err() {
@@ -394,11 +390,9 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
     }
 
     unsafe fn getTailSamples(&self) -> u32 {
-        // The engine's figure: the processor's tail plus the latency.
-        match self.stats.tail() {
-            Tail::Infinite => kInfiniteTail,
-            tail => tail.frames().map_or(kNoTail, |frames| frames.min(kInfiniteTail as usize - 1) as u32),
-        }
+        // The engine's tail (the processor's plus the latency), as every
+        // format reports it.
+        crate::plugin::tail::reported_frames(self.stats.tail()).unwrap_or(kInfiniteTail)
     }
 }
 

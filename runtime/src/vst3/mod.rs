@@ -22,6 +22,7 @@ mod speakers;
 mod strings;
 
 pub use factory::plugin_factory;
+#[cfg(feature = "bundle")]
 pub(crate) use factory::{AUDIO_MODULE_CLASS, SDK_VERSION, subcategories};
 
 /// Exports a complete VST3 module from the crate it is called in:

@@ -1,0 +1,184 @@
+//! Event lists a CLAP host hands `process` and `flush`: input events at
+//! sample times, and an output list that keeps what the plugin reports.
+
+use std::cell::RefCell;
+use std::ffi::c_void;
+
+use clap_sys::events::{
+    CLAP_CORE_EVENT_SPACE_ID, CLAP_EVENT_MIDI, CLAP_EVENT_NOTE_OFF, CLAP_EVENT_NOTE_ON, CLAP_EVENT_PARAM_VALUE,
+    clap_event_header, clap_event_midi, clap_event_note, clap_event_param_value, clap_input_events, clap_output_events,
+};
+
+/// One input event, at a frame of the block it is sent with.
+#[derive(Debug, Clone, Copy)]
+pub enum HostEvent {
+    /// A parameter's plain value.
+    Param { time: u32, id: u32, value: f64 },
+    /// A CLAP note on (`on`) or off, key and velocity 0..=1.
+    Note { time: u32, on: bool, key: i16, velocity: f64 },
+    /// A MIDI 1.0 message.
+    Midi { time: u32, data: [u8; 3] },
+    /// A note on (`on`) or off addressed as a host may, right or wrong: any
+    /// port, channel and key (the variants above use port 0, channel 0).
+    NoteAt { time: u32, on: bool, port: i16, channel: i16, key: i16, velocity: f64 },
+    /// A MIDI message on any port.
+    MidiAt { time: u32, port: u16, data: [u8; 3] },
+    /// A parameter value event in another event space than CLAP's core one.
+    ParamInSpace { time: u32, space: u16, id: u32, value: f64 },
+}
+
+impl HostEvent {
+    /// The same event at another time.
+    pub fn at(self, time: u32) -> HostEvent {
+        match self {
+            HostEvent::Param { id, value, .. } => HostEvent::Param { time, id, value },
+            HostEvent::Note { on, key, velocity, .. } => HostEvent::Note { time, on, key, velocity },
+            HostEvent::Midi { data, .. } => HostEvent::Midi { time, data },
+            HostEvent::NoteAt { on, port, channel, key, velocity, .. } => {
+                HostEvent::NoteAt { time, on, port, channel, key, velocity }
+            }
+            HostEvent::MidiAt { port, data, .. } => HostEvent::MidiAt { time, port, data },
+            HostEvent::ParamInSpace { space, id, value, .. } => HostEvent::ParamInSpace { time, space, id, value },
+        }
+    }
+}
+
+fn header(time: u32, type_: u16, size: usize) -> clap_event_header {
+    clap_event_header { size: size as u32, time, space_id: CLAP_CORE_EVENT_SPACE_ID, type_, flags: 0 }
+}
+
+fn param(time: u32, space: u16, id: u32, value: f64) -> Raw {
+    let mut header = header(time, CLAP_EVENT_PARAM_VALUE, size_of::<clap_event_param_value>());
+    header.space_id = space;
+    Raw::Param(clap_event_param_value {
+        header,
+        param_id: id,
+        cookie: std::ptr::null_mut(),
+        note_id: -1,
+        port_index: -1,
+        channel: -1,
+        key: -1,
+        value,
+    })
+}
+
+fn note(time: u32, on: bool, port: i16, channel: i16, key: i16, velocity: f64) -> Raw {
+    let type_ = if on { CLAP_EVENT_NOTE_ON } else { CLAP_EVENT_NOTE_OFF };
+    Raw::Note(clap_event_note {
+        header: header(time, type_, size_of::<clap_event_note>()),
+        note_id: -1,
+        port_index: port,
+        channel,
+        key,
+        velocity,
+    })
+}
+
+fn midi(time: u32, port: u16, data: [u8; 3]) -> Raw {
+    Raw::Midi(clap_event_midi {
+        header: header(time, CLAP_EVENT_MIDI, size_of::<clap_event_midi>()),
+        port_index: port,
+        data,
+    })
+}
+
+enum Raw {
+    Param(clap_event_param_value),
+    Note(clap_event_note),
+    Midi(clap_event_midi),
+}
+
+impl Raw {
+    fn header(&self) -> *const clap_event_header {
+        match self {
+            Raw::Param(e) => &e.header,
+            Raw::Note(e) => &e.header,
+            Raw::Midi(e) => &e.header,
+        }
+    }
+}
+
+/// An input event list, alive as long as this value.
+pub struct InEvents {
+    events: Vec<Raw>,
+    pub raw: clap_input_events,
+}
+
+impl InEvents {
+    /// The list, boxed so that `raw.ctx` can point at it.
+    pub fn new(events: &[HostEvent]) -> Box<InEvents> {
+        let events = events
+            .iter()
+            .map(|event| match *event {
+                HostEvent::Param { time, id, value } => param(time, CLAP_CORE_EVENT_SPACE_ID, id, value),
+                HostEvent::ParamInSpace { time, space, id, value } => param(time, space, id, value),
+                HostEvent::Note { time, on, key, velocity } => note(time, on, 0, 0, key, velocity),
+                HostEvent::NoteAt { time, on, port, channel, key, velocity } => {
+                    note(time, on, port, channel, key, velocity)
+                }
+                HostEvent::Midi { time, data } => midi(time, 0, data),
+                HostEvent::MidiAt { time, port, data } => midi(time, port, data),
+            })
+            .collect();
+        let mut list = Box::new(InEvents {
+            events,
+            raw: clap_input_events { ctx: std::ptr::null_mut(), size: Some(size), get: Some(get) },
+        });
+        list.raw.ctx = std::ptr::from_mut::<InEvents>(&mut list).cast();
+        list
+    }
+}
+
+unsafe extern "C" fn size(list: *const clap_input_events) -> u32 {
+    // SAFETY: `ctx` points to the InEvents holding this list.
+    unsafe { (*(*list).ctx.cast::<InEvents>()).events.len() as u32 }
+}
+
+unsafe extern "C" fn get(list: *const clap_input_events, index: u32) -> *const clap_event_header {
+    // SAFETY: `ctx` points to the InEvents holding this list.
+    let events = unsafe { &(*(*list).ctx.cast::<InEvents>()).events };
+    events.get(index as usize).map_or(std::ptr::null(), Raw::header)
+}
+
+/// An output event list that keeps the parameter values the plugin reports.
+pub struct OutEvents {
+    pub values: RefCell<Vec<(u32, f64)>>,
+    pub raw: clap_output_events,
+}
+
+impl OutEvents {
+    pub fn new() -> Box<OutEvents> {
+        Self::with_capacity(0)
+    }
+
+    /// A list that keeps `capacity` values without allocating (clear it with
+    /// `values.borrow_mut().clear()` to reuse it).
+    pub fn with_capacity(capacity: usize) -> Box<OutEvents> {
+        let mut list = Box::new(OutEvents {
+            values: RefCell::new(Vec::with_capacity(capacity)),
+            raw: clap_output_events { ctx: std::ptr::null_mut(), try_push: Some(try_push) },
+        });
+        list.raw.ctx = std::ptr::from_mut::<OutEvents>(&mut list).cast::<c_void>();
+        list
+    }
+
+    /// The last value reported for `id`.
+    pub fn last(&self, id: u32) -> Option<f64> {
+        self.values.borrow().iter().rev().find(|(i, _)| *i == id).map(|(_, v)| *v)
+    }
+}
+
+unsafe extern "C" fn try_push(list: *const clap_output_events, event: *const clap_event_header) -> bool {
+    // SAFETY: `ctx` points to the OutEvents holding this list; the plugin
+    // passes a complete event.
+    unsafe {
+        let out = &*(*list).ctx.cast::<OutEvents>();
+        let header = &*event;
+        if header.space_id == CLAP_CORE_EVENT_SPACE_ID && header.type_ == CLAP_EVENT_PARAM_VALUE {
+            assert_eq!(header.size as usize, size_of::<clap_event_param_value>(), "a complete event");
+            let value = &*event.cast::<clap_event_param_value>();
+            out.values.borrow_mut().push((value.param_id, value.value));
+        }
+    }
+    true
+}

@@ -1,0 +1,226 @@
+//! Every plugin of the shipped plugins.toml, generated, built and assembled as
+//! a `.clap` file by the generator, loaded through its C ABI by the Rust CLAP
+//! host: identity, ports, parameters, latency, and its sound in real-time
+//! (unpaced) and offline rendering, sample for sample against its DSP run
+//! directly; its state is the VST3 build's.
+
+mod e2e;
+
+use e2e::clap_host::{ClapModule, HostEvent, assert_delayed, c_field, c_text, features, play};
+use e2e::host::{Module, block_sizes};
+use e2e::session::RATE;
+use e2e::{Shipped, clap_file, latency_samples, library, noise, reference, reference_with, shipped, test_notes};
+use generator::config::{Kind, Plugin};
+use runtime::plugin::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_PARAM_ID};
+
+fn load(shipped: &Shipped, plugin: &Plugin) -> ClapModule {
+    assert!(plugin.formats.clap, "{} is built as CLAP", plugin.name);
+    ClapModule::load(&clap_file(&shipped.bundles, plugin))
+}
+
+/// The notes as CLAP note events at absolute frames.
+fn note_events(plugin: &Plugin) -> Vec<(usize, HostEvent)> {
+    if plugin.kind == Kind::Effect {
+        return Vec::new();
+    }
+    test_notes(RATE)
+        .iter()
+        .map(|n| {
+            (n.frame, HostEvent::Note { time: 0, on: n.on, key: i16::from(n.pitch), velocity: f64::from(n.velocity) })
+        })
+        .collect()
+}
+
+#[test]
+fn every_generated_plugin_is_the_clap_plugin_plugins_toml_describes() {
+    let shipped = shipped();
+    for plugin in &shipped.plugins {
+        let module = load(shipped, plugin);
+        assert_eq!(module.plugin_count(), 1);
+        let descriptor = module.descriptor(0).unwrap();
+        let info = generator::bundles::info(plugin);
+        assert_eq!(c_text(descriptor.id), runtime::clap::plugin_id(&info), "{}", plugin.name);
+        assert_eq!(c_text(descriptor.name), plugin.name);
+        assert_eq!(c_text(descriptor.vendor), plugin.vendor);
+        assert_eq!(c_text(descriptor.version), plugin.version);
+        let kind: &[&str] =
+            if plugin.kind == Kind::Effect { &["audio-effect"] } else { &["instrument", "synthesizer"] };
+        let layout = match plugin.channels {
+            1 => "mono",
+            2 => "stereo",
+            _ => "surround",
+        };
+        assert_eq!(features(descriptor), [kind, &[layout]].concat(), "{}", plugin.name);
+
+        let instance = module.create();
+        let effect = plugin.kind == Kind::Effect;
+        assert_eq!(instance.audio_ports(true).len(), usize::from(effect), "{}", plugin.name);
+        let output = instance.audio_ports(false);
+        assert_eq!(output.len(), 1);
+        assert_eq!(output[0].channel_count as usize, plugin.channels, "{}: channels", plugin.name);
+        assert_eq!(c_text(output[0].port_type), layout, "{}", plugin.name);
+        assert_eq!(instance.note_ports(true).map(|p| p.len()), (!effect).then_some(1), "{}", plugin.name);
+
+        // Its parameters in plain units with their plugins.toml defaults, then the engine's three.
+        let infos = instance.param_infos();
+        assert_eq!(infos.len(), plugin.params.len() + 3, "{}", plugin.name);
+        for (info, param) in infos.iter().zip(&plugin.params) {
+            assert_eq!((info.id, c_field(&info.name)), (param.id, param.title.clone()), "{}", plugin.name);
+            assert_eq!((info.min_value, info.max_value), (param.min, param.max), "{}: {}", plugin.name, param.title);
+            let default = instance.value(param.id).unwrap();
+            assert!(
+                (default - param.default).abs() <= 1e-9 * (param.max - param.min),
+                "{}: {}",
+                plugin.name,
+                param.title
+            );
+        }
+        let engine_ids: Vec<u32> = infos[plugin.params.len()..].iter().map(|i| i.id).collect();
+        assert_eq!(engine_ids, [BYPASS_PARAM_ID, UNDERRUNS_PARAM_ID, FILL_PARAM_ID]);
+        drop(instance);
+
+        for rate in [44_100.0, 48_000.0, 96_000.0, 192_000.0] {
+            let instance = module.create();
+            let latency = instance.start(rate, 4096) as usize;
+            assert_eq!(latency, latency_samples(plugin, rate), "{} at {rate} Hz", plugin.name);
+            instance.stop();
+        }
+        println!(
+            "ok: {} as CLAP, {} ch, latency {} at 48 kHz",
+            plugin.name,
+            plugin.channels,
+            latency_samples(plugin, RATE)
+        );
+    }
+}
+
+/// Bypass switched on by an event at frame k: the DSP's sound (delayed by L)
+/// up to k + L, then, after the bypass crossfade, the input delayed by L;
+/// and the very samples the VST3 build plays for the same event.
+fn bypass_at_k_lands_at_k_plus_latency(
+    shipped: &Shipped,
+    plugin: &Plugin,
+    module: &ClapModule,
+    input: &[Vec<f32>],
+    want: &[Vec<f32>],
+) {
+    let frames = input[0].len();
+    let (k, latency) = (RATE as usize / 2 + 7, latency_samples(plugin, RATE));
+    let crossfade = RATE as usize / 50; // 20 ms: the engine's crossfade is shorter
+    let instance = module.create();
+    instance.set_offline(true);
+    instance.start(RATE, 4096);
+    let bypass = [(k, HostEvent::Param { time: 0, id: BYPASS_PARAM_ID, value: 1.0 })];
+    let got = play(&instance, input, plugin.channels, &block_sizes(frames, 53, 4096), &bypass);
+    instance.stop();
+    let what = format!("{}: bypass at frame {k}", plugin.name);
+    let processed = e2e::delayed(want, latency);
+    let passed = e2e::delayed(input, latency);
+    for ch in 0..plugin.channels {
+        let same = |t: usize, as_: &[Vec<f32>]| got[ch][t].to_bits() == as_[ch][t].to_bits();
+        let before = (0..k + latency).find(|&t| !same(t, &processed));
+        assert_eq!(before, None, "{what}: channel {ch} differs from the processed sound before k + L");
+        let after = (k + latency + crossfade..frames).find(|&t| !same(t, &passed));
+        assert_eq!(after, None, "{what}: channel {ch} differs from the input after the crossfade");
+    }
+    let vst3 = Module::load(&library(&shipped.bundles, plugin));
+    let (_, vst3_out) = e2e::session::play(&vst3, plugin, e2e::host::OFFLINE, input, &[], frames, Some(k));
+    e2e::assert_same(&got, &vst3_out, &format!("{what}, CLAP and VST3"));
+}
+
+#[test]
+fn every_generated_clap_plugin_sounds_like_its_dsp_delayed_by_its_latency() {
+    let shipped = shipped();
+    let frames = 3 * RATE as usize / 2;
+    for plugin in &shipped.plugins {
+        let module = load(shipped, plugin);
+        let input = noise(plugin.channels, frames, 5);
+        let notes = if plugin.kind == Kind::Instrument { test_notes(RATE) } else { Vec::new() };
+        let want = reference(plugin, RATE, &input, &notes, frames);
+        assert!(want.iter().flatten().any(|s| *s != 0.0), "{}: the reference is not silence", plugin.name);
+        let latency = latency_samples(plugin, RATE);
+        let host_input = if plugin.kind == Kind::Effect { input.clone() } else { Vec::new() };
+        for offline in [false, true] {
+            let instance = module.create();
+            instance.set_offline(offline);
+            assert_eq!(instance.start(RATE, 4096) as usize, latency);
+            let sizes = block_sizes(frames, 41 + u64::from(offline), 4096);
+            let got = play(&instance, &host_input, plugin.channels, &sizes, &note_events(plugin));
+            let what = if offline { "offline" } else { "real time, called faster than real time" };
+            assert_delayed(&got, &want, latency, &format!("{} {what}", plugin.name));
+            instance.stop();
+        }
+        if plugin.kind == Kind::Effect {
+            let instance = module.create();
+            instance.set_offline(true);
+            instance.start(RATE, 4096);
+            let bypass = [(0, HostEvent::Param { time: 0, id: BYPASS_PARAM_ID, value: 1.0 })];
+            let got = play(&instance, &input, plugin.channels, &block_sizes(frames, 43, 4096), &bypass);
+            assert_delayed(&got, &input, latency, &format!("{} bypassed", plugin.name));
+            instance.stop();
+            bypass_at_k_lands_at_k_plus_latency(shipped, plugin, &module, &input, &want);
+        }
+        if let Some(param) = plugin.params.first().filter(|_| plugin.dsp != generator::config::Dsp::Custom) {
+            // A parameter set by the host at frame 0, in plain units, sounds as
+            // the plugin's DSP run with that value.
+            let plain = param.min + 0.3 * (param.max - param.min);
+            let normalized = (plain - param.min) / (param.max - param.min);
+            let want = reference_with(plugin, RATE, &input, &notes, frames, &[(param.id, normalized)]);
+            let instance = module.create();
+            instance.set_offline(true);
+            instance.start(RATE, 4096);
+            let mut events = note_events(plugin);
+            events.insert(0, (0, HostEvent::Param { time: 0, id: param.id, value: plain }));
+            let got = play(&instance, &host_input, plugin.channels, &block_sizes(frames, 47, 4096), &events);
+            assert_delayed(&got, &want, latency, &format!("{} with {} at {plain}", plugin.name, param.title));
+            instance.stop();
+        }
+        println!("ok: {} as CLAP equals its DSP delayed by {latency} frames, real time and offline", plugin.name);
+    }
+}
+
+#[test]
+fn every_generated_plugin_saves_the_same_state_and_reports_the_same_tail_as_clap_and_as_vst3() {
+    use vst3::Steinberg::Vst::{IAudioProcessorTrait, IComponentTrait, IEditControllerTrait};
+    use vst3::Steinberg::{IBStream, IPluginBaseTrait, kResultOk};
+    let shipped = shipped();
+    for plugin in &shipped.plugins {
+        let clap_module = load(shipped, plugin);
+        let clap = clap_module.create();
+        // Every parameter of its own at 0.3 of its range, and bypass on.
+        let mut events: Vec<HostEvent> = plugin
+            .params
+            .iter()
+            .map(|p| HostEvent::Param { time: 0, id: p.id, value: p.min + 0.3 * (p.max - p.min) })
+            .collect();
+        events.push(HostEvent::Param { time: 0, id: BYPASS_PARAM_ID, value: 1.0 });
+        clap.flush(&events);
+        let saved = clap.save(7).expect("saved");
+        let module = Module::load(&library(&shipped.bundles, plugin));
+        let vst3 = module.create();
+        // SAFETY: live interfaces; streams alive across the calls.
+        unsafe {
+            let stream = e2e::host::MemoryStream::new(saved.clone());
+            assert_eq!(vst3.component.setState(stream.to_com_ptr::<IBStream>().unwrap().as_ptr()), kResultOk);
+            for param in &plugin.params {
+                let normalized = vst3.controller.getParamNormalized(param.id);
+                assert!(
+                    (normalized - 0.3).abs() < 1e-12,
+                    "{}: {} reads {normalized} in VST3",
+                    plugin.name,
+                    param.title
+                );
+            }
+            assert_eq!(vst3.controller.getParamNormalized(BYPASS_PARAM_ID), 1.0);
+            let written = e2e::host::MemoryStream::new(Vec::new());
+            assert_eq!(vst3.component.getState(written.to_com_ptr::<IBStream>().unwrap().as_ptr()), kResultOk);
+            assert_eq!(written.bytes(), saved, "{}: VST3 saves the bytes CLAP saved", plugin.name);
+            assert_eq!(clap.tail(), vst3.processor.getTailSamples(), "{}: one tail in both formats", plugin.name);
+            assert_eq!(vst3.component.terminate(), kResultOk);
+        }
+        let again = clap_module.create();
+        assert!(again.load(&saved, 5));
+        assert_eq!(again.save(usize::MAX), Some(saved), "{}: a CLAP round trip", plugin.name);
+        println!("ok: {}: one state for CLAP and VST3", plugin.name);
+    }
+}

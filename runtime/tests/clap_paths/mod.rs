@@ -1,0 +1,115 @@
+//! Drives the CLAP glue's audio-thread paths through its C ABI, as a host's
+//! audio thread calls them: `process` 32- and 64-bit, in real time and
+//! offline, with parameter, note, MIDI and bypass events, without input
+//! audio and with no frames at all;
+//! `clap.params` flush while active; `reset`; `stop_processing` and
+//! `start_processing`. Each plugin call runs inside `guard`, the host's own
+//! preparation outside it. Used by the no-allocation test and by the
+//! RealtimeSanitizer run, so both check the same paths.
+//!
+//! The plugin is exported by this test binary itself (`export_clap!`) and
+//! driven by the Rust CLAP host of the example plugin's tests.
+#![allow(dead_code)]
+
+#[path = "../../../example-plugin/tests/clap_host/mod.rs"]
+mod clap_host;
+
+use clap_host::{Buffers, ClapModule, HostEvent, OutEvents};
+use clap_sys::process::CLAP_PROCESS_CONTINUE;
+use runtime::plugin::{BYPASS_PARAM_ID, ParamSpec, PluginInfo, PluginKind};
+
+use crate::common::processors::FeedbackFilter;
+
+const PARAMS: &[ParamSpec] =
+    &[ParamSpec { id: 0, title: "Gain", units: "", min: 0.0, max: 1.0, default: 1.0, automatable: true }];
+
+/// A buffered stereo effect, 10 ms ahead, over the feedback filter (every
+/// output sample depends on the whole input history).
+pub static INFO: PluginInfo = PluginInfo {
+    name: "CLAP Path Probe",
+    vendor: "Writeahead Tests",
+    url: "",
+    email: "",
+    version: "1.0.0",
+    class_id: [0x5752_4954, 0x4541_4845, 0x4144_434C, 0x4150_0001],
+    kind: PluginKind::Effect,
+    layouts: &[2],
+    latency_ms: 10.0,
+    latency_ceiling_ms: None,
+    buffering: true,
+    params: PARAMS,
+};
+
+runtime::export_clap!(INFO, FeedbackFilter::default);
+
+/// What the run saw, so a test knows the paths did their work.
+#[derive(Debug, Default)]
+pub struct Seen {
+    /// Calls whose output held sound (the worker ran ahead and delivered).
+    pub sounding_calls: usize,
+    /// Meter values the plugin reported through the host's output events
+    /// (only when a reading changes: none, while the worker keeps up).
+    pub meter_reports: usize,
+}
+
+/// Activates the probe at 48 kHz (blocks up to 2048 frames) and makes
+/// `rounds` audio-thread calls, each plugin call inside `guard`.
+pub fn every_path(rounds: usize, guard: &mut dyn FnMut(&mut dyn FnMut())) -> Seen {
+    let module = ClapModule::linked(clap_entry.raw());
+    let instance = module.create();
+    assert!(instance.activate(48_000.0, 1, 2048), "activated");
+    let mut started = false;
+    guard(&mut || started = instance.start_processing());
+    assert!(started, "processing started");
+    let input32 = vec![vec![0.25_f32; 2048]; 2];
+    let input64 = vec![vec![0.25_f64; 2048]; 2];
+    let (mut output32, mut output64) = (vec![vec![0.0_f32; 2048]; 2], vec![vec![0.0_f64; 2048]; 2]);
+    // Room for every value the plugin reports: pushing never allocates.
+    let out = OutEvents::with_capacity(1 << 16);
+    let events = [
+        HostEvent::Param { time: 3, id: 0, value: 0.5 },
+        HostEvent::Note { time: 100, on: true, key: 64, velocity: 0.8 },
+        HostEvent::Midi { time: 150, data: [0x90, 60, 100] },
+        HostEvent::Param { time: 200, id: BYPASS_PARAM_ID, value: 1.0 },
+        HostEvent::Param { time: 400, id: BYPASS_PARAM_ID, value: 0.0 },
+        HostEvent::Param { time: 401, id: 0, value: 0.9 },
+    ];
+    let mut seen = Seen::default();
+    for round in 0..rounds {
+        // The render mode is the main thread's to set, between calls.
+        instance.set_offline(round % 3 == 1);
+        let frames = [512, 0, 1536, 64][round % 4];
+        let in_block = &events[..if frames > 401 { events.len() } else { 0 }];
+        let no_input = round % 5 == 4;
+        let status = if round % 2 == 0 {
+            let input: &[Vec<f32>] = if no_input { &[] } else { &input32 };
+            let buffers = Buffers::F32 { input, output: &mut output32 };
+            let status = instance.process_inside(buffers, 0, frames, in_block, Some(&out), guard);
+            seen.sounding_calls += usize::from(output32.iter().any(|c| c[..frames].iter().any(|s| *s != 0.0)));
+            status
+        } else {
+            let input: &[Vec<f64>] = if no_input { &[] } else { &input64 };
+            let buffers = Buffers::F64 { input, output: &mut output64 };
+            let status = instance.process_inside(buffers, 0, frames, in_block, Some(&out), guard);
+            seen.sounding_calls += usize::from(output64.iter().any(|c| c[..frames].iter().any(|s| *s != 0.0)));
+            status
+        };
+        assert_eq!(status, CLAP_PROCESS_CONTINUE, "round {round}");
+        if round % 7 == 3 {
+            instance.flush_inside(&events[..1], &out, guard);
+        }
+        if round % 37 == 36 {
+            guard(&mut || instance.reset());
+        }
+        if round % 41 == 40 {
+            guard(&mut || instance.stop_processing());
+            guard(&mut || started = instance.start_processing());
+            assert!(started, "processing restarted");
+        }
+        seen.meter_reports += out.values.borrow().len();
+        out.values.borrow_mut().clear();
+    }
+    instance.stop_processing();
+    instance.deactivate();
+    seen
+}
