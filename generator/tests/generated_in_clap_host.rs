@@ -182,7 +182,7 @@ fn every_generated_clap_plugin_sounds_like_its_dsp_delayed_by_its_latency() {
 #[test]
 fn every_generated_plugin_saves_the_same_state_and_reports_the_same_tail_as_clap_and_as_vst3() {
     use vst3::Steinberg::Vst::{IAudioProcessorTrait, IComponentTrait, IEditControllerTrait};
-    use vst3::Steinberg::{IBStream, IPluginBaseTrait, kResultOk};
+    use vst3::Steinberg::{IBStream, kResultOk};
     let shipped = shipped();
     for plugin in &shipped.plugins {
         let clap_module = load(shipped, plugin);
