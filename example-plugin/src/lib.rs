@@ -74,7 +74,8 @@ export_both!(UNBUFFERED, Gain::default);
 export_both!(NOTE_PROBE, NoteProbe::default);
 
 /// Outputs, on every channel, the summed velocity of the notes held: silence
-/// until the first note-on, a step at its exact frame.
+/// until the first note-on, a step at its exact frame. Its tail is infinite
+/// while a note is held.
 pub struct NoteProbe {
     held: [f32; 128],
 }
@@ -105,6 +106,12 @@ impl Processor for NoteProbe {
 
     fn reset(&mut self) {
         self.held = [0.0; 128];
+    }
+
+    /// A held note sounds until its note-off, however long that is: an
+    /// infinite tail while any is held, none once all are released.
+    fn tail(&self) -> Tail {
+        if self.held.iter().any(|v| *v != 0.0) { Tail::Infinite } else { Tail::None }
     }
 }
 
