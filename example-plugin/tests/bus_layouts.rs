@@ -1,15 +1,24 @@
 //! Bus layouts a host negotiates, through the built plugin's C ABI: the
-//! example gain supports stereo (preferred) and mono. A host picks one with
-//! `setBusArrangements` while the plugin is inactive; the plugin reports it
-//! back, is prepared for it at `setActive(true)` and plays it sample for
-//! sample; a layout it does not support is refused and the one in force stays.
+//! example gain supports stereo (preferred) and mono. A VST3 host picks one
+//! with `setBusArrangements` while the plugin is inactive, a CLAP host selects
+//! one of its `clap.audio-ports-config` configurations while it is
+//! deactivated; the plugin reports it back, is prepared for it at activation
+//! and plays it sample for sample; a layout it does not support is refused
+//! and the one in force stays.
 
+mod clap_host;
 mod host;
 mod support;
 
+use std::ffi::CStr;
+
+use clap_host::{ClapModule, HostEvent};
+use clap_sys::ext::audio_ports_config::{
+    CLAP_EXT_AUDIO_PORTS_CONFIG, clap_audio_ports_config, clap_plugin_audio_ports_config,
+};
 use example_plugin::{BUFFERED, GAIN};
 use host::{Buffers, Extras, Instance, Module, OFFLINE, ParamChanges, REALTIME, block_sizes, noise};
-use support::{bundles, library};
+use support::{bundles, clap_file, library};
 use vst3::Steinberg::Vst::{
     BusDirections_, BusInfo, IAudioProcessorTrait, IComponentTrait, MediaTypes_, ProcessSetup, SpeakerArr,
     SpeakerArrangement, SymbolicSampleSizes_,
@@ -130,4 +139,52 @@ fn mono_and_stereo_are_negotiated_and_each_plays_sample_for_sample() {
     }
     // SAFETY: a live component.
     assert_eq!(unsafe { instance.component.terminate() }, kResultOk);
+}
+
+#[test]
+fn clap_hosts_select_mono_or_stereo_and_each_plays_sample_for_sample() {
+    let _ = bundles();
+    let module = ClapModule::load(&clap_file(&BUFFERED));
+    let instance = module.create();
+    let configs = instance
+        .extension::<clap_plugin_audio_ports_config>(CLAP_EXT_AUDIO_PORTS_CONFIG)
+        .expect("clap.audio-ports-config");
+    let main_channels = |instance: &clap_host::Instance<'_>| {
+        let (ins, outs) = (instance.audio_ports(true), instance.audio_ports(false));
+        (ins[0].channel_count, outs[0].channel_count)
+    };
+    // SAFETY: the plugin's own functions; a zeroed config is a valid out-struct.
+    let listed: Vec<(u32, String, u32, u32)> = unsafe {
+        (0..(configs.count.unwrap())(instance.plugin))
+            .map(|index| {
+                let mut config: clap_audio_ports_config = std::mem::zeroed();
+                assert!((configs.get.unwrap())(instance.plugin, index, &mut config));
+                let name = CStr::from_ptr(config.name.as_ptr()).to_string_lossy().into_owned();
+                (config.id, name, config.main_input_channel_count, config.main_output_channel_count)
+            })
+            .collect()
+    };
+    assert_eq!(listed, [(0, "Stereo".to_string(), 2, 2), (1, "Mono".to_string(), 1, 1)], "preferred first");
+    assert_eq!(main_channels(&instance), (2, 2));
+    // SAFETY: the plugin's own function, on the main thread, deactivated.
+    let select = |id: u32| unsafe { (configs.select.unwrap())(instance.plugin, id) };
+    assert!(select(1), "mono");
+    assert_eq!(main_channels(&instance), (1, 1));
+    assert!(!select(2), "no third configuration");
+    assert_eq!(main_channels(&instance), (1, 1), "a refused selection leaves the one in force");
+
+    let factor = 10_f64.powf(-6.0 / 20.0) as f32;
+    for (id, channels) in [(1, 1), (0, 2), (1, 1)] {
+        assert!(select(id));
+        let latency = instance.start(RATE, 1024) as usize;
+        assert_eq!(latency, 2400);
+        assert!(!select(1 - id), "refused while active");
+        assert_eq!(main_channels(&instance), (channels as u32, channels as u32));
+        let input: Vec<Vec<f32>> = noise(24_000, 5).into_iter().take(channels).collect();
+        let minus_six = [(0, HostEvent::Param { time: 0, id: GAIN, value: -6.0 })];
+        let output = clap_host::play(&instance, &input, channels, &block_sizes(24_000, 9, 1024), &minus_six);
+        let want: Vec<Vec<f32>> = input.iter().map(|c| c.iter().map(|s| s * factor).collect()).collect();
+        clap_host::assert_delayed(&output, &want, latency, &format!("CLAP, {channels} channels"));
+        instance.stop();
+    }
 }

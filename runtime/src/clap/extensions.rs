@@ -5,6 +5,7 @@ use std::ffi::{CStr, c_char, c_void};
 use std::sync::atomic::Ordering;
 
 use clap_sys::ext::audio_ports::CLAP_EXT_AUDIO_PORTS;
+use clap_sys::ext::audio_ports_config::CLAP_EXT_AUDIO_PORTS_CONFIG;
 use clap_sys::ext::latency::{CLAP_EXT_LATENCY, clap_plugin_latency};
 use clap_sys::ext::note_ports::CLAP_EXT_NOTE_PORTS;
 use clap_sys::ext::params::CLAP_EXT_PARAMS;
@@ -15,6 +16,7 @@ use clap_sys::ext::tail::{CLAP_EXT_TAIL, clap_plugin_tail};
 use clap_sys::plugin::clap_plugin;
 
 use super::guard;
+use super::layouts::Layouts;
 use super::params::Params;
 use super::plugin::Plugin;
 use super::ports::Ports;
@@ -45,6 +47,8 @@ pub(crate) unsafe extern "C" fn get<P: Processor>(plugin: *const clap_plugin, id
         // Each table is a constant promoted to a static: it outlives the plugin.
         let table: *const c_void = if id == CLAP_EXT_AUDIO_PORTS {
             std::ptr::from_ref(&Ports::<P>::AUDIO).cast()
+        } else if id == CLAP_EXT_AUDIO_PORTS_CONFIG {
+            std::ptr::from_ref(&Layouts::<P>::EXTENSION).cast()
         } else if id == CLAP_EXT_NOTE_PORTS && instrument {
             std::ptr::from_ref(&Ports::<P>::NOTES).cast()
         } else if id == CLAP_EXT_SURROUND || id == CLAP_EXT_SURROUND_COMPAT {
