@@ -293,8 +293,7 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
         let (output, input) = unsafe { (*outputs, if wanted_ins == 1 { *inputs } else { *outputs }) };
         // One of the plugin's layouts, in its natural arrangement, the same in
         // and out. Anything else is refused and the layout in force stays.
-        let Some(channels) = self.info.layouts.iter().copied().find(|&n| speakers::arrangement(n) == Some(output))
-        else {
+        let Some(channels) = speakers::channels_of(output).filter(|&n| self.info.supports_channels(n)) else {
             return kResultFalse;
         };
         if input != output {
