@@ -1,6 +1,6 @@
-//! Example Gain: a stereo gain effect whose DSP runs 50 ms ahead on the
-//! write-ahead worker. Written by hand; the generator renders plugins of the
-//! same shape from plugins.toml.
+//! Example Gain: a gain effect, stereo or (if the host picks it) mono, whose
+//! DSP runs 50 ms ahead on the write-ahead worker. Written by hand; the
+//! generator renders plugins of the same shape from plugins.toml.
 
 use runtime::prelude::*;
 
@@ -28,7 +28,7 @@ pub static BUFFERED: PluginInfo = PluginInfo {
     version: "0.1.0",
     class_id: [0x57A1_4E5D, 0x0C1E_4A1B, 0x9E1A_0000, 0x0000_0001],
     kind: PluginKind::Effect,
-    channels: 2,
+    layouts: &[2, 1],
     latency_ms: 50.0,
     latency_ceiling_ms: None,
     buffering: true,
@@ -83,7 +83,8 @@ export_both!(UNBUFFERED, Gain::default);
 export_both!(NOTE_PROBE, NoteProbe::default);
 
 /// Outputs, on every channel, the summed velocity of the notes held: silence
-/// until the first note-on, a step at its exact frame.
+/// until the first note-on, a step at its exact frame. Its tail is infinite
+/// while a note is held.
 pub struct NoteProbe {
     held: [f32; 128],
 }
@@ -114,6 +115,12 @@ impl Processor for NoteProbe {
 
     fn reset(&mut self) {
         self.held = [0.0; 128];
+    }
+
+    /// A held note sounds until its note-off, however long that is: an
+    /// infinite tail while any is held, none once all are released.
+    fn tail(&self) -> Tail {
+        if self.held.iter().any(|v| *v != 0.0) { Tail::Infinite } else { Tail::None }
     }
 }
 

@@ -107,10 +107,11 @@ fn latency_is_exact_after_activation_at_every_rate() {
         let latency = instance.start(rate, 512);
         assert_eq!(latency, (0.05 * rate).round() as u32, "{rate} Hz");
         assert!(instance.requests().latency_changed.is_empty(), "the first activation changes nothing");
-        assert_eq!(instance.tail(), 0, "no tail reported yet");
+        assert_eq!(instance.tail(), latency, "{rate} Hz: the tail is L (the gain has none of its own)");
         instance.stop();
         let instance = u.create();
         assert_eq!(instance.start(rate, 512), 0, "unbuffered at {rate} Hz");
+        assert_eq!(instance.tail(), 0, "{rate} Hz: no tail unbuffered");
         instance.stop();
     }
 }

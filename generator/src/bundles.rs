@@ -10,7 +10,8 @@ use runtime::plugin::{PluginInfo, PluginKind};
 use crate::config::{Kind, Plugin};
 
 /// The `PluginInfo` a generated crate compiles in, as far as the bundle's
-/// `moduleinfo.json` needs it (name, vendor, version, class id, kind).
+/// `moduleinfo.json` needs it (name, vendor, version, class id, kind), and
+/// the same bus layouts.
 pub fn info(plugin: &Plugin) -> PluginInfo {
     // The generator is a short-lived command: leaking a few strings per plugin
     // is simpler than a borrowed copy of `PluginInfo`.
@@ -26,7 +27,7 @@ pub fn info(plugin: &Plugin) -> PluginInfo {
             Kind::Effect => PluginKind::Effect,
             Kind::Instrument => PluginKind::Instrument,
         },
-        channels: plugin.channels,
+        layouts: Box::leak(plugin.layouts.clone().into_boxed_slice()),
         latency_ms: plugin.latency_ms,
         latency_ceiling_ms: plugin.latency_ceiling_ms,
         buffering: plugin.buffering,

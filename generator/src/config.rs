@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use runtime::dsp;
 use runtime::dsp::NoteValue;
-use runtime::limits::{MAX_CHANNELS, MAX_PARAMS};
+use runtime::limits::MAX_PARAMS;
 use runtime::plugin::{BYPASS_PARAM_ID, FILL_PARAM_ID, ParamSpec, UNDERRUNS_PARAM_ID};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -15,6 +15,7 @@ use toml::de::{DeTable, DeValue};
 use crate::diagnostic::Diagnostic;
 use crate::formats::Formats;
 use crate::latency::LatencyKeys;
+use crate::layouts;
 use crate::limits::MAX_PLUGINS;
 use crate::{class_id, names, sync, text};
 
@@ -111,7 +112,11 @@ pub struct Plugin {
     pub version: String,
     pub kind: Kind,
     pub dsp: Dsp,
+    /// The preferred channel count: the first of `layouts`.
     pub channels: usize,
+    /// Every channel count the plugin supports (`channels = [1, 2]`), the
+    /// preferred first; one count for `channels = 2`.
+    pub layouts: Vec<usize>,
     /// The write-ahead latency (with a ceiling: the one it starts with).
     pub latency_ms: f64,
     /// Adaptive latency (`latency_ms = "auto"`): the most it may grow to.
@@ -384,20 +389,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
                 .hint("synth makes instruments; gain, filter, delay and tremolo make effects; custom makes either"),
         );
     }
-    let channels = table.integer("channels", errors).map_or(Some(2), |channels| {
-        if (1..=MAX_CHANNELS as i64).contains(channels.get_ref()) {
-            Some(*channels.get_ref() as usize)
-        } else {
-            errors.push(
-                Diagnostic::new(
-                    channels.span(),
-                    format!("{} channels is outside 1..={MAX_CHANNELS}", channels.get_ref()),
-                )
-                .hint("1 is mono, 2 stereo"),
-            );
-            None
-        }
-    });
+    let layouts = layouts::read(table, errors);
     let latency = LatencyKeys::read(table, errors).over(&defaults.latency).resolve(errors);
     let buffering = table.boolean("buffering", errors).unwrap_or(defaults.buffering);
     let formats = Formats::read(table, errors).unwrap_or(defaults.formats);
@@ -425,7 +417,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
     if errors.len() > before {
         return None;
     }
-    let (name, kind, dsp, channels, vendor, latency) = (name?, kind?, dsp?, channels?, vendor?, latency?);
+    let (name, kind, dsp, layouts, vendor, latency) = (name?, kind?, dsp?, layouts?, vendor?, latency?);
     let class_id = explicit_id.unwrap_or_else(|| class_id::derive(&vendor, name.get_ref()));
     let plugin = Plugin {
         slug: slug(name.get_ref()),
@@ -436,7 +428,8 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
         version,
         kind,
         dsp,
-        channels,
+        channels: layouts[0],
+        layouts,
         latency_ms: latency.ms,
         latency_ceiling_ms: latency.ceiling_ms,
         buffering,

@@ -12,6 +12,7 @@ pub mod formats;
 pub mod header;
 pub mod install;
 pub mod latency;
+pub mod layouts;
 pub mod limits;
 pub mod names;
 pub mod output;

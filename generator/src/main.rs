@@ -249,7 +249,8 @@ fn describe(plugin: &Plugin) -> String {
         Some(note) => format!("{} synced to {note} notes", plugin.dsp.name()),
         None => plugin.dsp.name().to_string(),
     };
-    format!("({kind}, {dsp}, {} ch, {mode})", plugin.channels)
+    let layouts: Vec<String> = plugin.layouts.iter().map(usize::to_string).collect();
+    format!("({kind}, {dsp}, {} ch, {mode})", layouts.join("/"))
 }
 
 fn list(files: &[PathBuf]) -> String {

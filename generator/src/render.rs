@@ -84,7 +84,7 @@ pub fn context(plugin: &Plugin) -> Value {
     } else {
         "its DSP runs inline in the host's callback (buffering off, no added latency)".to_string()
     };
-    let channels = if plugin.channels == 1 { "1 channel".to_string() } else { format!("{} channels", plugin.channels) };
+    let channels = channels_text(&plugin.layouts);
     let synced =
         plugin.sync.map(|note| format!(" synced to the host's tempo (one period per {note} note)")).unwrap_or_default();
     let summary = format!("{} {kind_name}{synced}, {channels}; {mode}.", article(plugin.dsp.name()));
@@ -117,7 +117,7 @@ pub fn context(plugin: &Plugin) -> Value {
         "class_id_words": class_id_words.join(", "),
         "class_id_hex": class_id_hex,
         "kind": kind,
-        "channels": plugin.channels,
+        "layouts": plugin.layouts.iter().map(usize::to_string).collect::<Vec<_>>().join(", "),
         "latency_ms": number(plugin.latency_ms),
         "latency_ms_lit": rust_f64(plugin.latency_ms),
         "latency_ceiling_lit": match plugin.latency_ceiling_ms.filter(|_| plugin.buffering) {
@@ -219,4 +219,18 @@ fn rust_f64(value: f64) -> String {
 /// A number for prose: `50`, `0.707`.
 fn number(value: f64) -> String {
     format!("{value}")
+}
+
+/// The bus layouts in words: "2 channels", "1 channel", "1 or 2 channels (1
+/// preferred)".
+fn channels_text(layouts: &[usize]) -> String {
+    match layouts {
+        [1] => "1 channel".to_string(),
+        [n] => format!("{n} channels"),
+        [rest @ .., last] => {
+            let rest: Vec<String> = rest.iter().map(usize::to_string).collect();
+            format!("{} or {last} channels ({} preferred)", rest.join(", "), layouts[0])
+        }
+        [] => "no channels".to_string(),
+    }
 }

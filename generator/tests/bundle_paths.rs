@@ -20,7 +20,7 @@ fn info(name: &'static str) -> PluginInfo {
         version: "1.0.0",
         class_id: [1, 2, 3, 4],
         kind: PluginKind::Effect,
-        channels: 2,
+        layouts: &[2],
         latency_ms: 50.0,
         latency_ceiling_ms: None,
         buffering: true,

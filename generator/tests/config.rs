@@ -56,14 +56,17 @@ fn the_shipped_plugins_toml_is_valid() {
     let delay = &config.plugins[3];
     let time = delay.params.iter().find(|p| p.title == "Time").unwrap();
     assert_eq!((time.default, time.max, time.min), (375.0, 1500.0, 1.0));
-    assert_eq!(config.plugins[4].sync, None);
+    assert_eq!(gain.layouts, [2], "`channels = 2`: one layout");
+    let tremolo = &config.plugins[4];
+    assert_eq!((tremolo.channels, tremolo.layouts.as_slice()), (1, &[1, 2][..]), "mono or stereo, mono preferred");
+    assert_eq!(tremolo.sync, None);
     let synced = &config.plugins[5];
     assert_eq!((synced.dsp, synced.sync), (Dsp::Tremolo, Some(runtime::dsp::NoteValue::new(1, 8))));
     let synced_params: Vec<&str> = synced.params.iter().map(|p| p.key.as_str()).collect();
     assert_eq!(synced_params, ["depth"], "a synced tremolo's rate is its note value, not a parameter");
     assert_eq!(config.plugins[6].kind, Kind::Instrument);
     let custom = &config.plugins[7];
-    assert_eq!((custom.dsp, custom.channels), (Dsp::Custom, 4));
+    assert_eq!((custom.dsp, custom.channels, custom.layouts.as_slice()), (Dsp::Custom, 4, &[4, 2][..]));
     assert_eq!((custom.params[0].key.as_str(), custom.params[0].title.as_str()), ("drive", "Drive"));
     assert_eq!((custom.params[0].max, custom.params[0].units.as_str()), (10.0, "x"));
     assert_eq!((custom.params[0].smooth_ms, custom.params[1].key.as_str()), (20.0, "mix"), "typed, smoothed");
@@ -119,7 +122,10 @@ fn check_accepted(config: &config::Config) -> Result<(), TestCaseError> {
         }
         prop_assert!(bundle::file_name(&p.name, "vst3").is_ok() && bundle::file_name(&p.name, "so").is_ok());
         prop_assert!((limits::MIN_LATENCY_MS..=limits::MAX_LATENCY_MS).contains(&p.latency_ms), "{}", p.latency_ms);
-        prop_assert!((1..=limits::MAX_CHANNELS).contains(&p.channels));
+        prop_assert!(!p.layouts.is_empty() && p.layouts[0] == p.channels);
+        for (i, n) in p.layouts.iter().enumerate() {
+            prop_assert!((1..=limits::MAX_CHANNELS).contains(n) && !p.layouts[..i].contains(n), "{:?}", p.layouts);
+        }
         prop_assert!(p.params.len() <= limits::MAX_PARAMS);
         for param in &p.params {
             for (text, max) in
@@ -188,7 +194,8 @@ fn hostile_text() -> impl Strategy<Value = String> {
     .prop_map(|text| toml::Value::String(text).to_string())
 }
 
-/// A number as TOML source: tiny, huge, negative, subnormal, not finite.
+/// A number as TOML source: tiny, huge, negative, subnormal, not finite; or a
+/// list of them.
 fn hostile_number() -> impl Strategy<Value = String> {
     let edges = [
         "1e-320",
@@ -215,6 +222,9 @@ fn hostile_number() -> impl Strategy<Value = String> {
         any::<f64>().prop_map(|x| if x.is_finite() { format!("{x:e}") } else { "inf".into() }),
         any::<i64>().prop_map(|n| n.to_string()),
         proptest::sample::select(edges.to_vec()).prop_map(String::from),
+        // Lists, as `channels` takes them.
+        proptest::collection::vec(proptest::sample::select(edges.to_vec()), 0..4)
+            .prop_map(|items| format!("[{}]", items.join(", "))),
     ]
 }
 

@@ -1,15 +1,20 @@
 //! Every plugin of the shipped plugins.toml in the real hosts from PyPI
 //! (pedalboard, DawDreamer, minihost), from the virtualenv `scripts/test.sh`
 //! creates: each host's output must equal the plugin's DSP run directly, at
-//! the position that host's latency handling puts it.
+//! the position that host's latency handling puts it. Plugins with several
+//! layouts also play in the others, in the hosts that negotiate them
+//! (pedalboard and minihost: a stereo file through the mono-first WA
+//! Tremolo); and minihost, which renders MIDI for as long as the plugin's
+//! tail, renders the whole of a long synth release. A tempo-synced plugin
+//! follows the tempo and position DawDreamer and minihost report.
 
 mod e2e;
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use e2e::{noise, reference, shipped, test_notes, workspace};
-use generator::config::Kind;
+use e2e::{Note, noise, reference, reference_with, shipped, test_notes, workspace};
+use generator::config::{Dsp, Kind, Plugin};
 
 const RATE: f64 = 48_000.0;
 
@@ -27,48 +32,92 @@ fn write_f32(path: &std::path::Path, channels: &[Vec<f32>]) {
     std::fs::write(path, bytes).unwrap();
 }
 
+/// One host check: the plugin in `channels` channels, its input and expected
+/// output written under `dir`; its manifest entry.
+fn entry(plugin: &Plugin, bundles: &std::path::Path, dir: &std::path::Path, channels: usize) -> String {
+    let frames = 3 * RATE as usize / 2;
+    let plugin_dir = dir.join(format!("{}-{channels}ch", plugin.slug));
+    std::fs::create_dir_all(&plugin_dir).unwrap();
+    let instrument = plugin.kind == Kind::Instrument;
+    let input = noise(channels, frames, 9);
+    let notes = if instrument { test_notes(RATE) } else { Vec::new() };
+    write_f32(&plugin_dir.join("input.f32"), &input);
+    write_f32(&plugin_dir.join("expected.f32"), &reference(plugin, RATE, &input, &notes, frames));
+    // MIDI carries velocity as 0..=127: the notes use 127, which every host maps to 1.0.
+    let midi_notes: Vec<String> = notes
+        .iter()
+        .map(|n| format!("[{}, {}, {}, {}]", n.frame, n.on, n.pitch, (n.velocity * 127.0).round()))
+        .collect();
+    format!(
+        r#"{{"name": {:?}, "bundle": {:?}, "dir": {:?}, "instrument": {instrument}, "channels": {channels}, "frames": {frames}, "latency": {}, "notes": [{}], "sync_quarter_notes": {}, "depth": {}}}"#,
+        plugin.name,
+        bundles.join(format!("{}.vst3", plugin.name)).display().to_string(),
+        plugin_dir.display().to_string(),
+        e2e::latency_samples(plugin, RATE),
+        midi_notes.join(", "),
+        plugin.sync.map_or("null".to_string(), |note| note.quarter_notes().to_string()),
+        // A synced tremolo's only parameter: its depth, at its default.
+        if plugin.sync.is_some() { e2e::default_value(plugin, 0) } else { 0.0 }
+    )
+}
+
+/// The synth's tail check: its release set to 2.5 s (longer than the 2 s
+/// minihost renders after the last note when a plugin reports no tail), A4
+/// from 0 to 0.1 s, and what it must sound like, 3.5 s of it.
+fn tail_entry(plugin: &Plugin, bundles: &std::path::Path, dir: &std::path::Path) -> String {
+    let frames = 7 * RATE as usize / 2;
+    let plugin_dir = dir.join(format!("{}-tail", plugin.slug));
+    std::fs::create_dir_all(&plugin_dir).unwrap();
+    let (index, release) = plugin.params.iter().enumerate().find(|(_, p)| p.key == "release").unwrap();
+    let normalized = (2500.0 - release.min) / (release.max - release.min);
+    assert_eq!(normalized, 0.5, "exact in the f32 a host passes");
+    let off = RATE as usize / 10;
+    let notes = [
+        Note { frame: 0, on: true, pitch: 69, velocity: 1.0 },
+        Note { frame: off, on: false, pitch: 69, velocity: 1.0 },
+    ];
+    let want = reference_with(plugin, RATE, &[], &notes, frames, &[(release.id, normalized)]);
+    write_f32(&plugin_dir.join("expected.f32"), &want);
+    let latency = e2e::latency_samples(plugin, RATE);
+    format!(
+        r#"{{"name": {:?}, "bundle": {:?}, "dir": {:?}, "channels": {}, "frames": {frames}, "latency": {latency}, "param": {index}, "normalized": {normalized}, "tail": {}}}"#,
+        plugin.name,
+        bundles.join(format!("{}.vst3", plugin.name)).display().to_string(),
+        plugin_dir.display().to_string(),
+        plugin.channels,
+        (2.5 * RATE) as usize + latency,
+    )
+}
+
 #[test]
 fn every_generated_plugin_in_pedalboard_dawdreamer_and_minihost() {
     let shipped = shipped();
-    let frames = 3 * RATE as usize / 2;
     let dir = workspace().join("target/generated-host-checks");
-    let mut manifest = Vec::new();
+    let (mut plugins, mut layouts, mut tails) = (Vec::new(), Vec::new(), Vec::new());
     for plugin in &shipped.plugins {
-        let plugin_dir = dir.join(&plugin.slug);
-        std::fs::create_dir_all(&plugin_dir).unwrap();
-        let instrument = plugin.kind == Kind::Instrument;
-        let input = noise(plugin.channels, frames, 9);
-        let notes = if instrument { test_notes(RATE) } else { Vec::new() };
-        write_f32(&plugin_dir.join("input.f32"), &input);
-        write_f32(&plugin_dir.join("expected.f32"), &reference(plugin, RATE, &input, &notes, frames));
-        // MIDI carries velocity as 0..=127: the notes use 127, which every host maps to 1.0.
-        let midi_notes: Vec<String> = notes
-            .iter()
-            .map(|n| format!("[{}, {}, {}, {}]", n.frame, n.on, n.pitch, (n.velocity * 127.0).round()))
-            .collect();
-        manifest.push(format!(
-            r#"{{"name": {:?}, "bundle": {:?}, "dir": {:?}, "instrument": {instrument}, "channels": {}, "frames": {frames}, "latency": {}, "notes": [{}], "sync_quarter_notes": {}, "depth": {}}}"#,
-            plugin.name,
-            shipped.bundles.join(format!("{}.vst3", plugin.name)).display().to_string(),
-            plugin_dir.display().to_string(),
-            plugin.channels,
-            e2e::latency_samples(plugin, RATE),
-            midi_notes.join(", "),
-            plugin.sync.map_or("null".to_string(), |note| note.quarter_notes().to_string()),
-            // A synced tremolo's only parameter: its depth, at its default.
-            if plugin.sync.is_some() { e2e::default_value(plugin, 0) } else { 0.0 }
-        ));
+        plugins.push(entry(plugin, &shipped.bundles, &dir, plugin.channels));
+        for &channels in &plugin.layouts[1..] {
+            layouts.push(entry(plugin, &shipped.bundles, &dir, channels));
+        }
+        if plugin.dsp == Dsp::Synth {
+            tails.push(tail_entry(plugin, &shipped.bundles, &dir));
+        }
     }
+    assert!(!layouts.is_empty() && !tails.is_empty(), "the shipped plugins.toml has both to check");
     let manifest_path = dir.join("manifest.json");
-    std::fs::write(&manifest_path, format!("[\n{}\n]\n", manifest.join(",\n"))).unwrap();
+    let list = |entries: &[String]| format!("[\n{}\n]", entries.join(",\n"));
+    let manifest =
+        format!(r#"{{"plugins": {}, "layouts": {}, "tails": {}}}"#, list(&plugins), list(&layouts), list(&tails));
+    std::fs::write(&manifest_path, manifest + "\n").unwrap();
     let script = workspace().join("generator/tests/hosts/generated_check.py");
     let output = Command::new("timeout").arg("600").arg(python()).arg(script).arg(&manifest_path).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     println!("{stdout}");
     assert!(output.status.success(), "host checks failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    // Three hosts per plugin; four tempo checks per synced plugin; the summary.
+    // Three hosts per plugin, two per further layout, one per tail; four tempo
+    // checks per synced plugin (DawDreamer and minihost); the summary.
     let synced = shipped.plugins.iter().filter(|p| p.sync.is_some()).count();
     assert!(synced > 0, "the shipped plugins.toml has a synced plugin");
-    let checks = 3 * shipped.plugins.len() + 4 * synced + 1;
-    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok: ")).count(), checks, "{stdout}");
+    let expected = 3 * plugins.len() + 2 * layouts.len() + tails.len() + 4 * synced + 1;
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok: ")).count(), expected, "{stdout}");
 }

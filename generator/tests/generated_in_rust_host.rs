@@ -6,7 +6,7 @@
 mod e2e;
 
 use e2e::host::{Module, OFFLINE, REALTIME, c_string, utf16};
-use e2e::session::{RATE, play, play_on_timeline, start, stop};
+use e2e::session::{RATE, natural_layout, offer_layout, play, play_in_layout, play_on_timeline, start, stop};
 use e2e::timeline::{Section, Timeline};
 use e2e::{
     Shipped, assert_same, delayed, latency_samples, library, noise, reference, reference_on_timeline, shipped,
@@ -25,12 +25,6 @@ use vst3::Steinberg::{
 
 fn load(shipped: &Shipped, plugin: &Plugin) -> Module {
     Module::load(&library(&shipped.bundles, plugin))
-}
-
-/// The speaker layout a user expects for 1 to 8 channels, by its SDK name.
-fn natural_layout(channels: usize) -> SpeakerArrangement {
-    use SpeakerArr::*;
-    [kMono, kStereo, k30Cine, k40Music, k50, k51, k70Music, k71Music][channels - 1]
 }
 
 #[test]
@@ -76,15 +70,28 @@ fn every_generated_plugin_is_the_plugin_plugins_toml_describes() {
                 assert_eq!(instance.processor.getBusArrangement(input, 0, &mut layout), kResultOk);
                 assert_eq!(layout, natural, "{}: input layout", plugin.name);
             }
-            let (mut ins, mut outs) = (natural, natural);
-            let ins_ptr = if effect { &mut ins as *mut SpeakerArrangement } else { std::ptr::null_mut() };
-            let offered = instance.processor.setBusArrangements(ins_ptr, i32::from(effect), &mut outs, 1);
-            assert_eq!(offered, kResultTrue, "{}: its own layout is accepted", plugin.name);
+            assert_eq!(offer_layout(&instance, plugin, plugin.channels), kResultTrue, "{}", plugin.name);
             if plugin.channels == 4 {
                 let (mut ins, mut outs) = (SpeakerArr::k31Cine, SpeakerArr::k31Cine);
                 let offered = instance.processor.setBusArrangements(&mut ins, 1, &mut outs, 1);
                 assert_eq!(offered, kResultFalse, "{}: four channels are quad, not L R C LFE", plugin.name);
             }
+            // Every layout plugins.toml lists is accepted and then in force;
+            // any other is refused, leaving the last one accepted in force.
+            for channels in 1..=8 {
+                let listed = plugin.layouts.contains(&channels);
+                let before = bus_channels(&instance, output);
+                let offered = offer_layout(&instance, plugin, channels);
+                assert_eq!(offered, if listed { kResultTrue } else { kResultFalse }, "{}: {channels}", plugin.name);
+                let now = if listed { channels } else { before };
+                assert_eq!(bus_channels(&instance, output), now, "{}: after offering {channels}", plugin.name);
+                assert_eq!(instance.processor.getBusArrangement(output, 0, &mut layout), kResultOk);
+                assert_eq!(layout, natural_layout(now), "{}: after offering {channels}", plugin.name);
+                if effect {
+                    assert_eq!(bus_channels(&instance, input), now, "{}: input after {channels}", plugin.name);
+                }
+            }
+            assert_eq!(offer_layout(&instance, plugin, plugin.channels), kResultTrue, "{}", plugin.name);
 
             // Its parameters with their plugins.toml defaults, then the engine's three.
             assert_eq!(instance.controller.getParameterCount() as usize, plugin.params.len() + 3, "{}", plugin.name);
@@ -118,6 +125,40 @@ fn every_generated_plugin_is_the_plugin_plugins_toml_describes() {
             plugin.channels,
             latency_samples(plugin, RATE)
         );
+    }
+}
+
+/// The channel count of a plugin's audio bus in `direction`, as a host reads it.
+fn bus_channels(instance: &e2e::host::Instance, direction: i32) -> usize {
+    // SAFETY: a live component; a zeroed BusInfo is a valid out-struct.
+    unsafe {
+        let mut bus: BusInfo = std::mem::zeroed();
+        assert_eq!(instance.component.getBusInfo(MediaTypes_::kAudio as i32, direction, 0, &mut bus), kResultOk);
+        bus.channelCount as usize
+    }
+}
+
+#[test]
+fn every_layout_of_every_generated_plugin_sounds_like_its_dsp() {
+    let shipped = shipped();
+    let frames = RATE as usize / 2;
+    let several: Vec<&Plugin> = shipped.plugins.iter().filter(|p| p.layouts.len() > 1).collect();
+    assert!(several.iter().any(|p| p.layouts == [1, 2]), "the shipped plugins.toml has a mono/stereo plugin");
+    for plugin in several {
+        let module = load(shipped, plugin);
+        let latency = latency_samples(plugin, RATE);
+        for &channels in &plugin.layouts {
+            let input = noise(channels, frames, 29);
+            let notes = if plugin.kind == Kind::Instrument { test_notes(RATE) } else { Vec::new() };
+            let want = delayed(&reference(plugin, RATE, &input, &notes, frames), latency);
+            assert_eq!(want.len(), channels);
+            for (mode, name) in [(REALTIME, "real-time"), (OFFLINE, "offline")] {
+                let (reported, got) = play_in_layout(&module, plugin, channels, mode, &input, &notes, frames, None);
+                assert_eq!(reported, latency);
+                assert_same(&got, &want, &format!("{} in {channels} channels, {name}", plugin.name));
+            }
+            println!("ok: {} in {channels} channels equals its DSP delayed by {latency} frames", plugin.name);
+        }
     }
 }
 

@@ -76,6 +76,23 @@ fn smoothed_parameter_ramps_are_realtime_safe() {
 }
 
 #[test]
+fn built_in_dsp_kinds_are_realtime_safe() {
+    use runtime::dsp::{delay::Delay, filter::Filter, gain::Gain, synth::Synth, tremolo::Tremolo};
+    fn check<P: runtime::engine::Processor>(make: impl Fn() -> P) {
+        for buffering in [false, true] {
+            let mut engine = engine(make(), buffering);
+            every_mode(&mut engine, 120, &mut direct);
+        }
+    }
+    check(Gain::default);
+    check(Filter::default);
+    check(Delay::default);
+    check(Tremolo::default);
+    check(|| Tremolo::synced(runtime::dsp::NoteValue::new(1, 8).dotted()));
+    check(Synth::default);
+}
+
+#[test]
 fn aging_path_is_realtime_safe() {
     let stuck = aging(&mut direct);
     assert!(stuck.stats().underruns > 0, "the aging path ran: {:?}", stuck.stats());

@@ -147,8 +147,8 @@ fn spec(plugin: &Plugin, index: usize) -> ParamSpec {
     }
 }
 
-/// What `plugin` must output for `input` (effects) or `notes` (instruments)
-/// at `rate`, before its latency: its DSP run directly and unbuffered, with
+/// What `plugin` must output for `input` (effects, as many channels as the
+/// input has) or `notes` (instruments) at `rate`, before its latency: its DSP run directly and unbuffered, with
 /// every parameter at its plugins.toml default.
 pub fn reference(plugin: &Plugin, rate: f64, input: &[Vec<f32>], notes: &[Note], frames: usize) -> Vec<Vec<f32>> {
     reference_with(plugin, rate, input, notes, frames, &[])
@@ -219,9 +219,11 @@ impl Run<'_> {
         let (plugin, frames) = (self.plugin, self.frames);
         let config = EngineConfig { buffering: false, ..EngineConfig::default() };
         let mut engine = Engine::new(processor, config);
-        engine.setup(ProcessSetup { sample_rate: self.rate, max_block: BLOCK, channels: plugin.channels }).unwrap();
+        // An effect's layout is its input's; an instrument's its preferred one.
+        let channels = if self.input.is_empty() { plugin.channels } else { self.input.len() };
+        engine.setup(ProcessSetup { sample_rate: self.rate, max_block: BLOCK, channels }).unwrap();
         engine.activate().unwrap();
-        let mut output = vec![vec![0.0_f32; frames]; plugin.channels];
+        let mut output = vec![vec![0.0_f32; frames]; channels];
         let sizes: Vec<usize> = (0..frames).step_by(BLOCK).map(|start| BLOCK.min(frames - start)).collect();
         let sizes = match self.timeline {
             Some(timeline) => timeline.cut(&sizes),

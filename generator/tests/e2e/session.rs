@@ -3,8 +3,10 @@
 
 use generator::config::{Kind, Plugin};
 use runtime::plugin::BYPASS_PARAM_ID;
-use vst3::Steinberg::Vst::{IAudioProcessorTrait, IComponentTrait, ProcessSetup, SymbolicSampleSizes_};
-use vst3::Steinberg::{IPluginBaseTrait, kResultOk};
+use vst3::Steinberg::Vst::{
+    IAudioProcessorTrait, IComponentTrait, ProcessSetup, SpeakerArr, SpeakerArrangement, SymbolicSampleSizes_,
+};
+use vst3::Steinberg::{IPluginBaseTrait, kResultOk, kResultTrue, tresult};
 
 use super::Note;
 use super::host::{Buffers, EventList, Extras, Instance, Module, ParamChanges, REALTIME, block_sizes};
@@ -12,6 +14,22 @@ use super::timeline::Timeline;
 
 pub const RATE: f64 = 48_000.0;
 pub const MAX_BLOCK: usize = 4096;
+
+/// The speaker layout a user expects for 1 to 8 channels, by its SDK name.
+pub fn natural_layout(channels: usize) -> SpeakerArrangement {
+    use SpeakerArr::*;
+    [kMono, kStereo, k30Cine, k40Music, k50, k51, k70Music, k71Music][channels - 1]
+}
+
+/// Offers `channels` channels in their natural layout (in and out for an
+/// effect, out for an instrument), as a host does before activating.
+pub fn offer_layout(instance: &Instance, plugin: &Plugin, channels: usize) -> tresult {
+    let effect = plugin.kind == Kind::Effect;
+    let (mut ins, mut outs) = (natural_layout(channels), natural_layout(channels));
+    let ins_ptr = if effect { &mut ins as *mut SpeakerArrangement } else { std::ptr::null_mut() };
+    // SAFETY: a live interface; as many arrangements as the counts say.
+    unsafe { instance.processor.setBusArrangements(ins_ptr, i32::from(effect), &mut outs, 1) }
+}
 
 /// setupProcessing, setActive(true), setProcessing(true); returns the latency.
 pub fn start(instance: &Instance, rate: f64) -> usize {
@@ -50,9 +68,26 @@ pub fn play(
     frames: usize,
     bypass_from: Option<usize>,
 ) -> (usize, Vec<Vec<f32>>) {
+    play_in_layout(module, plugin, plugin.channels, mode, input, notes, frames, bypass_from)
+}
+
+/// [`play`] with the host offering `channels` channels (one of the plugin's
+/// layouts) before it activates the instance.
+#[allow(clippy::too_many_arguments)]
+pub fn play_in_layout(
+    module: &Module,
+    plugin: &Plugin,
+    channels: usize,
+    mode: u32,
+    input: &[Vec<f32>],
+    notes: &[Note],
+    frames: usize,
+    bypass_from: Option<usize>,
+) -> (usize, Vec<Vec<f32>>) {
     let instance = module.create();
+    assert_eq!(offer_layout(&instance, plugin, channels), kResultTrue, "{}: {channels} channels", plugin.name);
     let latency = start(&instance, RATE);
-    let mut output = vec![vec![0.0_f32; frames]; plugin.channels];
+    let mut output = vec![vec![0.0_f32; frames]; channels];
     let no_input: Vec<Vec<f32>> = Vec::new();
     let input = if plugin.kind == Kind::Effect { input } else { &no_input };
     let mut at = 0;

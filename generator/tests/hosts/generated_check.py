@@ -4,7 +4,14 @@ Reads the manifest the Rust test writes: per plugin its bundle, channels,
 latency and the expected output (its DSP run directly, before the latency) for
 a noise input (effects) or two note events (instruments). Asserts every host's
 output equals it sample for sample, at the position that host's latency
-handling puts it. Exits non-zero on the first mismatch.
+handling puts it. Then:
+- "layouts": the plugins in their other layouts (a stereo file through the
+  mono-first WA Tremolo), in pedalboard and minihost, which negotiate the
+  plugin's buses (DawDreamer 0.9.0's set_bus does not reach the plugin);
+- "tails": minihost's MIDI renderer, which renders for as long as the plugin
+  reports its tail after the last note (2 s when it reports none), renders a
+  2.5 s synth release whole.
+Exits non-zero on the first mismatch.
 """
 import json
 import sys
@@ -214,8 +221,35 @@ def minihost_timeline_check(entry):
     print(f"ok: {name}: a jump at frame {jump} acts at {jumped}, 120 to 90 BPM at {tempo_change} acts at {slower}")
 
 
+def minihost_tail_check(entry):
+    channels, latency = entry["channels"], entry["latency"]
+    plugin = minihost.Plugin(
+        entry["bundle"], sample_rate=RATE, max_block_size=BLOCK, in_channels=0, out_channels=channels
+    )
+    plugin.set_param(entry["param"], entry["normalized"])
+    # The change travels with the audio: the DSP (and the tail it reports)
+    # has it once the host has played past the latency.
+    for _ in range(latency // BLOCK + 2):
+        plugin.process_midi(np.zeros((0, BLOCK), dtype=np.float32), np.zeros((channels, BLOCK), dtype=np.float32), [])
+    tail = round(plugin.tail_seconds * RATE)
+    assert tail == entry["tail"], f"{entry['name']}: tail {tail} frames, expected {entry['tail']}"
+    song = minihost.MidiFile()
+    song.ticks_per_quarter = 480
+    track = song.add_track()
+    song.add_tempo(track, 0, 120.0)
+    song.add_note_on(track, 0, 0, 69, 127)
+    song.add_note_off(track, 96, 0, 69, 0)  # 0.1 s at 120 bpm
+    got = minihost.render_midi(plugin, song, block_size=BLOCK, as_=np.ndarray)
+    want = np.fromfile(Path(entry["dir"]) / "expected.f32", dtype="<f4").reshape(channels, entry["frames"])
+    rendered = got.shape[1]
+    last = int(np.flatnonzero((np.abs(want) >= 1e-5).any(axis=0))[-1])
+    if last >= rendered:
+        raise AssertionError(f"{entry['name']}: minihost rendered {rendered} frames, the release sounds until {last}")
+    check_notes(f"{entry['name']} in minihost's MIDI renderer: the {tail}-frame tail renders the whole release", got, want[:, :rendered])
+
+
 manifest = json.loads(Path(sys.argv[1]).read_text())
-for entry in manifest:
+for entry in manifest["plugins"]:
     x = None if entry["instrument"] else load(entry, "input.f32")
     want = load(entry, "expected.f32")
     pedalboard_check(entry, x, want)
@@ -224,4 +258,15 @@ for entry in manifest:
     if entry["sync_quarter_notes"] is not None:
         dawdreamer_tempo_check(entry)
         minihost_timeline_check(entry)
-print(f"ok: {len(manifest)} plugins checked in pedalboard, DawDreamer and minihost")
+for entry in manifest["layouts"]:
+    entry = dict(entry, name=f"{entry['name']} in {entry['channels']} channels")
+    x = None if entry["instrument"] else load(entry, "input.f32")
+    want = load(entry, "expected.f32")
+    pedalboard_check(entry, x, want)
+    minihost_check(entry, x, want)
+for entry in manifest["tails"]:
+    minihost_tail_check(entry)
+print(
+    f"ok: {len(manifest['plugins'])} plugins in pedalboard, DawDreamer and minihost, "
+    f"{len(manifest['layouts'])} more layouts, {len(manifest['tails'])} tails"
+)

@@ -1,5 +1,5 @@
 // Generated from plugins.toml by `cargo run -p generator`: edits here will be overwritten.
-//! WA Custom: a custom effect, 4 channels; its DSP runs 30 ms ahead on the write-ahead worker.
+//! WA Custom: a custom effect, 4 or 2 channels (4 preferred); its DSP runs 30 ms ahead on the write-ahead worker.
 
 mod dsp;
 
@@ -87,7 +87,7 @@ pub static INFO: PluginInfo = PluginInfo {
     // BD655D2D03D3640685F7A5EE474D68B0: derived from vendor and name, or set in plugins.toml.
     class_id: [0xBD655D2D, 0x03D36406, 0x85F7A5EE, 0x474D68B0],
     kind: PluginKind::Effect,
-    channels: 4,
+    layouts: &[4, 2],
     latency_ms: 30.0,
     latency_ceiling_ms: None,
     buffering: true,

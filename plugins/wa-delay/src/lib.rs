@@ -30,7 +30,7 @@ pub static INFO: PluginInfo = PluginInfo {
     // D1927549E0A0C5CDA2270F28C4B72962: derived from vendor and name, or set in plugins.toml.
     class_id: [0xD1927549, 0xE0A0C5CD, 0xA2270F28, 0xC4B72962],
     kind: PluginKind::Effect,
-    channels: 2,
+    layouts: &[2],
     latency_ms: 100.0,
     latency_ceiling_ms: None,
     buffering: true,

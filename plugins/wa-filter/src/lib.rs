@@ -30,7 +30,7 @@ pub static INFO: PluginInfo = PluginInfo {
     // DE95F1E4D6D364068608249CADD2F9F5: derived from vendor and name, or set in plugins.toml.
     class_id: [0xDE95F1E4, 0xD6D36406, 0x8608249C, 0xADD2F9F5],
     kind: PluginKind::Effect,
-    channels: 2,
+    layouts: &[2],
     latency_ms: 20.0,
     latency_ceiling_ms: None,
     buffering: true,

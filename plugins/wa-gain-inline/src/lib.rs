@@ -22,7 +22,7 @@ pub static INFO: PluginInfo = PluginInfo {
     // 47134895855376C8384242C3871A5E99: derived from vendor and name, or set in plugins.toml.
     class_id: [0x47134895, 0x855376C8, 0x384242C3, 0x871A5E99],
     kind: PluginKind::Effect,
-    channels: 2,
+    layouts: &[2],
     latency_ms: 50.0,
     latency_ceiling_ms: None,
     buffering: false,

@@ -23,7 +23,7 @@ pub static INFO: PluginInfo = PluginInfo {
     // E7E64DF99B85CAFD66EA2E58D9AEE6D4: derived from vendor and name, or set in plugins.toml.
     class_id: [0xE7E64DF9, 0x9B85CAFD, 0x66EA2E58, 0xD9AEE6D4],
     kind: PluginKind::Effect,
-    channels: 2,
+    layouts: &[2],
     latency_ms: 50.0,
     latency_ceiling_ms: None,
     buffering: true,

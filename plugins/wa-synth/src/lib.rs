@@ -33,7 +33,7 @@ pub static INFO: PluginInfo = PluginInfo {
     // 36D23E7662A0C5CDA22727F5CEAB2B8B: derived from vendor and name, or set in plugins.toml.
     class_id: [0x36D23E76, 0x62A0C5CD, 0xA22727F5, 0xCEAB2B8B],
     kind: PluginKind::Instrument,
-    channels: 2,
+    layouts: &[2],
     latency_ms: 50.0,
     latency_ceiling_ms: None,
     buffering: true,

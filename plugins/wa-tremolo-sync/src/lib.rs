@@ -22,7 +22,7 @@ pub static INFO: PluginInfo = PluginInfo {
     // 9B78A281E71E63A31DADAA4CA1A9BC24: derived from vendor and name, or set in plugins.toml.
     class_id: [0x9B78A281, 0xE71E63A3, 0x1DADAA4C, 0xA1A9BC24],
     kind: PluginKind::Effect,
-    channels: 2,
+    layouts: &[2],
     latency_ms: 50.0,
     latency_ceiling_ms: None,
     buffering: true,

@@ -1,5 +1,5 @@
 // Generated from plugins.toml by `cargo run -p generator`: edits here will be overwritten.
-//! WA Tremolo: a tremolo effect, 1 channel; its DSP runs 50 ms ahead on the write-ahead worker.
+//! WA Tremolo: a tremolo effect, 1 or 2 channels (1 preferred); its DSP runs 50 ms ahead on the write-ahead worker.
 
 use runtime::plugin::{ParamSpec, PluginInfo, PluginKind};
 
@@ -27,7 +27,7 @@ pub static INFO: PluginInfo = PluginInfo {
     // BA02FFCB4D1C14073BA40E7464F42579: derived from vendor and name, or set in plugins.toml.
     class_id: [0xBA02FFCB, 0x4D1C1407, 0x3BA40E74, 0x64F42579],
     kind: PluginKind::Effect,
-    channels: 1,
+    layouts: &[1, 2],
     latency_ms: 50.0,
     latency_ceiling_ms: None,
     buffering: true,

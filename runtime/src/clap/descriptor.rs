@@ -26,7 +26,7 @@ pub(crate) fn features(info: &PluginInfo) -> Vec<&'static CStr> {
         PluginKind::Effect => vec![CLAP_PLUGIN_FEATURE_AUDIO_EFFECT],
         PluginKind::Instrument => vec![CLAP_PLUGIN_FEATURE_INSTRUMENT, CLAP_PLUGIN_FEATURE_SYNTHESIZER],
     };
-    features.push(match info.channels {
+    features.push(match info.channels() {
         1 => CLAP_PLUGIN_FEATURE_MONO,
         2 => CLAP_PLUGIN_FEATURE_STEREO,
         _ => CLAP_PLUGIN_FEATURE_SURROUND,
@@ -60,7 +60,7 @@ impl Descriptor {
             PluginKind::Effect => "effect",
             PluginKind::Instrument => "instrument",
         };
-        let description = format!("{}: a write-ahead {kind}, {} ch", info.name, info.channels);
+        let description = format!("{}: a write-ahead {kind}, {} ch", info.name, info.channels());
         let strings: Vec<CString> =
             [info.name, info.vendor, info.url, info.version, &description, ""].into_iter().map(c_string).collect();
         let mut feature_list: Vec<*const c_char> = features(info).into_iter().map(CStr::as_ptr).collect();
@@ -103,7 +103,7 @@ mod tests {
             version: "1.0.0",
             class_id: [0xE7E6_4DF9, 1, 0xABCD, 0],
             kind: PluginKind::Instrument,
-            channels: 6,
+            layouts: &[6],
             latency_ms: 50.0,
             latency_ceiling_ms: None,
             buffering: true,

@@ -5,6 +5,7 @@ use std::ffi::{CStr, c_char, c_void};
 use std::sync::atomic::Ordering;
 
 use clap_sys::ext::audio_ports::CLAP_EXT_AUDIO_PORTS;
+use clap_sys::ext::audio_ports_config::CLAP_EXT_AUDIO_PORTS_CONFIG;
 use clap_sys::ext::latency::{CLAP_EXT_LATENCY, clap_plugin_latency};
 use clap_sys::ext::note_ports::CLAP_EXT_NOTE_PORTS;
 use clap_sys::ext::params::CLAP_EXT_PARAMS;
@@ -15,6 +16,7 @@ use clap_sys::ext::tail::{CLAP_EXT_TAIL, clap_plugin_tail};
 use clap_sys::plugin::clap_plugin;
 
 use super::guard;
+use super::layouts::Layouts;
 use super::params::Params;
 use super::plugin::Plugin;
 use super::ports::Ports;
@@ -26,7 +28,7 @@ struct Small<P>(std::marker::PhantomData<P>);
 
 impl<P: Processor> Small<P> {
     const LATENCY: clap_plugin_latency = clap_plugin_latency { get: Some(latency::<P>) };
-    const TAIL: clap_plugin_tail = clap_plugin_tail { get: Some(tail) };
+    const TAIL: clap_plugin_tail = clap_plugin_tail { get: Some(tail::<P>) };
     const RENDER: clap_plugin_render =
         clap_plugin_render { has_hard_realtime_requirement: Some(hard_realtime), set: Some(set_render::<P>) };
 }
@@ -45,6 +47,8 @@ pub(crate) unsafe extern "C" fn get<P: Processor>(plugin: *const clap_plugin, id
         // Each table is a constant promoted to a static: it outlives the plugin.
         let table: *const c_void = if id == CLAP_EXT_AUDIO_PORTS {
             std::ptr::from_ref(&Ports::<P>::AUDIO).cast()
+        } else if id == CLAP_EXT_AUDIO_PORTS_CONFIG {
+            std::ptr::from_ref(&Layouts::<P>::EXTENSION).cast()
         } else if id == CLAP_EXT_NOTE_PORTS && instrument {
             std::ptr::from_ref(&Ports::<P>::NOTES).cast()
         } else if id == CLAP_EXT_SURROUND || id == CLAP_EXT_SURROUND_COMPAT {
@@ -75,11 +79,15 @@ unsafe extern "C" fn latency<P: Processor>(plugin: *const clap_plugin) -> u32 {
     })
 }
 
-/// The tail in frames: the value VST3's `getTailSamples` reports, from
-/// [`crate::plugin::tail`]. `process` always answers "continue", so hosts
-/// keep processing a buffered plugin after its input ends.
-unsafe extern "C" fn tail(_plugin: *const clap_plugin) -> u32 {
-    crate::plugin::tail::reported_frames()
+/// The tail in frames: the engine's (the processor's tail plus the latency),
+/// the value VST3's `getTailSamples` reports (see [`crate::plugin::tail`]);
+/// `u32::MAX` (at least `INT32_MAX`: infinite) for an infinite one.
+unsafe extern "C" fn tail<P: Processor>(plugin: *const clap_plugin) -> u32 {
+    guard(0, || {
+        // SAFETY: the host passes the pointer it got from create_plugin.
+        let Some(plugin) = (unsafe { Plugin::<P>::from_raw(plugin) }) else { return 0 };
+        crate::plugin::tail::reported_frames(plugin.stats.tail()).unwrap_or(u32::MAX)
+    })
 }
 
 unsafe extern "C" fn hard_realtime(_plugin: *const clap_plugin) -> bool {

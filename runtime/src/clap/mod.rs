@@ -9,8 +9,9 @@
 //! - `plugin.rs`: the plugin object and its lifecycle, `extensions.rs` the
 //!   extensions it offers;
 //! - `process.rs` and `host_buffers.rs`: one `process` call to one engine call;
-//! - `ports.rs` (audio and note ports, surround channel maps), `params.rs`,
-//!   `state.rs`, `host.rs` (the host's callbacks and extensions).
+//! - `ports.rs` (audio and note ports, surround channel maps), `layouts.rs`
+//!   (the layouts a host may select), `params.rs`, `state.rs`, `host.rs` (the
+//!   host's callbacks and extensions).
 //!
 //! Every function a host calls catches panics and answers with the call's
 //! failure value: nothing unwinds into the host.
@@ -20,6 +21,7 @@ mod entry;
 mod extensions;
 mod host;
 mod host_buffers;
+mod layouts;
 mod params;
 mod plugin;
 mod ports;

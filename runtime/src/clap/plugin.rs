@@ -11,7 +11,7 @@
 //! refused rather than made to wait there.
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 use clap_sys::host::clap_host;
 use clap_sys::plugin::{clap_plugin, clap_plugin_descriptor};
@@ -21,7 +21,7 @@ use super::extensions;
 use super::guard;
 use super::host::Host;
 use super::process::{self, Audio};
-use crate::engine::{ProcessSetup, Processor};
+use crate::engine::{EngineStatsHandle, ProcessSetup, Processor};
 use crate::exclusive::{Exclusive, ExclusiveGuard};
 use crate::plugin::PluginInfo;
 use crate::plugin::params::Role;
@@ -55,6 +55,12 @@ pub(crate) struct Plugin<P: Processor> {
     pub(crate) offline: AtomicBool,
     /// The latency of the current activation, in frames.
     pub(crate) latency: AtomicU32,
+    /// Reads the engine's tail from any thread.
+    pub(crate) stats: EngineStatsHandle,
+    /// The main ports' channel count in force: one of `info.layouts`, the
+    /// first until a host selects another (`clap.audio-ports-config`, while
+    /// deactivated). The engine is prepared for it at `activate`.
+    pub(crate) channels: AtomicUsize,
     /// The latency the host last read from an activation ([`NOT_REPORTED`]
     /// before the first): a new one tells the host it changed.
     reported_latency: AtomicU64,
@@ -98,6 +104,7 @@ impl<P: Processor> Plugin<P> {
     ) -> Self {
         let engine = crate::engine::Engine::new(processor, info.engine_config());
         let params = info.host_params().map(|(_, p)| AtomicU64::new(p.default_normalized().to_bits())).collect();
+        let stats = engine.stats_handle();
         Self {
             raw: clap_plugin {
                 desc,
@@ -116,12 +123,14 @@ impl<P: Processor> Plugin<P> {
             host_raw: host,
             host: OnceLock::new(),
             info,
-            audio: Exclusive::new(Audio::new(engine, info.channels)),
+            audio: Exclusive::new(Audio::new(engine)),
             params,
             resend_params: AtomicBool::new(true),
             restart_requested: AtomicBool::new(false),
             offline: AtomicBool::new(false),
             latency: AtomicU32::new(0),
+            stats,
+            channels: AtomicUsize::new(info.channels()),
             reported_latency: AtomicU64::new(NOT_REPORTED),
             restart_asked_for: AtomicU64::new(0),
         }
@@ -184,9 +193,14 @@ impl<P: Processor> Plugin<P> {
         let setup = ProcessSetup {
             sample_rate,
             max_block: max_frames.clamp(1, MAX_PREPARED_BLOCK) as usize,
-            channels: self.info.channels,
+            channels: self.channels.load(Ordering::Acquire),
         };
-        if audio.prepare(setup).is_err() || audio.engine.activate().is_err() {
+        if audio.prepare(setup).is_err() {
+            return false;
+        }
+        // The tail reported before audio flows follows the parameters.
+        self.info.apply_while_inactive(&self.params, &mut audio.engine);
+        if audio.engine.activate().is_err() {
             return false;
         }
         // Adaptive latency may have taken a larger latency just now.

@@ -1,9 +1,10 @@
 //! Audio ports (one main port each way for an effect, one output for an
-//! instrument, the plugin's channel count in its natural layout), the
+//! instrument, the channel count in force in its natural layout), the
 //! surround extension that names that layout's speakers, and note ports (one
 //! input for an instrument).
 
 use std::ffi::c_char;
+use std::sync::atomic::Ordering;
 
 use clap_sys::ext::audio_ports::{
     CLAP_AUDIO_PORT_IS_MAIN, CLAP_AUDIO_PORT_SUPPORTS_64BITS, CLAP_PORT_MONO, CLAP_PORT_STEREO, clap_audio_port_info,
@@ -52,12 +53,21 @@ pub(crate) fn channel_map(channels: usize) -> Option<&'static [u8]> {
 }
 
 /// The channel mask (bit n: surround position n) of the natural layout.
-fn channel_mask(channels: usize) -> Option<u64> {
+pub(crate) fn channel_mask(channels: usize) -> Option<u64> {
     channel_map(channels).map(|map| map.iter().fold(0, |mask, position| mask | (1 << position)))
 }
 
+/// CLAP's port type for `channels` channels in their natural layout.
+pub(crate) fn port_type(channels: usize) -> *const c_char {
+    match channels {
+        1 => CLAP_PORT_MONO.as_ptr(),
+        2 => CLAP_PORT_STEREO.as_ptr(),
+        _ => CLAP_PORT_SURROUND.as_ptr(),
+    }
+}
+
 /// Audio ports the plugin has in a direction.
-fn audio_port_count(info: &PluginInfo, is_input: bool) -> u32 {
+pub(crate) fn audio_port_count(info: &PluginInfo, is_input: bool) -> u32 {
     u32::from(!is_input || info.kind == PluginKind::Effect)
 }
 
@@ -105,16 +115,12 @@ unsafe extern "C" fn audio_get<P: Processor>(
         if index >= audio_port_count(plugin.info, is_input) {
             return false;
         }
-        let channels = plugin.info.channels;
+        let channels = plugin.channels.load(Ordering::Acquire);
         info.id = 0;
         copy_c(if is_input { "Input" } else { "Output" }, &mut info.name);
         info.flags = CLAP_AUDIO_PORT_IS_MAIN | CLAP_AUDIO_PORT_SUPPORTS_64BITS;
         info.channel_count = channels as u32;
-        info.port_type = match channels {
-            1 => CLAP_PORT_MONO.as_ptr(),
-            2 => CLAP_PORT_STEREO.as_ptr(),
-            _ => CLAP_PORT_SURROUND.as_ptr(),
-        };
+        info.port_type = port_type(channels);
         // An effect may be processed in place: its input pairs with its output.
         info.in_place_pair = if plugin.info.kind == PluginKind::Effect { 0 } else { CLAP_INVALID_ID };
         true
@@ -124,7 +130,8 @@ unsafe extern "C" fn audio_get<P: Processor>(
 unsafe extern "C" fn mask_supported<P: Processor>(plugin: *const clap_plugin, mask: u64) -> bool {
     guard(false, || {
         // SAFETY: the host passes the pointer it got from create_plugin.
-        unsafe { Plugin::<P>::from_raw(plugin) }.is_some_and(|p| channel_mask(p.info.channels) == Some(mask))
+        unsafe { Plugin::<P>::from_raw(plugin) }
+            .is_some_and(|p| channel_mask(p.channels.load(Ordering::Acquire)) == Some(mask))
     })
 }
 
@@ -141,7 +148,7 @@ unsafe extern "C" fn get_channel_map<P: Processor>(
         if port_index >= audio_port_count(plugin.info, is_input) || map.is_null() {
             return 0;
         }
-        let Some(ours) = channel_map(plugin.info.channels) else { return 0 };
+        let Some(ours) = channel_map(plugin.channels.load(Ordering::Acquire)) else { return 0 };
         let count = ours.len().min(capacity as usize);
         // SAFETY: the host's buffer holds `capacity` >= `count` bytes.
         unsafe { std::ptr::copy_nonoverlapping(ours.as_ptr(), map, count) };

@@ -10,6 +10,10 @@ pub const MIX: u32 = 2;
 /// The longest delay time, which sizes the buffer allocated in `prepare`.
 pub const MAX_TIME_MS: f64 = 2000.0;
 
+/// The level, relative to the input, below which an echo counts as silence in
+/// the reported tail: -100 dB.
+pub const SILENCE: f64 = 1e-5;
+
 pub const PARAMS: &[ParamSpec] = &[
     ParamSpec {
         id: TIME_MS,
@@ -133,7 +137,20 @@ impl Processor for Delay {
         self.position = 0;
     }
 
+    /// Until the last echo above -100 dB (relative to the input) has played:
+    /// the k-th echo of a sample comes k times the delay later at `mix *
+    /// feedback^(k-1)` of it, so the tail is the delay times the last k with
+    /// `feedback^(k-1) >= 10^-5` (one echo without feedback, about 13 at the
+    /// default 0.4, 225 at the maximum 0.95). Infinite from a feedback of 1 up.
     fn tail(&self) -> Tail {
-        if self.feedback > 0.0 { Tail::Infinite } else { Tail::Frames(self.delay_frames) }
+        let feedback = f64::from(self.feedback.abs());
+        if self.mix == 0.0 {
+            return Tail::None;
+        }
+        if feedback >= 1.0 || feedback.is_nan() {
+            return Tail::Infinite;
+        }
+        let echoes = if feedback == 0.0 { 1.0 } else { 1.0 + (SILENCE.ln() / feedback.ln()).floor() };
+        Tail::Frames(self.delay_frames.saturating_mul(echoes as usize))
     }
 }

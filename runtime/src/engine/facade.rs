@@ -2,16 +2,17 @@
 //! active inline or ahead, inactive) and hands each block to the path of the
 //! current mode.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use super::ahead::AheadPath;
 use super::buffers::{AudioBuffers, SliceBuffers};
 use super::config::{EngineConfig, EngineError, ProcessError};
 use super::denormals::FlushToZero;
-use super::event::Event;
+use super::event::{Event, EventKind};
 use super::inline::InlinePath;
 use super::mode::ProcessMode;
-use super::processor::{ProcessSetup, Processor};
+use super::processor::{ProcessSetup, Processor, Tail};
 use super::runner::DspRunner;
 use super::stall::StallPlan;
 use super::telemetry::{EngineStats, EngineStatsHandle, Telemetry};
@@ -62,6 +63,7 @@ impl<P: Processor> Engine<P> {
         // Checked before the processor sees the setup.
         Timing::new(setup, &self.config, 0)?;
         processor.prepare(&setup);
+        self.telemetry.publish_tail(processor.tail());
         let timing = Timing::new(setup, &self.config, processor.latency())?;
         self.adopt(timing);
         Ok(timing.latency)
@@ -72,6 +74,14 @@ impl<P: Processor> Engine<P> {
     /// before and after activation.
     pub fn latency_samples(&self) -> usize {
         self.timing.map_or(0, |t| t.latency)
+    }
+
+    /// How long the output outlasts the input, latency included: the
+    /// processor's tail as it reported it last (after `prepare`, then after
+    /// every block it ran, so it follows parameter changes) plus
+    /// [`Self::latency_samples`]. Lock-free; also in [`EngineStats::tail`].
+    pub fn tail(&self) -> Tail {
+        self.telemetry.tail()
     }
 
     /// Makes `timing` the engine's and publishes it.
@@ -89,6 +99,26 @@ impl<P: Processor> Engine<P> {
         self.config = config;
         self.adopt(adapted);
         Ok(())
+    }
+
+    /// Gives the inactive processor an event now (a parameter's value), so
+    /// what it reports before any audio flows (its tail) already follows it;
+    /// the processor keeps it through the reset at activation only if its
+    /// `reset` keeps parameters, so send them again with the first block too.
+    /// Ignored while active (events then travel with the audio) and for a
+    /// bypass, which the engine applies itself. Never on the audio thread.
+    pub fn apply_while_inactive(&mut self, event: &EventKind) {
+        let State::Inactive(processor) = &mut self.state else { return };
+        if matches!(event, EventKind::Bypass(_)) {
+            return;
+        }
+        let applied = catch_unwind(AssertUnwindSafe(|| {
+            processor.event(event);
+            processor.tail()
+        }));
+        if let Ok(tail) = applied {
+            self.telemetry.publish_tail(tail);
+        }
     }
 
     pub fn is_active(&self) -> bool {

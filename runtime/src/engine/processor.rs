@@ -26,6 +26,41 @@ pub enum Tail {
     Infinite,
 }
 
+impl Tail {
+    /// This tail followed by `frames` more: what a host must keep processing
+    /// after the input ends when the output comes `frames` late (the latency).
+    pub fn delayed_by(self, frames: usize) -> Tail {
+        match self {
+            Tail::None if frames == 0 => Tail::None,
+            Tail::None => Tail::Frames(frames),
+            Tail::Frames(n) => Tail::Frames(n.saturating_add(frames)),
+            Tail::Infinite => Tail::Infinite,
+        }
+    }
+
+    /// The tail in frames, `None` for an infinite one.
+    pub fn frames(self) -> Option<usize> {
+        match self {
+            Tail::None => Some(0),
+            Tail::Frames(n) => Some(n),
+            Tail::Infinite => None,
+        }
+    }
+
+    /// One word for an atomic: `u64::MAX` is infinite.
+    pub(crate) fn to_bits(self) -> u64 {
+        self.frames().map_or(u64::MAX, |n| (n as u64).min(u64::MAX - 1))
+    }
+
+    pub(crate) fn from_bits(bits: u64) -> Tail {
+        match bits {
+            0 => Tail::None,
+            u64::MAX => Tail::Infinite,
+            n => Tail::Frames(usize::try_from(n).unwrap_or(usize::MAX)),
+        }
+    }
+}
+
 /// A DSP algorithm. Safe Rust only; the engine decides which thread calls it
 /// (its worker, or the host's audio thread when catching up or rendering
 /// offline) but never calls it from two threads at once.
@@ -58,7 +93,12 @@ pub trait Processor: Send + 'static {
         0
     }
 
-    /// How long the output outlasts the input.
+    /// How long the output outlasts the input, at the current parameters:
+    /// after the last non-silent input frame, the output is silence (or below
+    /// hearing: -100 dB or so) after this many frames. The engine reads it
+    /// after `prepare` and after every block it runs, and reports it to hosts
+    /// plus its latency (see [`super::Engine::tail`]), so hosts that stop
+    /// processing silent input do not cut an echo or a release. Keep it cheap.
     fn tail(&self) -> Tail {
         Tail::None
     }

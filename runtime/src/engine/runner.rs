@@ -77,6 +77,12 @@ impl<P: Processor> DspRunner<P> {
             sample_rate: setup.sample_rate,
             telemetry,
         }
+        .with_tail_published()
+    }
+
+    fn with_tail_published(mut self) -> Self {
+        self.publish_tail();
+        self
     }
 
     /// Processes `audio` (input on entry, output on return; every slice the same
@@ -123,12 +129,25 @@ impl<P: Processor> DspRunner<P> {
                 None => break,
             }
         }
+        self.publish_tail();
     }
 
     /// Puts the host's report for input clock `report.time` in force (for
     /// frames from that clock on).
     pub(crate) fn set_transport(&mut self, report: TimedTransport) {
         self.transport = report;
+    }
+
+    /// Publishes the processor's tail, which its parameters may have changed.
+    fn publish_tail(&mut self) {
+        if self.failed {
+            return;
+        }
+        let processor = &self.processor;
+        match catch_unwind(AssertUnwindSafe(|| processor.tail())) {
+            Ok(tail) => self.telemetry.publish_tail(tail),
+            Err(_) => self.fail(),
+        }
     }
 
     /// Starts over from silence without allocating: processor state, the dry

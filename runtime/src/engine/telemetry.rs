@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
+use super::processor::Tail;
 use super::timing::Timing;
 use crate::cache_padded::CachePadded;
 use crate::writeahead::BufferCounters;
@@ -48,6 +49,8 @@ pub(crate) struct PipelineCounters {
     /// Times the processor was reset for making non-finite output.
     pub(crate) dsp_resets: AtomicU64,
     pub(crate) longest_stall_nanos: AtomicU64,
+    /// The processor's own tail ([`Tail`] as bits), as it last reported it.
+    pub(crate) dsp_tail: AtomicU64,
 }
 
 #[derive(Default)]
@@ -85,6 +88,17 @@ impl Telemetry {
         published.capacity.store(capacity as u64, Relaxed);
         published.tick_nanos.store(timing.tick.as_nanos() as u64, Relaxed);
         published.sample_rate_bits.store(timing.setup.sample_rate.to_bits(), Relaxed);
+    }
+
+    /// The processor's tail plus the latency (see [`EngineStats::tail`]).
+    pub(crate) fn tail(&self) -> Tail {
+        let latency = self.timing.latency.load(Relaxed) as usize;
+        Tail::from_bits(self.pipeline.dsp_tail.load(Relaxed)).delayed_by(latency)
+    }
+
+    /// Publishes the processor's own tail (written by whoever holds it).
+    pub(crate) fn publish_tail(&self, tail: Tail) {
+        self.pipeline.dsp_tail.store(tail.to_bits(), Relaxed);
     }
 
     /// The write-ahead delay in frames, as published.
@@ -182,6 +196,11 @@ pub struct EngineStats {
     pub latency_samples: u64,
     /// The same latency as a duration.
     pub latency: Duration,
+    /// How long the plugin's output outlasts its input: the processor's own
+    /// tail (as it reported it last) plus the latency, since the last input
+    /// frame comes out that much later. A host must keep processing this long
+    /// after the input ends to hear everything.
+    pub tail: Tail,
 }
 
 /// Reads [`EngineStats`] from any thread.
@@ -193,6 +212,11 @@ pub struct EngineStatsHandle {
 impl EngineStatsHandle {
     pub fn stats(&self) -> EngineStats {
         self.telemetry.snapshot()
+    }
+
+    /// [`EngineStats::tail`] alone.
+    pub fn tail(&self) -> Tail {
+        self.telemetry.tail()
     }
 }
 
@@ -236,6 +260,7 @@ impl Telemetry {
             ),
             latency_samples,
             latency,
+            tail: self.tail(),
         }
     }
 }

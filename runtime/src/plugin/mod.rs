@@ -2,7 +2,8 @@
 //! generator) writes, in plain Rust with no format's types. The format glue
 //! (`vst3/`, `clap/`) reads it and adds only its FFI.
 //!
-//! - [`PluginInfo`] and [`PluginKind`]: names, ids, bus, latency, parameters;
+//! - [`PluginInfo`] and [`PluginKind`]: names, ids, bus layouts, latency,
+//!   parameters;
 //! - [`ParamSpec`] and the parameters every plugin gets after its own, with
 //!   their conversions and display text (`params.rs`);
 //! - the saved state's bytes (`state.rs`);
@@ -86,8 +87,11 @@ pub struct PluginInfo {
     /// hosts store it in saved sessions.
     pub class_id: [u32; 4],
     pub kind: PluginKind,
-    /// Audio channels of the main bus (in and out for effects).
-    pub channels: usize,
+    /// The channel counts the main bus supports (in and out alike, for
+    /// effects), the preferred first: a host may pick any of them (VST3
+    /// `setBusArrangements`), and the plugin starts with the first. Each is
+    /// 1 to [`crate::limits::MAX_CHANNELS`], listed once.
+    pub layouts: &'static [usize],
     pub latency_ms: f64,
     /// Adaptive latency: the most `latency_ms` may grow to when the engine
     /// measures stalls close to its headroom (the host is told, and takes it
@@ -101,6 +105,18 @@ pub struct PluginInfo {
 }
 
 impl PluginInfo {
+    /// The preferred channel count: the first of [`Self::layouts`], which the
+    /// main bus has until a host picks another (0 if the list is empty, which
+    /// no setup accepts).
+    pub fn channels(&self) -> usize {
+        self.layouts.first().copied().unwrap_or(0)
+    }
+
+    /// Whether the main bus may have `channels` channels.
+    pub fn supports_channels(&self, channels: usize) -> bool {
+        self.layouts.contains(&channels)
+    }
+
     /// The engine configuration this plugin runs with.
     pub fn engine_config(&self) -> EngineConfig {
         EngineConfig {

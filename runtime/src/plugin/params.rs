@@ -11,8 +11,10 @@
 //! `steps + 1` values, plain = `min + k * (max - min) / steps` with
 //! `k = min(steps, floor(normalized * (steps + 1)))`, and normalized `k / steps`.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::{ParamSpec, PluginInfo};
-use crate::engine::{EngineStats, EventKind};
+use crate::engine::{Engine, EngineStats, EventKind, Processor};
 
 /// The id of the bypass parameter every plugin gets (flagged `kIsBypass`).
 pub const BYPASS_PARAM_ID: u32 = 0x7FFF_0001;
@@ -248,6 +250,18 @@ impl PluginInfo {
         };
         Some((index, self.host_param(index)?))
     }
+
+    /// Hands every parameter's current value (`values`: normalized, in host
+    /// order) to an inactive engine's processor, so what the engine reports
+    /// before audio flows (its tail) follows them. Every format calls it just
+    /// before activating; the values go again with the first block.
+    pub(crate) fn apply_while_inactive<P: Processor>(&self, values: &[AtomicU64], engine: &mut Engine<P>) {
+        for (index, param) in self.host_params() {
+            if let Some(event) = param.event(f64::from_bits(values[index].load(Ordering::Relaxed))) {
+                engine.apply_while_inactive(&event);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -314,7 +328,7 @@ mod tests {
             version: "",
             class_id: [0; 4],
             kind: crate::plugin::PluginKind::Effect,
-            channels: 2,
+            layouts: &[2],
             latency_ms: 50.0,
             latency_ceiling_ms: None,
             buffering: true,

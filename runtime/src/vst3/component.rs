@@ -10,14 +10,14 @@
 //! calls wait for it. Parameter values are atomics any thread can read.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 use vst3::Steinberg::Vst::{
     BusDirection, BusDirections_, BusInfo, BusInfo_, BusTypes_, IAudioProcessor, IAudioProcessorTrait, IComponent,
     IComponentHandler, IComponentTrait, IEditController, IEditControllerTrait, IProcessContextRequirements,
     IProcessContextRequirementsTrait, IoMode, MediaType, MediaTypes_, ParamID, ParameterInfo, ParameterInfo_,
     ProcessData, ProcessSetup as VstProcessSetup, RoutingInfo, SpeakerArrangement, String128, SymbolicSampleSizes_,
-    TChar,
+    TChar, kInfiniteTail,
 };
 use vst3::Steinberg::{
     FIDString, FUnknown, IBStream, IBStreamTrait, IPlugView, IPluginBaseTrait, TBool, TUID, kInvalidArgument,
@@ -29,7 +29,7 @@ use super::latency_notice::LatencyNotice;
 use super::process::{self, Audio};
 use super::speakers;
 use super::strings::{copy_wstring, read_wstring};
-use crate::engine::{Engine, ProcessSetup, Processor};
+use crate::engine::{Engine, EngineStatsHandle, ProcessSetup, Processor};
 use crate::exclusive::{Exclusive, ExclusiveGuard};
 use crate::plugin::params::{HostParam, Role};
 use crate::plugin::{PluginInfo, PluginKind, state};
@@ -51,6 +51,12 @@ pub(crate) struct Plugin<P: Processor> {
     /// it never waits, on whatever thread the host calls it.
     restart_requested: AtomicBool,
     latency: AtomicU32,
+    /// The main bus's channel count in force: one of `info.layouts`, the
+    /// first until a host picks another through `setBusArrangements` (only
+    /// while inactive). The engine is prepared for it at `setActive(true)`.
+    channels: AtomicUsize,
+    /// Reads the engine's tail (and other published figures) from any thread.
+    stats: EngineStatsHandle,
     /// Adaptive latency: tells the host when the engine wants more.
     notice: LatencyNotice,
 }
@@ -64,13 +70,16 @@ impl<P: Processor> Plugin<P> {
         let engine = Engine::new(processor, info.engine_config());
         let params = info.host_params().map(|(_, p)| AtomicU64::new(p.default_normalized().to_bits())).collect();
         let notice = LatencyNotice::new(engine.stats_handle());
+        let stats = engine.stats_handle();
         Self {
             info,
-            audio: Exclusive::new(Audio::new(engine, info.channels)),
+            audio: Exclusive::new(Audio::new(engine)),
             params,
             resend_params: AtomicBool::new(true),
             restart_requested: AtomicBool::new(false),
             latency: AtomicU32::new(0),
+            channels: AtomicUsize::new(info.channels()),
+            stats,
             notice,
         }
     }
@@ -200,7 +209,7 @@ impl<P: Processor> IComponentTrait for Plugin<P> {
         bus.busType = BusTypes_::kMain as i32;
         bus.flags = BusInfo_::BusFlags_::kDefaultActive as u32;
         if media_type == MediaTypes_::kAudio as MediaType {
-            bus.channelCount = self.info.channels as i32;
+            bus.channelCount = self.channels.load(Ordering::Acquire) as i32;
             copy_wstring(if dir == BusDirections_::kInput as BusDirection { "Input" } else { "Output" }, &mut bus.name);
         } else {
             bus.channelCount = 16;
@@ -233,30 +242,45 @@ impl<P: Processor> IComponentTrait for Plugin<P> {
 
 impl<P: Processor> Plugin<P> {
     fn set_active(&self, state: TBool) -> tresult {
-        {
-            let mut audio = self.audio_blocking();
-            if state == 0 {
-                audio.engine.deactivate();
-                return kResultOk;
-            }
-            if audio.setup.is_none() {
-                let (rate, block) = DEFAULT_SETUP;
-                let setup = ProcessSetup { sample_rate: rate, max_block: block, channels: self.info.channels };
-                match audio.prepare(setup) {
-                    Ok(latency) => self.latency.store(latency as u32, Ordering::Release),
-                    Err(_) => return kResultFalse,
-                }
-            }
-            // The processor starts from reset: give it every parameter again.
-            self.resend_params.store(true, Ordering::Release);
-            self.restart_requested.store(false, Ordering::Release);
-            if audio.engine.activate().is_err() {
-                return kResultFalse;
-            }
-            // Adaptive latency may have taken a larger latency just now.
-            self.latency.store(audio.engine.latency_samples() as u32, Ordering::Release);
-            kResultOk
+        let mut audio = self.audio_blocking();
+        if state == 0 {
+            audio.engine.deactivate();
+            return kResultOk;
         }
+        self.activate(&mut audio)
+    }
+
+    /// Activates the engine (if inactive) for the layout in force.
+    fn activate(&self, audio: &mut Audio<P>) -> tresult {
+        // Prepared for the bus layout in force: a host may have picked
+        // another since `setupProcessing`.
+        let channels = self.channels.load(Ordering::Acquire);
+        let setup = match audio.setup {
+            None => {
+                let (sample_rate, max_block) = DEFAULT_SETUP;
+                Some(ProcessSetup { sample_rate, max_block, channels })
+            }
+            Some(setup) if setup.channels != channels => Some(ProcessSetup { channels, ..setup }),
+            Some(_) => None,
+        };
+        if let Some(setup) = setup {
+            match audio.prepare(setup) {
+                Ok(latency) => self.latency.store(latency as u32, Ordering::Release),
+                Err(_) => return kResultFalse,
+            }
+        }
+        // Every parameter's value before activation, so what the engine
+        // reports before audio flows (the tail) follows them; then again
+        // with the first block, after the reset at activation.
+        self.info.apply_while_inactive(&self.params, &mut audio.engine);
+        self.resend_params.store(true, Ordering::Release);
+        self.restart_requested.store(false, Ordering::Release);
+        if audio.engine.activate().is_err() {
+            return kResultFalse;
+        }
+        // Adaptive latency may have taken a larger latency just now.
+        self.latency.store(audio.engine.latency_samples() as u32, Ordering::Release);
+        kResultOk
     }
 }
 
@@ -272,11 +296,27 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
         if num_ins != wanted_ins || num_outs != 1 || outputs.is_null() || (wanted_ins == 1 && inputs.is_null()) {
             return kResultFalse;
         }
-        let Some(ours) = speakers::arrangement(self.info.channels) else { return kResultFalse };
         // SAFETY: both pointers were checked non-null and the host passes as many
         // arrangements as it says (one each here).
-        let matches = unsafe { *outputs == ours && (wanted_ins == 0 || *inputs == ours) };
-        if matches { kResultTrue } else { kResultFalse }
+        let (output, input) = unsafe { (*outputs, if wanted_ins == 1 { *inputs } else { *outputs }) };
+        // One of the plugin's layouts, in its natural arrangement, the same in
+        // and out. Anything else is refused and the layout in force stays.
+        let Some(channels) = speakers::channels_of(output).filter(|&n| self.info.supports_channels(n)) else {
+            return kResultFalse;
+        };
+        if input != output {
+            return kResultFalse;
+        }
+        guard(|| {
+            let audio = self.audio_blocking();
+            // The SDK allows this call only while inactive: the engine runs
+            // with the layout it was activated with.
+            if audio.engine.is_active() && self.channels.load(Ordering::Acquire) != channels {
+                return kResultFalse;
+            }
+            self.channels.store(channels, Ordering::Release);
+            kResultTrue
+        })
     }
 
     unsafe fn getBusArrangement(&self, dir: BusDirection, index: i32, arr: *mut SpeakerArrangement) -> tresult {
@@ -286,7 +326,7 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
         if index != 0 || unsafe { self.getBusCount(MediaTypes_::kAudio as MediaType, dir) } == 0 {
             return kInvalidArgument;
         }
-        let Some(ours) = speakers::arrangement(self.info.channels) else { return kResultFalse };
+        let Some(ours) = speakers::arrangement(self.channels.load(Ordering::Acquire)) else { return kResultFalse };
         *arr = ours;
         kResultOk
     }
@@ -312,7 +352,7 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
         let wanted = ProcessSetup {
             sample_rate: setup.sampleRate,
             max_block: setup.maxSamplesPerBlock.max(1) as usize,
-            channels: self.info.channels,
+            channels: self.channels.load(Ordering::Acquire),
         };
         guard(|| {
             self.notice.during_lifecycle(|| {
@@ -360,7 +400,9 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
     }
 
     unsafe fn getTailSamples(&self) -> u32 {
-        crate::plugin::tail::reported_frames()
+        // The engine's tail (the processor's plus the latency), as every
+        // format reports it.
+        crate::plugin::tail::reported_frames(self.stats.tail()).unwrap_or(kInfiniteTail)
     }
 }
 

@@ -34,14 +34,16 @@ pub(crate) struct Audio<P: Processor> {
 }
 
 impl<P: Processor> Audio<P> {
-    pub(crate) fn new(engine: Engine<P>, channels: usize) -> Self {
-        Self { engine, setup: None, channels, events: Vec::new() }
+    pub(crate) fn new(engine: Engine<P>) -> Self {
+        Self { engine, setup: None, channels: 0, events: Vec::new() }
     }
 
-    /// Sets the engine up and sizes the event list; returns the latency.
+    /// Sets the engine up (for `setup.channels`, the bus layout in force) and
+    /// sizes the event list; returns the latency.
     pub(crate) fn prepare(&mut self, setup: ProcessSetup) -> Result<usize, EngineError> {
         let latency = self.engine.setup(setup)?;
         self.setup = Some(setup);
+        self.channels = setup.channels;
         self.events = Vec::with_capacity(EVENT_CAPACITY);
         Ok(latency)
     }

@@ -31,6 +31,13 @@ pub(crate) fn arrangement(channels: usize) -> Option<SpeakerArrangement> {
     })
 }
 
+/// The channel count whose natural arrangement `arrangement` is, if any: a
+/// host offering another arrangement of the same count (L R C LFE for four)
+/// gets `None`.
+pub(crate) fn channels_of(arrangement: SpeakerArrangement) -> Option<usize> {
+    (1..=crate::limits::MAX_CHANNELS).find(|&n| self::arrangement(n) == Some(arrangement))
+}
+
 #[cfg(test)]
 mod tests {
     use vst3::Steinberg::Vst::{
@@ -64,5 +71,10 @@ mod tests {
         assert_eq!(arrangement(8), Some(SpeakerArr::k71Music));
         assert_eq!(arrangement(0), None);
         assert_eq!(arrangement(MAX_CHANNELS + 1), None);
+        for channels in 1..=MAX_CHANNELS {
+            assert_eq!(channels_of(arrangement(channels).unwrap()), Some(channels));
+        }
+        assert_eq!(channels_of(SpeakerArr::k31Cine), None, "four channels, but not quad");
+        assert_eq!(channels_of(SpeakerArr::kEmpty), None);
     }
 }

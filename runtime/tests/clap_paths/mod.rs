@@ -42,7 +42,7 @@ pub static INFO: PluginInfo = PluginInfo {
     version: "1.0.0",
     class_id: [0x5752_4954, 0x4541_4845, 0x4144_434C, 0x4150_0001],
     kind: PluginKind::Effect,
-    channels: 2,
+    layouts: &[2],
     latency_ms: 10.0,
     latency_ceiling_ms: None,
     buffering: true,

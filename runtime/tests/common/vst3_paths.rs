@@ -28,7 +28,7 @@ const fn info(name: &'static str, buffering: bool) -> PluginInfo {
         version: "0.1.0",
         class_id: [1, 2, 3, if buffering { 4 } else { 5 }],
         kind: PluginKind::Effect,
-        channels: 2,
+        layouts: &[2],
         latency_ms: 5.0,
         latency_ceiling_ms: None,
         buffering,
