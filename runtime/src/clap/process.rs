@@ -1,6 +1,7 @@
 //! Turning one CLAP `process` call (or a parameter flush) into one engine
 //! call: the render mode, parameter values and notes as sample-exact events
-//! at their times, and the host's buffers as [`AudioBuffers`]. The whole host
+//! at their times, the host's transport as the block's [`Transport`], and
+//! the host's buffers as [`AudioBuffers`]. The whole host
 //! block goes to the engine, which alone decides how to cut it.
 //! Allocation-free: the event list is sized in `activate`.
 
@@ -8,14 +9,17 @@ use std::sync::atomic::Ordering;
 
 use clap_sys::events::{
     CLAP_CORE_EVENT_SPACE_ID, CLAP_EVENT_MIDI, CLAP_EVENT_NOTE_OFF, CLAP_EVENT_NOTE_ON, CLAP_EVENT_PARAM_VALUE,
-    clap_event_header, clap_event_midi, clap_event_note, clap_event_param_value, clap_input_events, clap_output_events,
+    CLAP_EVENT_TRANSPORT, clap_event_header, clap_event_midi, clap_event_note, clap_event_param_value,
+    clap_event_transport, clap_input_events, clap_output_events,
 };
 use clap_sys::process::{CLAP_PROCESS_CONTINUE, CLAP_PROCESS_ERROR, clap_process, clap_process_status};
 
 use super::host_buffers::HostBuffers;
 use super::params::push_value;
 use super::plugin::Plugin;
-use crate::engine::{AudioBuffers, Engine, EngineError, Event, EventKind, ProcessMode, ProcessSetup, Processor};
+use crate::engine::{
+    AudioBuffers, Engine, EngineError, Event, EventKind, ProcessMode, ProcessSetup, Processor, Transport,
+};
 use crate::limits::MAX_CHANNELS;
 use crate::plugin::PluginKind;
 use crate::plugin::params::meter_readings;
@@ -59,8 +63,14 @@ pub(crate) unsafe fn run<P: Processor>(
         return CLAP_PROCESS_ERROR;
     }
     let frames = data.frames_count as usize;
+    let rate = audio.setup.map_or(0.0, |setup| setup.sample_rate);
+    // SAFETY: per this function's contract: the host's transport, or null.
+    let mut transport = unsafe { data.transport.as_ref() }.map(|t| super::transport::transport(t, rate));
     // SAFETY: per this function's contract.
-    unsafe { queue_events(audio, plugin, data.in_events, frames) };
+    if let Some(at_start) = unsafe { queue_events(audio, plugin, data.in_events, frames) } {
+        transport = Some(at_start);
+    }
+    let transport = transport.as_ref();
     let mode = mode(plugin);
     // SAFETY: per this function's contract: `audio_outputs_count` buffers.
     let output = unsafe { first(data.audio_outputs, data.audio_outputs_count) };
@@ -76,13 +86,13 @@ pub(crate) unsafe fn run<P: Processor>(
             match buffers {
                 Some(mut buffers) => {
                     let buffers: &mut dyn AudioBuffers = &mut buffers;
-                    audio.engine.process_buffers(mode, buffers, &audio.events).is_ok()
+                    audio.engine.process_buffers_with_transport(mode, buffers, &audio.events, transport).is_ok()
                 }
                 None => false,
             }
         }
         // No audio to render: apply the events without advancing time.
-        _ => flush_events(audio, mode),
+        _ => flush_events(audio, mode, transport),
     };
     // SAFETY: per this function's contract.
     unsafe { report_meters(&audio.engine, plugin, data.out_events) };
@@ -100,10 +110,11 @@ pub(crate) unsafe fn flush<P: Processor>(
     input: *const clap_input_events,
     output: *const clap_output_events,
 ) {
-    // SAFETY: per this function's contract.
+    // SAFETY: per this function's contract. A flush has no time to put a
+    // transport at: the next `process` brings it.
     unsafe { queue_events(audio, plugin, input, 0) };
     if audio.engine.is_active() {
-        flush_events(audio, mode(plugin));
+        flush_events(audio, mode(plugin), None);
         // SAFETY: per this function's contract.
         unsafe { report_meters(&audio.engine, plugin, output) };
     }
@@ -113,10 +124,10 @@ fn mode<P: Processor>(plugin: &Plugin<P>) -> ProcessMode {
     if plugin.offline.load(Ordering::Relaxed) { ProcessMode::Offline } else { ProcessMode::Realtime }
 }
 
-/// The events, with time standing still.
-fn flush_events<P: Processor>(audio: &mut Audio<P>, mode: ProcessMode) -> bool {
+/// The events (and the transport), with time standing still.
+fn flush_events<P: Processor>(audio: &mut Audio<P>, mode: ProcessMode, transport: Option<&Transport>) -> bool {
     let mut empty: [&mut [f32]; MAX_CHANNELS] = Default::default();
-    audio.engine.process(mode, &[], &mut empty[..audio.channels], &audio.events).is_ok()
+    audio.engine.process_with_transport(mode, &[], &mut empty[..audio.channels], &audio.events, transport).is_ok()
 }
 
 /// The first of `count` buffers, if there is one.
@@ -133,7 +144,10 @@ unsafe fn first<'a, T>(buffers: *const T, count: u32) -> Option<&'a T> {
 
 /// Fills the event list: every parameter after a reset or a state load, then
 /// the host's events at their times (a time past the block applies at its
-/// end), in the host's order, which CLAP sorts by time.
+/// end), in the host's order, which CLAP sorts by time. Returns the last
+/// transport event at the block's first frame: it supersedes
+/// `clap_process.transport`. (The engine takes one report per block; one
+/// later in the block is left to the next block's report.)
 ///
 /// # Safety
 /// `list` is null or the host's input events, valid for this call.
@@ -142,7 +156,8 @@ unsafe fn queue_events<P: Processor>(
     plugin: &Plugin<P>,
     list: *const clap_input_events,
     frames: usize,
-) {
+) -> Option<Transport> {
+    let rate = audio.setup.map_or(0.0, |setup| setup.sample_rate);
     let events = &mut audio.events;
     events.clear();
     if plugin.resend_params.swap(false, Ordering::AcqRel) {
@@ -152,20 +167,33 @@ unsafe fn queue_events<P: Processor>(
             }
         }
     }
+    let mut transport = None;
     // SAFETY: per this function's contract.
-    let Some(list) = (unsafe { list.as_ref() }) else { return };
-    let (Some(size), Some(get)) = (list.size, list.get) else { return };
+    let Some(list) = (unsafe { list.as_ref() }) else { return None };
+    let (Some(size), Some(get)) = (list.size, list.get) else { return None };
     // SAFETY: the host's own function on its own list.
     for index in 0..unsafe { size(list) } {
         // SAFETY: as above; the header is the host's, valid for the call.
         let Some(header) = (unsafe { get(list, index).as_ref() }) else { continue };
         let offset = (header.time as usize).min(frames);
+        if header.space_id == CLAP_CORE_EVENT_SPACE_ID
+            && header.type_ == CLAP_EVENT_TRANSPORT
+            && header.size as usize >= size_of::<clap_event_transport>()
+        {
+            if header.time == 0 {
+                // SAFETY: the type and size say this is a transport event.
+                let event = unsafe { &*std::ptr::from_ref(header).cast::<clap_event_transport>() };
+                transport = Some(super::transport::transport(event, rate));
+            }
+            continue;
+        }
         // SAFETY: the header heads an event of the type it names.
         if let Some(kind) = unsafe { translate(plugin, header) } {
             push(events, Event::new(offset, kind));
         }
     }
     sort_by_offset(events);
+    transport
 }
 
 /// What the engine receives for one host event, if anything.

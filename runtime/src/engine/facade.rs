@@ -9,6 +9,7 @@ use super::buffers::{AudioBuffers, SliceBuffers};
 use super::config::{EngineConfig, EngineError, ProcessError};
 use super::denormals::FlushToZero;
 use super::event::Event;
+use super::host_convention::PositionReference;
 use super::inline::InlinePath;
 use super::mode::ProcessMode;
 use super::processor::{ProcessSetup, Processor};
@@ -29,6 +30,8 @@ pub struct Engine<P: Processor> {
     timing: Option<Timing>,
     telemetry: Arc<Telemetry>,
     state: State<P>,
+    /// Which frame the host's transport reports describe.
+    position_reference: PositionReference,
 }
 
 enum State<P: Processor> {
@@ -41,7 +44,24 @@ enum State<P: Processor> {
 impl<P: Processor> Engine<P> {
     pub fn new(processor: P, config: EngineConfig) -> Self {
         let config = EngineConfig { stall: config.stall.or_else(StallPlan::from_env), ..config };
-        Self { config, timing: None, telemetry: Telemetry::new(), state: State::Inactive(processor) }
+        Self {
+            config,
+            timing: None,
+            telemetry: Telemetry::new(),
+            state: State::Inactive(processor),
+            position_reference: PositionReference::Input,
+        }
+    }
+
+    /// Tells the engine which frame the host's transport reports describe
+    /// (see [`PositionReference`]): a format's glue sets it once it knows
+    /// the host. [`PositionReference::Input`] until then.
+    pub fn set_position_reference(&mut self, reference: PositionReference) {
+        self.position_reference = reference;
+    }
+
+    pub fn position_reference(&self) -> PositionReference {
+        self.position_reference
     }
 
     /// The configuration in use.
@@ -221,8 +241,10 @@ impl<P: Processor> Engine<P> {
     /// transport for the block's first frame (`None`: nothing this block).
     /// The processor sees it with the audio of that frame, L later in host
     /// time in write-ahead mode, and extrapolated over the frames after it
-    /// ([`Transport::advanced`]) until a report says otherwise. Real-time safe
-    /// like [`Self::process_buffers`].
+    /// ([`Transport::advanced`]) until a report says otherwise. A host that
+    /// reports the output's position ([`Self::set_position_reference`]) has
+    /// its report moved forward by the latency first. Real-time safe like
+    /// [`Self::process_buffers`].
     #[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
     pub fn process_buffers_with_transport(
         &mut self,
@@ -232,6 +254,13 @@ impl<P: Processor> Engine<P> {
         transport: Option<&Transport>,
     ) -> Result<(), ProcessError> {
         let _flush_to_zero = FlushToZero::enable();
+        let moved = match (transport, self.timing) {
+            (Some(report), Some(timing)) if self.position_reference != PositionReference::Input => {
+                Some(self.position_reference.to_input(report, timing.latency, timing.setup.sample_rate))
+            }
+            _ => None,
+        };
+        let transport = moved.as_ref().or(transport);
         match &mut self.state {
             State::Inline(inline) => inline.process(buffers, events, transport),
             State::Ahead(ahead) => ahead.process(mode, buffers, events, transport),

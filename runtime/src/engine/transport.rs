@@ -78,6 +78,22 @@ impl Transport {
         self.tempo.filter(|t| t.is_finite() && sample_rate > 0.0).map(|tempo| tempo / (60.0 * sample_rate))
     }
 
+    /// This report with the values no host could mean dropped (`None`), as
+    /// every format reads them: a tempo that is not positive and finite, a
+    /// time signature with a zero part, musical positions that are not
+    /// finite, a cycle that does not end after it starts.
+    pub fn sanitized(self) -> Transport {
+        let finite = |value: Option<f64>| value.filter(|v| v.is_finite());
+        Transport {
+            tempo: self.tempo.filter(|t| t.is_finite() && *t > 0.0),
+            time_signature: self.time_signature.filter(|ts| ts.quarter_notes_per_bar().is_some()),
+            position_beats: finite(self.position_beats),
+            bar_start_beats: finite(self.bar_start_beats),
+            cycle_beats: self.cycle_beats.filter(|(start, end)| start.is_finite() && end.is_finite() && start < end),
+            ..self
+        }
+    }
+
     /// This report carried `frames` frames on: what the processor sees for the
     /// frame that many after the one reported. The rule:
     /// - stopped (`playing` false): everything holds;
@@ -243,6 +259,28 @@ mod tests {
         assert_eq!(later.bar_start_beats, Some(3.0), "into the second bar of 3/4");
         assert_eq!(report.advanced(24_000 * 4, RATE).bar_start_beats, Some(6.0));
         assert_eq!(later.tempo, report.tempo);
+    }
+
+    #[test]
+    fn nonsense_is_dropped_and_sense_kept() {
+        let sane = Transport { cycle_beats: Some((4.0, 8.0)), ..playing_at(2.0, 7) };
+        assert_eq!(sane.sanitized(), sane);
+        let nonsense = Transport {
+            tempo: Some(0.0),
+            time_signature: Some(TimeSignature { numerator: 4, denominator: 0 }),
+            position_beats: Some(f64::NAN),
+            bar_start_beats: Some(f64::INFINITY),
+            cycle_beats: Some((8.0, 8.0)),
+            ..sane
+        };
+        let read = nonsense.sanitized();
+        assert_eq!(
+            (read.tempo, read.time_signature, read.position_beats, read.bar_start_beats, read.cycle_beats),
+            (None, None, None, None, None)
+        );
+        assert_eq!(Transport { tempo: Some(-120.0), ..sane }.sanitized().tempo, None);
+        assert_eq!(Transport { tempo: Some(f64::INFINITY), ..sane }.sanitized().tempo, None);
+        assert_eq!(read.position_samples, Some(7), "the sample position is an integer: always sense");
     }
 
     #[test]
