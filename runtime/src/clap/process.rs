@@ -169,7 +169,7 @@ unsafe fn queue_events<P: Processor>(
     }
     let mut transport = None;
     // SAFETY: per this function's contract.
-    let Some(list) = (unsafe { list.as_ref() }) else { return None };
+    let list = unsafe { list.as_ref() }?;
     let (Some(size), Some(get)) = (list.size, list.get) else { return None };
     // SAFETY: the host's own function on its own list.
     for index in 0..unsafe { size(list) } {
