@@ -237,6 +237,10 @@ enum Carried {
     /// A `CLAP_EVENT_TRANSPORT` at the block's first frame, every call (and a
     /// null `clap_process.transport`).
     AsEvent,
+    /// Blocks not cut where the timeline changes: `clap_process.transport`
+    /// for the first frame and a `CLAP_EVENT_TRANSPORT` at each change
+    /// inside the block.
+    InsideBlocks,
 }
 
 /// Plays `input` through a started instance in blocks of `sizes` cut where
@@ -252,7 +256,11 @@ fn play_on_clap_timeline(
     let frames: usize = sizes.iter().sum();
     let mut output = vec![vec![0.0_f32; frames]; input.len()];
     let mut start = 0;
-    for n in timeline.cut(sizes) {
+    let sizes = match carried {
+        Carried::InsideBlocks => sizes.to_vec(),
+        Carried::InProcess | Carried::AsEvent => timeline.cut(sizes),
+    };
+    for n in sizes {
         let transport = timeline.clap(start);
         let events = match carried {
             Carried::InProcess => {
@@ -260,6 +268,11 @@ fn play_on_clap_timeline(
                 Vec::new()
             }
             Carried::AsEvent => vec![HostEvent::Transport { time: 0, transport }],
+            Carried::InsideBlocks => {
+                instance.set_transport(Some(transport));
+                let inside = timeline.changes().into_iter().filter(|&c| c > start && c < start + n);
+                inside.map(|c| HostEvent::Transport { time: (c - start) as u32, transport: timeline.clap(c) }).collect()
+            }
         };
         let status = instance.process(Buffers::F32 { input, output: &mut output }, start, n, &events, None);
         assert_eq!(status, clap_sys::process::CLAP_PROCESS_CONTINUE, "process at frame {start}");
@@ -296,9 +309,14 @@ fn a_synced_clap_plugin_follows_a_tempo_change_and_a_jump_at_their_frames_plus_i
             FRAMES,
             &timeline,
         );
-        for (seed, (offline, carried)) in
-            [(false, Carried::InProcess), (true, Carried::InProcess), (false, Carried::AsEvent)].into_iter().enumerate()
-        {
+        let runs = [
+            (false, Carried::InProcess),
+            (true, Carried::InProcess),
+            (false, Carried::AsEvent),
+            (false, Carried::InsideBlocks),
+            (true, Carried::InsideBlocks),
+        ];
+        for (seed, (offline, carried)) in runs.into_iter().enumerate() {
             let what = format!("{} as CLAP, offline {offline}, transport {carried:?}", plugin.name);
             let instance = module.create();
             instance.set_offline(offline);
@@ -323,8 +341,8 @@ fn a_synced_clap_plugin_follows_a_tempo_change_and_a_jump_at_their_frames_plus_i
         }
         println!(
             "ok: {} as CLAP: a jump at frame {JUMP} and a tempo change at frame {TEMPO} act at output frames {} and {} \
-             (latency {latency}), in clap_process.transport and as an event, real time and offline, bit for bit the \
-             DSP unbuffered and the VST3 build",
+             (latency {latency}), in clap_process.transport, as an event at a block's start or inside a block, real \
+             time and offline, bit for bit the DSP unbuffered and the VST3 build",
             plugin.name,
             JUMP + latency,
             TEMPO + latency + 1

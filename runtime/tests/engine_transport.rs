@@ -8,7 +8,8 @@ mod common;
 use common::processors::TransportProbe;
 use common::{blocks, noise};
 use runtime::engine::{
-    Engine, EngineConfig, PositionReference, ProcessMode, ProcessSetup, Processor, TimeSignature, Transport,
+    Engine, EngineConfig, PositionReference, ProcessMode, ProcessSetup, Processor, SliceBuffers, TimeSignature,
+    Transport,
 };
 
 const RATE: f64 = 48_000.0;
@@ -365,5 +366,35 @@ fn a_host_that_reports_the_outputs_position_gets_it_moved_to_the_inputs_by_the_l
             let shown = output[0][10_000 + latency] as i64;
             assert_eq!(shown - heard(10_000).1.position_samples.unwrap(), if moved { 2400 } else { 0 }, "{what}");
         }
+    }
+}
+
+#[test]
+fn reports_inside_a_block_apply_from_their_own_frame() {
+    // A host that does not cut its blocks where its timeline changes, and
+    // reports each change at its frame inside the block (as CLAP's transport
+    // events may), besides the report for the block's first frame: the same
+    // as blocks cut there, in every mode.
+    let input = vec![vec![0.0_f32; FRAMES]; 4];
+    let timeline = timeline();
+    let changes = [TEMPO_AT, JUMP_AT, STOP_AT];
+    for (seed, buffering) in [(41, false), (42, true), (43, true)] {
+        let mut engine = engine(TransportProbe, buffering, 4);
+        let latency = engine.latency_samples();
+        let mut output = vec![vec![0.0_f32; FRAMES]; 4];
+        let mut start = 0;
+        for (i, len) in blocks(FRAMES, seed, 0..=3000).into_iter().enumerate() {
+            let mut reports = vec![(0, report(&timeline, start))];
+            reports.extend(
+                changes.iter().filter(|&&c| c > start && c < start + len).map(|&c| (c - start, report(&timeline, c))),
+            );
+            let ins: Vec<&[f32]> = input.iter().map(|c| &c[start..start + len]).collect();
+            let mut outs: Vec<&mut [f32]> = output.iter_mut().map(|c| &mut c[start..start + len]).collect();
+            let mut buffers = SliceBuffers::new(4, &ins, &mut outs).unwrap();
+            let mode = if i % 3 == 0 { ProcessMode::Offline } else { ProcessMode::Realtime };
+            engine.process_buffers_with_transports(mode, &mut buffers, &[], &reports).unwrap();
+            start += len;
+        }
+        assert_probe_shows_the_host(&output, latency, &format!("buffering {buffering}, reports inside blocks"));
     }
 }

@@ -1,9 +1,10 @@
 //! Turning one CLAP `process` call (or a parameter flush) into one engine
 //! call: the render mode, parameter values and notes as sample-exact events
-//! at their times, the host's transport as the block's [`Transport`], and
-//! the host's buffers as [`AudioBuffers`]. The whole host
+//! at their times, the host's transport (in the call and as events) as
+//! [`Transport`] reports at their frames, and the host's buffers as
+//! [`AudioBuffers`]. The whole host
 //! block goes to the engine, which alone decides how to cut it.
-//! Allocation-free: the event list is sized in `activate`.
+//! Allocation-free: the event and transport lists are sized in `activate`.
 
 use std::sync::atomic::Ordering;
 
@@ -18,7 +19,7 @@ use super::host_buffers::HostBuffers;
 use super::params::push_value;
 use super::plugin::Plugin;
 use crate::engine::{
-    AudioBuffers, Engine, EngineError, Event, EventKind, ProcessMode, ProcessSetup, Processor, Transport,
+    AudioBuffers, Engine, EngineError, Event, EventKind, ProcessMode, ProcessSetup, Processor, SliceBuffers, Transport,
 };
 use crate::limits::MAX_CHANNELS;
 use crate::plugin::PluginKind;
@@ -27,17 +28,24 @@ use crate::plugin::params::meter_readings;
 /// Events one call can carry; more are dropped (hosts send a few dozen).
 const EVENT_CAPACITY: usize = 2048;
 
-/// What `process` owns: the engine and the event list sized for the setup.
+/// Transport reports one call can carry (`clap_process.transport` and
+/// transport events); more are dropped, and the engine extrapolates.
+const TRANSPORT_CAPACITY: usize = 64;
+
+/// What `process` owns: the engine and the event and transport lists sized
+/// for the setup.
 pub(crate) struct Audio<P: Processor> {
     pub(crate) engine: Engine<P>,
     setup: Option<ProcessSetup>,
     channels: usize,
     events: Vec<Event>,
+    /// The host's transport reports of one call, at their frames.
+    transports: Vec<(usize, Transport)>,
 }
 
 impl<P: Processor> Audio<P> {
     pub(crate) fn new(engine: Engine<P>, channels: usize) -> Self {
-        Self { engine, setup: None, channels, events: Vec::new() }
+        Self { engine, setup: None, channels, events: Vec::new(), transports: Vec::new() }
     }
 
     /// Sets the engine up and sizes the event list; returns the latency.
@@ -45,6 +53,7 @@ impl<P: Processor> Audio<P> {
         let latency = self.engine.setup(setup)?;
         self.setup = Some(setup);
         self.events = Vec::with_capacity(EVENT_CAPACITY);
+        self.transports = Vec::with_capacity(TRANSPORT_CAPACITY);
         Ok(latency)
     }
 }
@@ -63,14 +72,14 @@ pub(crate) unsafe fn run<P: Processor>(
         return CLAP_PROCESS_ERROR;
     }
     let frames = data.frames_count as usize;
-    let rate = audio.setup.map_or(0.0, |setup| setup.sample_rate);
+    audio.transports.clear();
     // SAFETY: per this function's contract: the host's transport, or null.
-    let mut transport = unsafe { data.transport.as_ref() }.map(|t| super::transport::transport(t, rate));
-    // SAFETY: per this function's contract.
-    if let Some(at_start) = unsafe { queue_events(audio, plugin, data.in_events, frames) } {
-        transport = Some(at_start);
+    if let Some(transport) = unsafe { data.transport.as_ref() } {
+        let rate = audio.setup.map_or(0.0, |setup| setup.sample_rate);
+        push(&mut audio.transports, (0, super::transport::transport(transport, rate)));
     }
-    let transport = transport.as_ref();
+    // SAFETY: per this function's contract.
+    unsafe { queue_events(audio, plugin, data.in_events, frames) };
     let mode = mode(plugin);
     // SAFETY: per this function's contract: `audio_outputs_count` buffers.
     let output = unsafe { first(data.audio_outputs, data.audio_outputs_count) };
@@ -86,13 +95,16 @@ pub(crate) unsafe fn run<P: Processor>(
             match buffers {
                 Some(mut buffers) => {
                     let buffers: &mut dyn AudioBuffers = &mut buffers;
-                    audio.engine.process_buffers_with_transport(mode, buffers, &audio.events, transport).is_ok()
+                    audio
+                        .engine
+                        .process_buffers_with_transports(mode, buffers, &audio.events, &audio.transports)
+                        .is_ok()
                 }
                 None => false,
             }
         }
         // No audio to render: apply the events without advancing time.
-        _ => flush_events(audio, mode, transport),
+        _ => flush_events(audio, mode),
     };
     // SAFETY: per this function's contract.
     unsafe { report_meters(&audio.engine, plugin, data.out_events) };
@@ -110,11 +122,12 @@ pub(crate) unsafe fn flush<P: Processor>(
     input: *const clap_input_events,
     output: *const clap_output_events,
 ) {
-    // SAFETY: per this function's contract. A flush has no time to put a
-    // transport at: the next `process` brings it.
+    // SAFETY: per this function's contract.
     unsafe { queue_events(audio, plugin, input, 0) };
+    // A flush has no time to put a transport at: the next `process` brings it.
+    audio.transports.clear();
     if audio.engine.is_active() {
-        flush_events(audio, mode(plugin), None);
+        flush_events(audio, mode(plugin));
         // SAFETY: per this function's contract.
         unsafe { report_meters(&audio.engine, plugin, output) };
     }
@@ -124,10 +137,11 @@ fn mode<P: Processor>(plugin: &Plugin<P>) -> ProcessMode {
     if plugin.offline.load(Ordering::Relaxed) { ProcessMode::Offline } else { ProcessMode::Realtime }
 }
 
-/// The events (and the transport), with time standing still.
-fn flush_events<P: Processor>(audio: &mut Audio<P>, mode: ProcessMode, transport: Option<&Transport>) -> bool {
+/// The events (and the transport reports), with time standing still.
+fn flush_events<P: Processor>(audio: &mut Audio<P>, mode: ProcessMode) -> bool {
     let mut empty: [&mut [f32]; MAX_CHANNELS] = Default::default();
-    audio.engine.process_with_transport(mode, &[], &mut empty[..audio.channels], &audio.events, transport).is_ok()
+    let Ok(mut buffers) = SliceBuffers::new(audio.channels, &[], &mut empty[..audio.channels]) else { return false };
+    audio.engine.process_buffers_with_transports(mode, &mut buffers, &audio.events, &audio.transports).is_ok()
 }
 
 /// The first of `count` buffers, if there is one.
@@ -144,10 +158,10 @@ unsafe fn first<'a, T>(buffers: *const T, count: u32) -> Option<&'a T> {
 
 /// Fills the event list: every parameter after a reset or a state load, then
 /// the host's events at their times (a time past the block applies at its
-/// end), in the host's order, which CLAP sorts by time. Returns the last
-/// transport event at the block's first frame: it supersedes
-/// `clap_process.transport`. (The engine takes one report per block; one
-/// later in the block is left to the next block's report.)
+/// end), in the host's order, which CLAP sorts by time; and adds the host's
+/// transport events to the transport reports, at their times (after
+/// `clap_process.transport`, which one at the block's first frame thus
+/// supersedes).
 ///
 /// # Safety
 /// `list` is null or the host's input events, valid for this call.
@@ -156,7 +170,7 @@ unsafe fn queue_events<P: Processor>(
     plugin: &Plugin<P>,
     list: *const clap_input_events,
     frames: usize,
-) -> Option<Transport> {
+) {
     let rate = audio.setup.map_or(0.0, |setup| setup.sample_rate);
     let events = &mut audio.events;
     events.clear();
@@ -167,10 +181,9 @@ unsafe fn queue_events<P: Processor>(
             }
         }
     }
-    let mut transport = None;
     // SAFETY: per this function's contract.
-    let list = unsafe { list.as_ref() }?;
-    let (Some(size), Some(get)) = (list.size, list.get) else { return None };
+    let Some(list) = (unsafe { list.as_ref() }) else { return };
+    let (Some(size), Some(get)) = (list.size, list.get) else { return };
     // SAFETY: the host's own function on its own list.
     for index in 0..unsafe { size(list) } {
         // SAFETY: as above; the header is the host's, valid for the call.
@@ -180,11 +193,9 @@ unsafe fn queue_events<P: Processor>(
             && header.type_ == CLAP_EVENT_TRANSPORT
             && header.size as usize >= size_of::<clap_event_transport>()
         {
-            if header.time == 0 {
-                // SAFETY: the type and size say this is a transport event.
-                let event = unsafe { &*std::ptr::from_ref(header).cast::<clap_event_transport>() };
-                transport = Some(super::transport::transport(event, rate));
-            }
+            // SAFETY: the type and size say this is a transport event.
+            let event = unsafe { &*std::ptr::from_ref(header).cast::<clap_event_transport>() };
+            push(&mut audio.transports, (offset, super::transport::transport(event, rate)));
             continue;
         }
         // SAFETY: the header heads an event of the type it names.
@@ -193,7 +204,7 @@ unsafe fn queue_events<P: Processor>(
         }
     }
     sort_by_offset(events);
-    transport
+    sort_by_key(&mut audio.transports, |(offset, _)| *offset);
 }
 
 /// What the engine receives for one host event, if anything.
@@ -276,19 +287,24 @@ unsafe fn report_meters<P: Processor>(engine: &Engine<P>, plugin: &Plugin<P>, ou
     }
 }
 
-fn push(events: &mut Vec<Event>, event: Event) {
-    if events.len() < events.capacity() {
-        events.push(event);
+/// Adds `item` if the list has room (it never grows on the audio thread).
+fn push<T>(list: &mut Vec<T>, item: T) {
+    if list.len() < list.capacity() {
+        list.push(item);
     }
 }
 
-/// Stable insertion sort by offset: no allocation, and linear for the sorted
-/// lists CLAP hosts send.
 fn sort_by_offset(events: &mut [Event]) {
-    for i in 1..events.len() {
+    sort_by_key(events, |event| event.offset);
+}
+
+/// Stable insertion sort: no allocation, and linear for the sorted lists
+/// CLAP hosts send.
+fn sort_by_key<T>(items: &mut [T], key: impl Fn(&T) -> usize) {
+    for i in 1..items.len() {
         let mut j = i;
-        while j > 0 && events[j - 1].offset > events[j].offset {
-            events.swap(j - 1, j);
+        while j > 0 && key(&items[j - 1]) > key(&items[j]) {
+            items.swap(j - 1, j);
             j -= 1;
         }
     }

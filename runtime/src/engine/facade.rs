@@ -17,7 +17,7 @@ use super::runner::DspRunner;
 use super::stall::StallPlan;
 use super::telemetry::{EngineStats, EngineStatsHandle, Telemetry};
 use super::timing::Timing;
-use super::transport::Transport;
+use super::transport::{BlockReports, Transport};
 
 /// Runs a [`Processor`] a fixed latency ahead of the host on the worker pool,
 /// or inline (see the module docs of [`super`] for the timing contract).
@@ -239,12 +239,7 @@ impl<P: Processor> Engine<P> {
 
     /// [`Self::process_buffers`] with what the host reported about its
     /// transport for the block's first frame (`None`: nothing this block).
-    /// The processor sees it with the audio of that frame, L later in host
-    /// time in write-ahead mode, and extrapolated over the frames after it
-    /// ([`Transport::advanced`]) until a report says otherwise. A host that
-    /// reports the output's position ([`Self::set_position_reference`]) has
-    /// its report moved forward by the latency first. Real-time safe like
-    /// [`Self::process_buffers`].
+    /// See [`Self::process_buffers_with_transports`].
     #[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
     pub fn process_buffers_with_transport(
         &mut self,
@@ -253,17 +248,44 @@ impl<P: Processor> Engine<P> {
         events: &[Event],
         transport: Option<&Transport>,
     ) -> Result<(), ProcessError> {
-        let _flush_to_zero = FlushToZero::enable();
-        let moved = match (transport, self.timing) {
-            (Some(report), Some(timing)) if self.position_reference != PositionReference::Input => {
-                Some(self.position_reference.to_input(report, timing.latency, timing.setup.sample_rate))
+        let one;
+        let reports: &[(usize, Transport)] = match transport {
+            Some(report) => {
+                one = [(0, *report)];
+                &one
             }
-            _ => None,
+            None => &[],
         };
-        let transport = moved.as_ref().or(transport);
+        self.process_buffers_with_transports(mode, buffers, events, reports)
+    }
+
+    /// [`Self::process_buffers`] with what the host reported about its
+    /// transport, each report for a frame of the block (`(offset, report)`,
+    /// sorted by offset; an offset past the block is its end). The processor
+    /// sees a report with the audio of its frame, L later in host time in
+    /// write-ahead mode, and extrapolated over the frames after it
+    /// ([`Transport::advanced`]) until a report says otherwise. A host that
+    /// reports the output's position ([`Self::set_position_reference`]) has
+    /// each report moved forward by the latency first. Real-time safe like
+    /// [`Self::process_buffers`].
+    #[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
+    pub fn process_buffers_with_transports(
+        &mut self,
+        mode: ProcessMode,
+        buffers: &mut dyn AudioBuffers,
+        events: &[Event],
+        reports: &[(usize, Transport)],
+    ) -> Result<(), ProcessError> {
+        let _flush_to_zero = FlushToZero::enable();
+        let reports = BlockReports {
+            reports,
+            reference: self.position_reference,
+            latency: self.timing.map_or(0, |t| t.latency),
+            sample_rate: self.timing.map_or(0.0, |t| t.setup.sample_rate),
+        };
         match &mut self.state {
-            State::Inline(inline) => inline.process(buffers, events, transport),
-            State::Ahead(ahead) => ahead.process(mode, buffers, events, transport),
+            State::Inline(inline) => inline.process(buffers, events, reports),
+            State::Ahead(ahead) => ahead.process(mode, buffers, events, reports),
             State::Inactive(_) | State::Poisoned => return Err(ProcessError::NotActive),
         }
         Ok(())

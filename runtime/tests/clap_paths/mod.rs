@@ -1,7 +1,8 @@
 //! Drives the CLAP glue's audio-thread paths through its C ABI, as a host's
 //! audio thread calls them: `process` 32- and 64-bit, in real time and
 //! offline, with parameter, note, MIDI and bypass events, with the host's
-//! transport in `clap_process.transport` or as an event (or none), without
+//! transport in `clap_process.transport` or as events at the block's start
+//! and inside it (or none), without
 //! input audio and with no frames at all;
 //! `clap.params` flush while active; `reset`; `stop_processing` and
 //! `start_processing`. Each plugin call runs inside `guard`, the host's own
@@ -93,6 +94,11 @@ pub fn every_path(rounds: usize, guard: &mut dyn FnMut(&mut dyn FnMut())) -> See
         let mut in_block = events[..if frames > 401 { events.len() } else { 0 }].to_vec();
         if round % 6 == 2 {
             in_block.insert(0, HostEvent::Transport { time: 0, transport });
+        }
+        if round % 6 == 3 && frames > 401 {
+            // A tempo change inside the block, between the bypass events.
+            let slower = clap_sys::events::clap_event_transport { tempo: 90.0, ..transport };
+            in_block.insert(4, HostEvent::Transport { time: 300, transport: slower });
         }
         let in_block = &in_block[..];
         let no_input = round % 5 == 4;
