@@ -74,29 +74,31 @@ fn lfo_lead(plugin: &Plugin, input: &[Vec<f32>], got: &[Vec<f32>]) -> Result<usi
 const ARDOUR_TEMPO: f64 = 120.0;
 
 /// A tempo-synced plugin in Ardour: its gain must follow Ardour's grid (120
-/// BPM from the session's start) as Ardour reports it. Ardour hands each
-/// plugin the timeline position of its *output* (`Route::process_output_buffers`
-/// runs a processor at the cycle's position plus the route's latency minus
-/// the latency up to and including that processor), while it feeds the input
-/// L ahead; the DSP sees the report that came with its input, so its LFO
-/// runs at the position of input frame t - L. Checked frame by frame against
-/// the gain that position gives (output / input, on frames where the noise
+/// BPM from the session's start) at offset 0, as it does in any host that
+/// compensates latency. Ardour hands each plugin the timeline position of its
+/// *output* (`Route::process_output_buffers` runs a processor at the cycle's
+/// position plus the route's latency minus the latency up to and including
+/// that processor), while it feeds the input L ahead; the plugin knows Ardour
+/// by its name and moves each report forward by L to its input's position
+/// (`runtime::engine::PositionReference`). Taken as they come, the reports
+/// would put the LFO L frames behind the grid. Checked frame by frame against
+/// the gain Ardour's grid gives (output / input, on frames where the noise
 /// is loud enough to read it), within what Ardour's rounding of its musical
 /// positions allows: they come in ticks (1/1920 quarter note, 12.5 frames
-/// here), 8e-4 of gain at most; the same check L frames off, or on time, is
-/// off by 0.08 or more.
-fn synced_on_ardours_grid(plugin: &Plugin, input: &[Vec<f32>], got: &[Vec<f32>], latency: usize) -> Result<(), String> {
+/// here), 8e-4 of gain at most; the same check L frames off is off by 0.08
+/// or more.
+fn synced_on_ardours_grid(plugin: &Plugin, input: &[Vec<f32>], got: &[Vec<f32>]) -> Result<(), String> {
     let period = plugin.sync.expect("a synced plugin").quarter_notes();
     let depth = e2e::default_value(plugin, 0);
     let beats_per_frame = ARDOUR_TEMPO / (60.0 * f64::from(RATE));
     for (ch, (x, y)) in input.iter().zip(got).enumerate() {
         for t in (0..FRAMES).filter(|&t| x[t].abs() > 0.05) {
-            let beats = (t as f64 - latency as f64) * beats_per_frame;
+            let beats = t as f64 * beats_per_frame;
             let gain = 1.0 - depth * (1.0 - (2.0 * std::f64::consts::PI * beats / period).cos()) / 2.0;
             let read = f64::from(y[t]) / f64::from(x[t]);
             if (read - gain).abs() > 2e-3 {
                 return Err(format!(
-                    "{}: channel {ch} frame {t}: gain {read}, Ardour's grid {latency} frames back gives {gain}",
+                    "{}: channel {ch} frame {t}: gain {read}, Ardour's grid gives {gain}",
                     plugin.name
                 ));
             }
@@ -122,10 +124,10 @@ fn every_shipped_effect_in_ardour_equals_its_dsp_at_offset_zero() {
             ));
         }
         if plugin.sync.is_some() {
-            match synced_on_ardours_grid(plugin, &input, &rendered.output, latency) {
+            match synced_on_ardours_grid(plugin, &input, &rendered.output) {
                 Ok(()) => println!(
                     "ok: {} ({} ch, latency {latency}): its gain follows Ardour's {ARDOUR_TEMPO} BPM grid at every \
-                     frame, {latency} frames behind (Ardour reports the position of the plugin's output)",
+                     frame, at offset 0 (Ardour's reports of the output's position moved to the input's)",
                     plugin.name, plugin.channels
                 ),
                 Err(e) => failures.push(e),

@@ -6,10 +6,14 @@
 
 mod e2e;
 
-use e2e::clap_host::{ClapModule, HostEvent, assert_delayed, c_field, c_text, features, play};
-use e2e::host::{Module, block_sizes};
-use e2e::session::RATE;
-use e2e::{Shipped, clap_file, latency_samples, library, noise, reference, reference_with, shipped, test_notes};
+use e2e::clap_host::{Buffers, ClapModule, HostEvent, Instance, assert_delayed, c_field, c_text, features, play};
+use e2e::host::{Module, REALTIME, block_sizes};
+use e2e::session::{RATE, play_on_timeline};
+use e2e::timeline::{JUMP, TEMPO, Timeline, first_departure, host_timeline, tremolo_gain};
+use e2e::{
+    Shipped, assert_same, clap_file, latency_samples, library, noise, reference, reference_on_timeline, reference_with,
+    shipped, test_notes,
+};
 use generator::config::{Kind, Plugin};
 use runtime::plugin::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_PARAM_ID};
 
@@ -265,5 +269,126 @@ fn every_generated_plugin_saves_the_same_state_and_reports_the_same_tail_as_clap
         assert!(again.load(&saved, 5));
         assert_eq!(again.save(usize::MAX), Some(saved), "{}: a CLAP round trip", plugin.name);
         println!("ok: {}: one state for CLAP and VST3", plugin.name);
+    }
+}
+
+/// How a CLAP host hands over its transport.
+#[derive(Debug, Clone, Copy)]
+enum Carried {
+    /// `clap_process.transport`, every call.
+    InProcess,
+    /// A `CLAP_EVENT_TRANSPORT` at the block's first frame, every call (and a
+    /// null `clap_process.transport`).
+    AsEvent,
+    /// Blocks not cut where the timeline changes: `clap_process.transport`
+    /// for the first frame and a `CLAP_EVENT_TRANSPORT` at each change
+    /// inside the block.
+    InsideBlocks,
+}
+
+/// Plays `input` through a started instance in blocks of `sizes` cut where
+/// `timeline`'s sections start, every call carrying the transport of its
+/// first frame as `carried` says.
+fn play_on_clap_timeline(
+    instance: &Instance<'_>,
+    input: &[Vec<f32>],
+    sizes: &[usize],
+    timeline: &Timeline,
+    carried: Carried,
+) -> Vec<Vec<f32>> {
+    let frames: usize = sizes.iter().sum();
+    let mut output = vec![vec![0.0_f32; frames]; input.len()];
+    let mut start = 0;
+    let sizes = match carried {
+        Carried::InsideBlocks => sizes.to_vec(),
+        Carried::InProcess | Carried::AsEvent => timeline.cut(sizes),
+    };
+    for n in sizes {
+        let transport = timeline.clap(start);
+        let events = match carried {
+            Carried::InProcess => {
+                instance.set_transport(Some(transport));
+                Vec::new()
+            }
+            Carried::AsEvent => vec![HostEvent::Transport { time: 0, transport }],
+            Carried::InsideBlocks => {
+                instance.set_transport(Some(transport));
+                let inside = timeline.changes().into_iter().filter(|&c| c > start && c < start + n);
+                inside.map(|c| HostEvent::Transport { time: (c - start) as u32, transport: timeline.clap(c) }).collect()
+            }
+        };
+        let status = instance.process(Buffers::F32 { input, output: &mut output }, start, n, &events, None);
+        assert_eq!(status, clap_sys::process::CLAP_PROCESS_CONTINUE, "process at frame {start}");
+        start += n;
+    }
+    output
+}
+
+#[test]
+fn a_synced_clap_plugin_follows_a_tempo_change_and_a_jump_at_their_frames_plus_its_latency_as_vst3_does() {
+    const FRAMES: usize = 80_000;
+    let shipped = shipped();
+    let synced: Vec<&Plugin> = shipped.plugins.iter().filter(|p| p.sync.is_some()).collect();
+    assert!(!synced.is_empty(), "the shipped plugins.toml has a synced plugin");
+    let timeline = host_timeline();
+    let without_jump = Timeline { sections: vec![timeline.sections[0]], ..timeline.clone() };
+    let without_tempo_change = Timeline { sections: timeline.sections[..2].to_vec(), ..timeline.clone() };
+    for plugin in synced {
+        let module = load(shipped, plugin);
+        let latency = latency_samples(plugin, RATE);
+        let (period, depth) = (plugin.sync.unwrap().quarter_notes(), e2e::default_value(plugin, 0));
+        // A constant signal: the output is the tremolo's gain envelope.
+        let input = vec![vec![1.0_f32; FRAMES]; plugin.channels];
+        let want = reference_on_timeline(plugin, &input, FRAMES, &timeline);
+        let envelope = |timeline: &Timeline| {
+            let timeline = timeline.clone();
+            move |t: usize| if t < latency { 0.0 } else { tremolo_gain(timeline.beats(t - latency) / period, depth) }
+        };
+        let (_, vst3) = play_on_timeline(
+            &Module::load(&library(&shipped.bundles, plugin)),
+            plugin,
+            REALTIME,
+            &input,
+            FRAMES,
+            &timeline,
+        );
+        let runs = [
+            (false, Carried::InProcess),
+            (true, Carried::InProcess),
+            (false, Carried::AsEvent),
+            (false, Carried::InsideBlocks),
+            (true, Carried::InsideBlocks),
+        ];
+        for (seed, (offline, carried)) in runs.into_iter().enumerate() {
+            let what = format!("{} as CLAP, offline {offline}, transport {carried:?}", plugin.name);
+            let instance = module.create();
+            instance.set_offline(offline);
+            assert_eq!(instance.start(RATE, 4096) as usize, latency, "{what}");
+            let got = play_on_clap_timeline(
+                &instance,
+                &input,
+                &block_sizes(FRAMES, 61 + seed as u64, 4096),
+                &timeline,
+                carried,
+            );
+            instance.stop();
+            // Buffered, exactly the DSP run unbuffered delayed by L, and the
+            // VST3 build's output for the same reports.
+            assert_delayed(&got, &want, latency, &what);
+            assert_same(&got, &vst3, &format!("{what}, CLAP and VST3"));
+            let got = &got[0];
+            assert_eq!(first_departure(got, 0, envelope(&timeline), 1e-6), None, "{what}: the host's timeline");
+            assert_eq!(first_departure(got, 0, envelope(&without_jump), 1e-3), Some(JUMP + latency), "{what}");
+            let slower = first_departure(got, 0, envelope(&without_tempo_change), 1e-6);
+            assert_eq!(slower, Some(TEMPO + latency + 1), "{what}");
+        }
+        println!(
+            "ok: {} as CLAP: a jump at frame {JUMP} and a tempo change at frame {TEMPO} act at output frames {} and {} \
+             (latency {latency}), in clap_process.transport, as an event at a block's start or inside a block, real \
+             time and offline, bit for bit the DSP unbuffered and the VST3 build",
+            plugin.name,
+            JUMP + latency,
+            TEMPO + latency + 1
+        );
     }
 }

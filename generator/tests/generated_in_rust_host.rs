@@ -6,8 +6,10 @@
 mod e2e;
 
 use e2e::host::{Module, OFFLINE, REALTIME, c_string, utf16};
-use e2e::session::{RATE, natural_layout, offer_layout, play, play_in_layout, play_on_timeline, start, stop};
-use e2e::timeline::{Section, Timeline};
+use e2e::session::{
+    RATE, natural_layout, offer_layout, play, play_in_layout, play_on_timeline, play_on_timeline_in, start, stop,
+};
+use e2e::timeline::{JUMP, TEMPO, Timeline, first_departure, host_timeline, tremolo_gain};
 use e2e::{
     Shipped, assert_same, delayed, latency_samples, library, noise, reference, reference_on_timeline, shipped,
     test_notes,
@@ -187,36 +189,6 @@ fn every_generated_plugin_sounds_like_its_dsp_delayed_by_its_latency() {
     }
 }
 
-/// The gain of a tremolo with depth `depth` at LFO phase `cycles`.
-fn tremolo_gain(cycles: f64, depth: f64) -> f64 {
-    1.0 - depth * (1.0 - (2.0 * std::f64::consts::PI * cycles).cos()) / 2.0
-}
-
-/// The first output frame from `from` on whose gain differs from `gain` by
-/// more than `tolerance`.
-fn first_departure(got: &[f32], from: usize, gain: impl Fn(usize) -> f64, tolerance: f64) -> Option<usize> {
-    (from..got.len()).find(|&t| (f64::from(got[t]) - gain(t)).abs() > tolerance)
-}
-
-/// The host's timeline the transport tests play: 120 BPM from beat 0; at
-/// frame [`JUMP`] a jump from beat 1.125 (two and a quarter eighth-note
-/// periods) to beat 100.25 (the dip between two eighths); at [`TEMPO`] a
-/// change to 90 BPM, the position going on.
-fn host_timeline() -> Timeline {
-    let at_tempo = (100.25 + (TEMPO - JUMP) as f64 * 2.0 / RATE, 48_000 + TEMPO as i64);
-    Timeline {
-        rate: RATE,
-        sections: vec![
-            Section { from: 0, playing: true, tempo: 120.0, beats: 0.0, samples: 0 },
-            Section { from: JUMP, playing: true, tempo: 120.0, beats: 100.25, samples: 48_000 + JUMP as i64 },
-            Section { from: TEMPO, playing: true, tempo: 90.0, beats: at_tempo.0, samples: at_tempo.1 },
-        ],
-    }
-}
-
-const JUMP: usize = 27_000;
-const TEMPO: usize = 50_000;
-
 #[test]
 fn every_generated_effect_with_the_hosts_transport_sounds_like_its_dsp_on_it() {
     // Every bundle gets a ProcessContext in every call: the plugins that do
@@ -285,5 +257,43 @@ fn a_synced_plugin_follows_a_tempo_change_and_a_jump_at_their_frames_plus_its_la
             JUMP + latency,
             TEMPO + latency + 1
         );
+    }
+}
+
+/// How many frames ahead of the input's position the position a synced
+/// tremolo plays is, read off its gain envelope on a constant input while the
+/// host plays at 120 BPM from beat 0: the shift `s` with which output frame
+/// t shows the gain of input frame t - L + s, searched from 0 to 2 L (an
+/// eighth-note period is 12 000 frames, so one shift alone fits).
+fn position_shift(got: &[f32], latency: usize, period: f64, depth: f64) -> Vec<usize> {
+    let beats_per_frame = 120.0 / (60.0 * RATE);
+    (0..=2 * latency)
+        .filter(|&s| {
+            let gain = |t: usize| tremolo_gain((t + s - latency) as f64 * beats_per_frame / period, depth);
+            first_departure(got, latency, gain, 1e-6).is_none()
+        })
+        .collect()
+}
+
+#[test]
+fn a_host_named_ardour_gets_its_positions_moved_forward_by_the_latency_and_other_hosts_do_not() {
+    // Ardour (and Mixbus, Ardour renamed) reports the position of a plugin's
+    // output; the plugin, told the host's name in `initialize`, moves it to
+    // its input's. The same reports from any other host are the input's.
+    let shipped = shipped();
+    let timeline = host_timeline();
+    let frames = JUMP; // the first section: 120 BPM from beat 0
+    for plugin in shipped.plugins.iter().filter(|p| p.sync.is_some()) {
+        let module = load(shipped, plugin);
+        let latency = latency_samples(plugin, RATE);
+        let (period, depth) = (plugin.sync.unwrap().quarter_notes(), e2e::default_value(plugin, 0));
+        let input = vec![vec![1.0_f32; frames]; plugin.channels];
+        let hosts = [(Some("Ardour"), latency), (Some("Mixbus32C"), latency), (Some("Rust test host"), 0), (None, 0)];
+        for (host, moved) in hosts {
+            let (_, got) = play_on_timeline_in(host, &module, plugin, REALTIME, &input, frames, &timeline);
+            let shift = position_shift(&got[0], latency, period, depth);
+            assert_eq!(shift, [moved], "{} in a host named {host:?}", plugin.name);
+            println!("ok: {} in a host named {host:?}: positions moved forward by {moved} frames", plugin.name);
+        }
     }
 }

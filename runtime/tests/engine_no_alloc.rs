@@ -130,3 +130,15 @@ fn the_vst3_process_call_with_a_process_context_does_not_allocate() {
         assert!(peak > 0.2, "buffering {buffering}: the plugin made sound, peak {peak}");
     }
 }
+
+#[test]
+fn moving_the_reports_of_a_host_that_reports_the_outputs_position_does_not_allocate() {
+    for buffering in [true, false] {
+        let synced = runtime::dsp::tremolo::Tremolo::synced(runtime::dsp::NoteValue::new(1, 8));
+        let mut engine = engine(synced, buffering);
+        engine.set_position_reference(runtime::engine::PositionReference::Output);
+        reset_violation_count();
+        every_mode(&mut engine, 120, &mut no_alloc);
+        assert_eq!(violation_count(), 0, "buffering {buffering}");
+    }
+}

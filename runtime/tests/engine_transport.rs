@@ -7,7 +7,10 @@ mod common;
 
 use common::processors::TransportProbe;
 use common::{blocks, noise};
-use runtime::engine::{Engine, EngineConfig, ProcessMode, ProcessSetup, Processor, TimeSignature, Transport};
+use runtime::engine::{
+    Engine, EngineConfig, PositionReference, ProcessMode, ProcessSetup, Processor, SliceBuffers, TimeSignature,
+    Transport,
+};
 
 const RATE: f64 = 48_000.0;
 const FRAMES: usize = 30_000;
@@ -298,5 +301,100 @@ fn a_full_report_queue_drops_reports_counted_and_a_later_one_puts_it_right() {
             let host = report(&timeline, t);
             assert_eq!(output[0][t + latency], host.position_samples.unwrap() as f32, "{mode:?}: input frame {t}");
         }
+    }
+}
+
+#[test]
+fn a_host_that_reports_the_outputs_position_gets_it_moved_to_the_inputs_by_the_latency() {
+    // Ardour's convention: the report with each block is the position where
+    // that block's output is heard, L behind its input. With
+    // `PositionReference::Output` the probe shows, L frames after input frame
+    // t, the host's timeline at t itself (as for any other host); taken as
+    // they come, the same reports put it L behind. Stopped, every frame has
+    // the same position: nothing moves.
+    let input = vec![vec![0.0_f32; FRAMES]; 4];
+    let playing = timeline()[0];
+    for (stopped, moved) in [(false, true), (false, false), (true, true)] {
+        let mut buffered = engine(TransportProbe, true, 4);
+        let latency = buffered.latency_samples();
+        if moved {
+            buffered.set_position_reference(PositionReference::Output);
+        }
+        let segment = Segment { playing: !stopped, ..playing };
+        let heard = |t: usize| {
+            // Where the host is at input frame t, and what it reports with it.
+            let at = report(&[segment], t);
+            let back = |beats: f64| beats - latency as f64 * segment.tempo / (60.0 * RATE);
+            let reported_beats = if stopped { at.position_beats } else { at.position_beats.map(back) };
+            let reported = Transport {
+                position_samples: at.position_samples.map(|p| if stopped { p } else { p - latency as i64 }),
+                position_beats: reported_beats,
+                bar_start_beats: reported_beats.map(|b| (b / 4.0).floor() * 4.0),
+                ..at
+            };
+            (at, reported)
+        };
+        let mut output = vec![vec![0.0_f32; FRAMES]; 4];
+        let mut start = 0;
+        for len in blocks(FRAMES, 31, 1..=1024) {
+            let ins: Vec<&[f32]> = input.iter().map(|c| &c[start..start + len]).collect();
+            let mut outs: Vec<&mut [f32]> = output.iter_mut().map(|c| &mut c[start..start + len]).collect();
+            let (_, reported) = heard(start);
+            buffered.process_with_transport(ProcessMode::Realtime, &ins, &mut outs, &[], Some(&reported)).unwrap();
+            start += len;
+        }
+        let what = format!("stopped {stopped}, moved {moved}");
+        for t in 0..FRAMES - latency {
+            let (at, reported) = heard(t);
+            let want = if moved { at } else { reported };
+            assert_eq!(output[0][t + latency], want.position_samples.unwrap() as f32, "{what}: input frame {t}");
+            let beats = want.position_beats.unwrap();
+            assert!((f64::from(output[2][t + latency]) - beats).abs() < 1e-5, "{what}: input frame {t}");
+            // The bar's start (on a bar line, rounding may give either side).
+            let bar = want.bar_start_beats.unwrap();
+            if (beats - (beats / 4.0).round() * 4.0).abs() < 1e-9 {
+                continue;
+            }
+            let shown = f64::from(output[3][t + latency]);
+            assert!(
+                (shown - bar).abs() <= 4.0 * f64::from(f32::EPSILON) * bar,
+                "{what}: frame {t}: bar {shown}, not {bar}"
+            );
+        }
+        if !stopped {
+            // 2400 frames ahead of the reports: a tenth of a quarter note at 120 BPM.
+            let shown = output[0][10_000 + latency] as i64;
+            assert_eq!(shown - heard(10_000).1.position_samples.unwrap(), if moved { 2400 } else { 0 }, "{what}");
+        }
+    }
+}
+
+#[test]
+fn reports_inside_a_block_apply_from_their_own_frame() {
+    // A host that does not cut its blocks where its timeline changes, and
+    // reports each change at its frame inside the block (as CLAP's transport
+    // events may), besides the report for the block's first frame: the same
+    // as blocks cut there, in every mode.
+    let input = vec![vec![0.0_f32; FRAMES]; 4];
+    let timeline = timeline();
+    let changes = [TEMPO_AT, JUMP_AT, STOP_AT];
+    for (seed, buffering) in [(41, false), (42, true), (43, true)] {
+        let mut engine = engine(TransportProbe, buffering, 4);
+        let latency = engine.latency_samples();
+        let mut output = vec![vec![0.0_f32; FRAMES]; 4];
+        let mut start = 0;
+        for (i, len) in blocks(FRAMES, seed, 0..=3000).into_iter().enumerate() {
+            let mut reports = vec![(0, report(&timeline, start))];
+            reports.extend(
+                changes.iter().filter(|&&c| c > start && c < start + len).map(|&c| (c - start, report(&timeline, c))),
+            );
+            let ins: Vec<&[f32]> = input.iter().map(|c| &c[start..start + len]).collect();
+            let mut outs: Vec<&mut [f32]> = output.iter_mut().map(|c| &mut c[start..start + len]).collect();
+            let mut buffers = SliceBuffers::new(4, &ins, &mut outs).unwrap();
+            let mode = if i % 3 == 0 { ProcessMode::Offline } else { ProcessMode::Realtime };
+            engine.process_buffers_with_transports(mode, &mut buffers, &[], &reports).unwrap();
+            start += len;
+        }
+        assert_probe_shows_the_host(&output, latency, &format!("buffering {buffering}, reports inside blocks"));
     }
 }

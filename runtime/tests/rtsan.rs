@@ -132,3 +132,13 @@ fn the_sanitizer_catches_an_allocation() {
 fn allocate_in_realtime_context() {
     std::hint::black_box(Box::new([0_u8; 64]));
 }
+
+#[test]
+fn moving_the_reports_of_a_host_that_reports_the_outputs_position_is_realtime_safe() {
+    for buffering in [true, false] {
+        let synced = runtime::dsp::tremolo::Tremolo::synced(runtime::dsp::NoteValue::new(1, 8));
+        let mut engine = engine(synced, buffering);
+        engine.set_position_reference(runtime::engine::PositionReference::Output);
+        every_mode(&mut engine, 120, &mut direct);
+    }
+}

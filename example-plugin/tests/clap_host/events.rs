@@ -6,8 +6,12 @@ use std::ffi::c_void;
 
 use clap_sys::events::{
     CLAP_CORE_EVENT_SPACE_ID, CLAP_EVENT_MIDI, CLAP_EVENT_NOTE_OFF, CLAP_EVENT_NOTE_ON, CLAP_EVENT_PARAM_VALUE,
-    clap_event_header, clap_event_midi, clap_event_note, clap_event_param_value, clap_input_events, clap_output_events,
+    CLAP_EVENT_TRANSPORT, CLAP_TRANSPORT_HAS_BEATS_TIMELINE, CLAP_TRANSPORT_HAS_SECONDS_TIMELINE,
+    CLAP_TRANSPORT_HAS_TEMPO, CLAP_TRANSPORT_HAS_TIME_SIGNATURE, CLAP_TRANSPORT_IS_PLAYING, clap_event_header,
+    clap_event_midi, clap_event_note, clap_event_param_value, clap_event_transport, clap_input_events,
+    clap_output_events,
 };
+use clap_sys::fixedpoint::{CLAP_BEATTIME_FACTOR, CLAP_SECTIME_FACTOR};
 
 /// One input event, at a frame of the block it is sent with.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +29,40 @@ pub enum HostEvent {
     MidiAt { time: u32, port: u16, data: [u8; 3] },
     /// A parameter value event in another event space than CLAP's core one.
     ParamInSpace { time: u32, space: u16, id: u32, value: f64 },
+    /// The host's transport (`CLAP_EVENT_TRANSPORT`); its header's time is
+    /// replaced by `time`.
+    Transport { time: u32, transport: clap_event_transport },
+}
+
+/// The host's transport at a frame, as a DAW playing its timeline fills in a
+/// `clap_event_transport`: the position in beats and in seconds (CLAP's
+/// fixed point, rounded to the nearest unit), the tempo, 4/4, and whether it
+/// plays. The bar starts on a multiple of 4 beats.
+pub fn clap_transport(rate: f64, playing: bool, tempo: f64, samples: i64, beats: f64) -> clap_event_transport {
+    let beattime = |b: f64| (b * CLAP_BEATTIME_FACTOR as f64).round() as i64;
+    let mut flags = CLAP_TRANSPORT_HAS_TEMPO
+        | CLAP_TRANSPORT_HAS_BEATS_TIMELINE
+        | CLAP_TRANSPORT_HAS_SECONDS_TIMELINE
+        | CLAP_TRANSPORT_HAS_TIME_SIGNATURE;
+    if playing {
+        flags |= CLAP_TRANSPORT_IS_PLAYING;
+    }
+    clap_event_transport {
+        header: header(0, CLAP_EVENT_TRANSPORT, size_of::<clap_event_transport>()),
+        flags,
+        song_pos_beats: beattime(beats),
+        song_pos_seconds: (samples as f64 / rate * CLAP_SECTIME_FACTOR as f64).round() as i64,
+        tempo,
+        tempo_inc: 0.0,
+        loop_start_beats: 0,
+        loop_end_beats: 0,
+        loop_start_seconds: 0,
+        loop_end_seconds: 0,
+        bar_start: beattime((beats / 4.0).floor() * 4.0),
+        bar_number: (beats / 4.0).floor() as i32,
+        tsig_num: 4,
+        tsig_denom: 4,
+    }
 }
 
 impl HostEvent {
@@ -39,6 +77,7 @@ impl HostEvent {
             }
             HostEvent::MidiAt { port, data, .. } => HostEvent::MidiAt { time, port, data },
             HostEvent::ParamInSpace { space, id, value, .. } => HostEvent::ParamInSpace { time, space, id, value },
+            HostEvent::Transport { transport, .. } => HostEvent::Transport { time, transport },
         }
     }
 }
@@ -86,6 +125,7 @@ enum Raw {
     Param(clap_event_param_value),
     Note(clap_event_note),
     Midi(clap_event_midi),
+    Transport(clap_event_transport),
 }
 
 impl Raw {
@@ -94,6 +134,7 @@ impl Raw {
             Raw::Param(e) => &e.header,
             Raw::Note(e) => &e.header,
             Raw::Midi(e) => &e.header,
+            Raw::Transport(e) => &e.header,
         }
     }
 }
@@ -118,6 +159,10 @@ impl InEvents {
                 }
                 HostEvent::Midi { time, data } => midi(time, 0, data),
                 HostEvent::MidiAt { time, port, data } => midi(time, port, data),
+                HostEvent::Transport { time, mut transport } => {
+                    transport.header.time = time;
+                    Raw::Transport(transport)
+                }
             })
             .collect();
         let mut list = Box::new(InEvents {

@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use std::thread::ThreadId;
 
 use clap_sys::audio_buffer::clap_audio_buffer;
+use clap_sys::events::clap_event_transport;
 use clap_sys::ext::audio_ports::{CLAP_EXT_AUDIO_PORTS, clap_audio_port_info, clap_plugin_audio_ports};
 use clap_sys::ext::latency::{CLAP_EXT_LATENCY, clap_host_latency, clap_plugin_latency};
 use clap_sys::ext::note_ports::{CLAP_EXT_NOTE_PORTS, clap_note_port_info, clap_plugin_note_ports};
@@ -137,6 +138,8 @@ pub enum Buffers<'a> {
 pub struct Instance<'module> {
     pub plugin: *const clap_plugin,
     host: Box<Host>,
+    /// What `clap_process.transport` points to in the next calls (None: null).
+    transport: Cell<Option<clap_event_transport>>,
     module: PhantomData<&'module ClapModule>,
 }
 
@@ -168,7 +171,7 @@ impl<'module> Instance<'module> {
         if plugin.is_null() {
             return None;
         }
-        let instance = Instance { plugin, host, module: PhantomData };
+        let instance = Instance { plugin, host, transport: Cell::new(None), module: PhantomData };
         // SAFETY: a live plugin; init is its first call.
         assert!(unsafe { ((*plugin).init.unwrap())(plugin) }, "init returned false");
         Some(instance)
@@ -247,6 +250,12 @@ impl<'module> Instance<'module> {
         self.deactivate();
     }
 
+    /// The transport the next `process` calls carry in `clap_process.transport`
+    /// (None: a null pointer, as before any call to this).
+    pub fn set_transport(&self, transport: Option<clap_event_transport>) {
+        self.transport.set(transport);
+    }
+
     /// Calls `process` for frames `start..start + frames` of the buffers, with
     /// `events` (times within the call) and an optional output list.
     pub fn process(
@@ -300,10 +309,12 @@ impl<'module> Instance<'module> {
         let list = InEvents::new(events);
         let fallback = OutEvents::new();
         let out = out.unwrap_or(&fallback);
+        // The plugin reads the transport during the call: a copy for it.
+        let transport = self.transport.get();
         let data = clap_process {
             steady_time: -1,
             frames_count: frames as u32,
-            transport: std::ptr::null(),
+            transport: transport.as_ref().map_or(std::ptr::null(), std::ptr::from_ref),
             audio_inputs: if effect { &inputs } else { std::ptr::null() },
             audio_outputs: &mut outputs,
             audio_inputs_count: u32::from(effect),

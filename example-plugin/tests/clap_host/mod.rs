@@ -16,7 +16,7 @@ use clap_sys::plugin::clap_plugin_descriptor;
 use clap_sys::version::clap_version_is_compatible;
 
 #[allow(unused_imports)] // each test binary uses a part
-pub use events::{HostEvent, OutEvents};
+pub use events::{HostEvent, OutEvents, clap_transport};
 #[allow(unused_imports)]
 pub use instance::{Buffers, Instance};
 

@@ -9,13 +9,13 @@ use std::path::Path;
 
 use vst3::Steinberg::Vst::{
     AudioBusBuffers, AudioBusBuffers__type0, IAudioProcessor, IAudioProcessorTrait, IComponent, IComponent_iid,
-    IEditController, IEditControllerTrait, IParamValueQueue, IParamValueQueueTrait, IParameterChanges,
-    IParameterChangesTrait, ParamID, ParamValue, ProcessContext, ProcessContext_, ProcessData, ProcessModes_,
-    String128, SymbolicSampleSizes_,
+    IEditController, IEditControllerTrait, IHostApplication, IHostApplicationTrait, IParamValueQueue,
+    IParamValueQueueTrait, IParameterChanges, IParameterChangesTrait, ParamID, ParamValue, ProcessContext,
+    ProcessContext_, ProcessData, ProcessModes_, String128, SymbolicSampleSizes_,
 };
 use vst3::Steinberg::{
-    IBStream, IBStreamTrait, IPluginBaseTrait, IPluginFactory, IPluginFactoryTrait, PClassInfo, kInvalidArgument,
-    kResultFalse, kResultOk, tresult,
+    FUnknown, IBStream, IBStreamTrait, IPluginBaseTrait, IPluginFactory, IPluginFactoryTrait, PClassInfo, TUID,
+    kInvalidArgument, kResultFalse, kResultOk, tresult,
 };
 use vst3::{Class, ComPtr, ComWrapper};
 
@@ -74,8 +74,15 @@ impl Module {
         self.factory.as_ref().unwrap()
     }
 
-    /// Creates the module's (only) class and queries its three interfaces.
+    /// Creates the module's (only) class and queries its three interfaces,
+    /// initialised without a host context.
     pub fn create(&self) -> Instance {
+        self.create_in(None)
+    }
+
+    /// [`Self::create`], initialised with a host context that gives its name
+    /// as `host_name` (`IHostApplication::getName`), or none.
+    pub fn create_in(&self, host_name: Option<&str>) -> Instance {
         // SAFETY: all-zero is a valid PClassInfo, filled in by getClassInfo.
         let mut info: PClassInfo = unsafe { std::mem::zeroed() };
         // SAFETY: valid out-pointers; a live factory.
@@ -86,8 +93,11 @@ impl Module {
             assert_eq!(result, kResultOk);
             ComPtr::from_raw(object as *mut IComponent).expect("an IComponent")
         };
-        // SAFETY: a live component; a null host context is allowed.
-        assert_eq!(unsafe { component.initialize(std::ptr::null_mut()) }, kResultOk);
+        let context = host_name
+            .map(|name| ComWrapper::new(HostApplication { name: name.to_owned() }).to_com_ptr::<FUnknown>().unwrap());
+        let context_ptr = context.as_ref().map_or(std::ptr::null_mut(), |c| c.as_ptr());
+        // SAFETY: a live component and a live context (or null, which is allowed).
+        assert_eq!(unsafe { component.initialize(context_ptr) }, kResultOk);
         let processor = component.cast::<IAudioProcessor>().expect("an IAudioProcessor");
         let controller = component.cast::<IEditController>().expect("an IEditController (single component)");
         Instance { component, processor, controller }
@@ -105,6 +115,34 @@ impl Drop for Module {
             }
             library.close().expect("the module unloads");
         }
+    }
+}
+
+/// The context a host passes to `initialize`: it names the host.
+struct HostApplication {
+    name: String,
+}
+
+impl Class for HostApplication {
+    type Interfaces = (IHostApplication,);
+}
+
+impl IHostApplicationTrait for HostApplication {
+    unsafe fn getName(&self, name: *mut String128) -> tresult {
+        // SAFETY: the plugin passes a writable String128 or null.
+        let Some(name_out) = (unsafe { name.as_mut() }) else { return kInvalidArgument };
+        let units: Vec<u16> = self.name.encode_utf16().take(127).collect();
+        name_out[..units.len()].copy_from_slice(&units);
+        name_out[units.len()] = 0;
+        kResultOk
+    }
+
+    unsafe fn createInstance(&self, _cid: *mut TUID, _iid: *mut TUID, obj: *mut *mut c_void) -> tresult {
+        // SAFETY: the plugin passes a writable pointer or null.
+        if let Some(obj) = unsafe { obj.as_mut() } {
+            *obj = std::ptr::null_mut();
+        }
+        kResultFalse
     }
 }
 

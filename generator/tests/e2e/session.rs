@@ -120,7 +120,21 @@ pub fn play_on_timeline(
     frames: usize,
     timeline: &Timeline,
 ) -> (usize, Vec<Vec<f32>>) {
-    let instance = module.create();
+    play_on_timeline_in(None, module, plugin, mode, input, frames, timeline)
+}
+
+/// [`play_on_timeline`] in a host that gives its name as `host_name`
+/// (`IHostApplication::getName`, in `initialize`), or none.
+pub fn play_on_timeline_in(
+    host_name: Option<&str>,
+    module: &Module,
+    plugin: &Plugin,
+    mode: u32,
+    input: &[Vec<f32>],
+    frames: usize,
+    timeline: &Timeline,
+) -> (usize, Vec<Vec<f32>>) {
+    let instance = module.create_in(host_name);
     let latency = start(&instance, timeline.rate);
     let mut output = vec![vec![0.0_f32; frames]; plugin.channels];
     let mut at = 0;

@@ -1,11 +1,12 @@
 //! A host's timeline in sections: where the transport plays, at what tempo,
 //! from which musical position. What a test host reports for every block
-//! (as a VST3 `ProcessContext`), what the engine's `Transport` of the same
+//! (as a VST3 `ProcessContext` or a CLAP `clap_event_transport`), what the engine's `Transport` of the same
 //! frame is, and the musical position of any frame, computed on its own.
 
 use runtime::engine::{TimeSignature, Transport};
 use vst3::Steinberg::Vst::ProcessContext;
 
+use super::clap_host::clap_transport;
 use super::host::process_context;
 
 /// From frame `from` on (until the next section): playing or not, at `tempo`
@@ -56,6 +57,12 @@ impl Timeline {
         process_context(self.rate, s.playing, s.tempo, self.samples(t), self.beats(t))
     }
 
+    /// The same report as a CLAP host makes it (`clap_process.transport`).
+    pub fn clap(&self, t: usize) -> clap_sys::events::clap_event_transport {
+        let s = self.section(t);
+        clap_transport(self.rate, s.playing, s.tempo, self.samples(t), self.beats(t))
+    }
+
     /// The same report as the engine reads it.
     pub fn transport(&self, t: usize) -> Transport {
         let s = self.section(t);
@@ -88,3 +95,35 @@ impl Timeline {
         cut
     }
 }
+
+/// The gain of a tremolo with depth `depth` at LFO phase `cycles`.
+pub fn tremolo_gain(cycles: f64, depth: f64) -> f64 {
+    1.0 - depth * (1.0 - (2.0 * std::f64::consts::PI * cycles).cos()) / 2.0
+}
+
+/// The first output frame from `from` on whose gain differs from `gain` by
+/// more than `tolerance`.
+pub fn first_departure(got: &[f32], from: usize, gain: impl Fn(usize) -> f64, tolerance: f64) -> Option<usize> {
+    (from..got.len()).find(|&t| (f64::from(got[t]) - gain(t)).abs() > tolerance)
+}
+
+/// The host's timeline the transport tests play: 120 BPM from beat 0; at
+/// frame [`JUMP`] a jump from beat 1.125 (two and a quarter eighth-note
+/// periods) to beat 100.25 (the dip between two eighths); at [`TEMPO`] a
+/// change to 90 BPM at beat 101.875 (mid-slope), the position going on. Every reported
+/// position is a multiple of 2^-31 beat, so CLAP's fixed point carries the
+/// same values as VST3's doubles.
+pub fn host_timeline() -> Timeline {
+    let at_tempo = (100.25 + (TEMPO - JUMP) as f64 * 2.0 / 48_000.0, 48_000 + TEMPO as i64);
+    Timeline {
+        rate: 48_000.0,
+        sections: vec![
+            Section { from: 0, playing: true, tempo: 120.0, beats: 0.0, samples: 0 },
+            Section { from: JUMP, playing: true, tempo: 120.0, beats: 100.25, samples: 48_000 + JUMP as i64 },
+            Section { from: TEMPO, playing: true, tempo: 90.0, beats: at_tempo.0, samples: at_tempo.1 },
+        ],
+    }
+}
+
+pub const JUMP: usize = 27_000;
+pub const TEMPO: usize = 66_000;

@@ -8,7 +8,8 @@
 //! - `descriptor.rs`: the plugin descriptor (id, names, features);
 //! - `plugin.rs`: the plugin object and its lifecycle, `extensions.rs` the
 //!   extensions it offers;
-//! - `process.rs` and `host_buffers.rs`: one `process` call to one engine call;
+//! - `process.rs` and `host_buffers.rs`: one `process` call to one engine call,
+//!   `transport.rs` the host's transport as the engine's;
 //! - `ports.rs` (audio and note ports, surround channel maps), `layouts.rs`
 //!   (the layouts a host may select), `params.rs`, `state.rs`, `host.rs` (the
 //!   host's callbacks and extensions).
@@ -27,6 +28,7 @@ mod plugin;
 mod ports;
 mod process;
 mod state;
+mod transport;
 
 pub use descriptor::plugin_id;
 pub use entry::{PluginEntry, deinit, get_factory, init};

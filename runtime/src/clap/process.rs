@@ -1,21 +1,26 @@
 //! Turning one CLAP `process` call (or a parameter flush) into one engine
 //! call: the render mode, parameter values and notes as sample-exact events
-//! at their times, and the host's buffers as [`AudioBuffers`]. The whole host
+//! at their times, the host's transport (in the call and as events) as
+//! [`Transport`] reports at their frames, and the host's buffers as
+//! [`AudioBuffers`]. The whole host
 //! block goes to the engine, which alone decides how to cut it.
-//! Allocation-free: the event list is sized in `activate`.
+//! Allocation-free: the event and transport lists are sized in `activate`.
 
 use std::sync::atomic::Ordering;
 
 use clap_sys::events::{
     CLAP_CORE_EVENT_SPACE_ID, CLAP_EVENT_MIDI, CLAP_EVENT_NOTE_OFF, CLAP_EVENT_NOTE_ON, CLAP_EVENT_PARAM_VALUE,
-    clap_event_header, clap_event_midi, clap_event_note, clap_event_param_value, clap_input_events, clap_output_events,
+    CLAP_EVENT_TRANSPORT, clap_event_header, clap_event_midi, clap_event_note, clap_event_param_value,
+    clap_event_transport, clap_input_events, clap_output_events,
 };
 use clap_sys::process::{CLAP_PROCESS_CONTINUE, CLAP_PROCESS_ERROR, clap_process, clap_process_status};
 
 use super::host_buffers::HostBuffers;
 use super::params::push_value;
 use super::plugin::Plugin;
-use crate::engine::{AudioBuffers, Engine, EngineError, Event, EventKind, ProcessMode, ProcessSetup, Processor};
+use crate::engine::{
+    AudioBuffers, Engine, EngineError, Event, EventKind, ProcessMode, ProcessSetup, Processor, SliceBuffers, Transport,
+};
 use crate::limits::MAX_CHANNELS;
 use crate::plugin::PluginKind;
 use crate::plugin::params::meter_readings;
@@ -23,17 +28,24 @@ use crate::plugin::params::meter_readings;
 /// Events one call can carry; more are dropped (hosts send a few dozen).
 const EVENT_CAPACITY: usize = 2048;
 
-/// What `process` owns: the engine and the event list sized for the setup.
+/// Transport reports one call can carry (`clap_process.transport` and
+/// transport events); more are dropped, and the engine extrapolates.
+const TRANSPORT_CAPACITY: usize = 64;
+
+/// What `process` owns: the engine and the event and transport lists sized
+/// for the setup.
 pub(crate) struct Audio<P: Processor> {
     pub(crate) engine: Engine<P>,
     setup: Option<ProcessSetup>,
     channels: usize,
     events: Vec<Event>,
+    /// The host's transport reports of one call, at their frames.
+    transports: Vec<(usize, Transport)>,
 }
 
 impl<P: Processor> Audio<P> {
     pub(crate) fn new(engine: Engine<P>) -> Self {
-        Self { engine, setup: None, channels: 0, events: Vec::new() }
+        Self { engine, setup: None, channels: 0, events: Vec::new(), transports: Vec::new() }
     }
 
     /// Sets the engine up (for `setup.channels`, the layout in force) and
@@ -43,6 +55,7 @@ impl<P: Processor> Audio<P> {
         self.setup = Some(setup);
         self.channels = setup.channels;
         self.events = Vec::with_capacity(EVENT_CAPACITY);
+        self.transports = Vec::with_capacity(TRANSPORT_CAPACITY);
         Ok(latency)
     }
 }
@@ -61,6 +74,12 @@ pub(crate) unsafe fn run<P: Processor>(
         return CLAP_PROCESS_ERROR;
     }
     let frames = data.frames_count as usize;
+    audio.transports.clear();
+    // SAFETY: per this function's contract: the host's transport, or null.
+    if let Some(transport) = unsafe { data.transport.as_ref() } {
+        let rate = audio.setup.map_or(0.0, |setup| setup.sample_rate);
+        push(&mut audio.transports, (0, super::transport::transport(transport, rate)));
+    }
     // SAFETY: per this function's contract.
     unsafe { queue_events(audio, plugin, data.in_events, frames) };
     let mode = mode(plugin);
@@ -78,7 +97,10 @@ pub(crate) unsafe fn run<P: Processor>(
             match buffers {
                 Some(mut buffers) => {
                     let buffers: &mut dyn AudioBuffers = &mut buffers;
-                    audio.engine.process_buffers(mode, buffers, &audio.events).is_ok()
+                    audio
+                        .engine
+                        .process_buffers_with_transports(mode, buffers, &audio.events, &audio.transports)
+                        .is_ok()
                 }
                 None => false,
             }
@@ -104,6 +126,8 @@ pub(crate) unsafe fn flush<P: Processor>(
 ) {
     // SAFETY: per this function's contract.
     unsafe { queue_events(audio, plugin, input, 0) };
+    // A flush has no time to put a transport at: the next `process` brings it.
+    audio.transports.clear();
     if audio.engine.is_active() {
         flush_events(audio, mode(plugin));
         // SAFETY: per this function's contract.
@@ -115,10 +139,11 @@ fn mode<P: Processor>(plugin: &Plugin<P>) -> ProcessMode {
     if plugin.offline.load(Ordering::Relaxed) { ProcessMode::Offline } else { ProcessMode::Realtime }
 }
 
-/// The events, with time standing still.
+/// The events (and the transport reports), with time standing still.
 fn flush_events<P: Processor>(audio: &mut Audio<P>, mode: ProcessMode) -> bool {
     let mut empty: [&mut [f32]; MAX_CHANNELS] = Default::default();
-    audio.engine.process(mode, &[], &mut empty[..audio.channels], &audio.events).is_ok()
+    let Ok(mut buffers) = SliceBuffers::new(audio.channels, &[], &mut empty[..audio.channels]) else { return false };
+    audio.engine.process_buffers_with_transports(mode, &mut buffers, &audio.events, &audio.transports).is_ok()
 }
 
 /// The first of `count` buffers, if there is one.
@@ -135,7 +160,10 @@ unsafe fn first<'a, T>(buffers: *const T, count: u32) -> Option<&'a T> {
 
 /// Fills the event list: every parameter after a reset or a state load, then
 /// the host's events at their times (a time past the block applies at its
-/// end), in the host's order, which CLAP sorts by time.
+/// end), in the host's order, which CLAP sorts by time; and adds the host's
+/// transport events to the transport reports, at their times (after
+/// `clap_process.transport`, which one at the block's first frame thus
+/// supersedes).
 ///
 /// # Safety
 /// `list` is null or the host's input events, valid for this call.
@@ -145,6 +173,7 @@ unsafe fn queue_events<P: Processor>(
     list: *const clap_input_events,
     frames: usize,
 ) {
+    let rate = audio.setup.map_or(0.0, |setup| setup.sample_rate);
     let events = &mut audio.events;
     events.clear();
     if plugin.resend_params.swap(false, Ordering::AcqRel) {
@@ -162,12 +191,22 @@ unsafe fn queue_events<P: Processor>(
         // SAFETY: as above; the header is the host's, valid for the call.
         let Some(header) = (unsafe { get(list, index).as_ref() }) else { continue };
         let offset = (header.time as usize).min(frames);
+        if header.space_id == CLAP_CORE_EVENT_SPACE_ID
+            && header.type_ == CLAP_EVENT_TRANSPORT
+            && header.size as usize >= size_of::<clap_event_transport>()
+        {
+            // SAFETY: the type and size say this is a transport event.
+            let event = unsafe { &*std::ptr::from_ref(header).cast::<clap_event_transport>() };
+            push(&mut audio.transports, (offset, super::transport::transport(event, rate)));
+            continue;
+        }
         // SAFETY: the header heads an event of the type it names.
         if let Some(kind) = unsafe { translate(plugin, header) } {
             push(events, Event::new(offset, kind));
         }
     }
     sort_by_offset(events);
+    sort_by_key(&mut audio.transports, |(offset, _)| *offset);
 }
 
 /// What the engine receives for one host event, if anything.
@@ -250,19 +289,24 @@ unsafe fn report_meters<P: Processor>(engine: &Engine<P>, plugin: &Plugin<P>, ou
     }
 }
 
-fn push(events: &mut Vec<Event>, event: Event) {
-    if events.len() < events.capacity() {
-        events.push(event);
+/// Adds `item` if the list has room (it never grows on the audio thread).
+fn push<T>(list: &mut Vec<T>, item: T) {
+    if list.len() < list.capacity() {
+        list.push(item);
     }
 }
 
-/// Stable insertion sort by offset: no allocation, and linear for the sorted
-/// lists CLAP hosts send.
 fn sort_by_offset(events: &mut [Event]) {
-    for i in 1..events.len() {
+    sort_by_key(events, |event| event.offset);
+}
+
+/// Stable insertion sort: no allocation, and linear for the sorted lists
+/// CLAP hosts send.
+fn sort_by_key<T>(items: &mut [T], key: impl Fn(&T) -> usize) {
+    for i in 1..items.len() {
         let mut j = i;
-        while j > 0 && events[j - 1].offset > events[j].offset {
-            events.swap(j - 1, j);
+        while j > 0 && key(&items[j - 1]) > key(&items[j]) {
+            items.swap(j - 1, j);
             j -= 1;
         }
     }

@@ -10,6 +10,7 @@ use super::buffers::{AudioBuffers, SliceBuffers};
 use super::config::{EngineConfig, EngineError, ProcessError};
 use super::denormals::FlushToZero;
 use super::event::{Event, EventKind};
+use super::host_convention::PositionReference;
 use super::inline::InlinePath;
 use super::mode::ProcessMode;
 use super::processor::{ProcessSetup, Processor, Tail};
@@ -17,7 +18,7 @@ use super::runner::DspRunner;
 use super::stall::StallPlan;
 use super::telemetry::{EngineStats, EngineStatsHandle, Telemetry};
 use super::timing::Timing;
-use super::transport::Transport;
+use super::transport::{BlockReports, Transport};
 
 /// Runs a [`Processor`] a fixed latency ahead of the host on the worker pool,
 /// or inline (see the module docs of [`super`] for the timing contract).
@@ -30,6 +31,8 @@ pub struct Engine<P: Processor> {
     timing: Option<Timing>,
     telemetry: Arc<Telemetry>,
     state: State<P>,
+    /// Which frame the host's transport reports describe.
+    position_reference: PositionReference,
 }
 
 enum State<P: Processor> {
@@ -42,7 +45,24 @@ enum State<P: Processor> {
 impl<P: Processor> Engine<P> {
     pub fn new(processor: P, config: EngineConfig) -> Self {
         let config = EngineConfig { stall: config.stall.or_else(StallPlan::from_env), ..config };
-        Self { config, timing: None, telemetry: Telemetry::new(), state: State::Inactive(processor) }
+        Self {
+            config,
+            timing: None,
+            telemetry: Telemetry::new(),
+            state: State::Inactive(processor),
+            position_reference: PositionReference::Input,
+        }
+    }
+
+    /// Tells the engine which frame the host's transport reports describe
+    /// (see [`PositionReference`]): a format's glue sets it once it knows
+    /// the host. [`PositionReference::Input`] until then.
+    pub fn set_position_reference(&mut self, reference: PositionReference) {
+        self.position_reference = reference;
+    }
+
+    pub fn position_reference(&self) -> PositionReference {
+        self.position_reference
     }
 
     /// The configuration in use.
@@ -249,10 +269,7 @@ impl<P: Processor> Engine<P> {
 
     /// [`Self::process_buffers`] with what the host reported about its
     /// transport for the block's first frame (`None`: nothing this block).
-    /// The processor sees it with the audio of that frame, L later in host
-    /// time in write-ahead mode, and extrapolated over the frames after it
-    /// ([`Transport::advanced`]) until a report says otherwise. Real-time safe
-    /// like [`Self::process_buffers`].
+    /// See [`Self::process_buffers_with_transports`].
     #[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
     pub fn process_buffers_with_transport(
         &mut self,
@@ -261,10 +278,44 @@ impl<P: Processor> Engine<P> {
         events: &[Event],
         transport: Option<&Transport>,
     ) -> Result<(), ProcessError> {
+        let one;
+        let reports: &[(usize, Transport)] = match transport {
+            Some(report) => {
+                one = [(0, *report)];
+                &one
+            }
+            None => &[],
+        };
+        self.process_buffers_with_transports(mode, buffers, events, reports)
+    }
+
+    /// [`Self::process_buffers`] with what the host reported about its
+    /// transport, each report for a frame of the block (`(offset, report)`,
+    /// sorted by offset; an offset past the block is its end). The processor
+    /// sees a report with the audio of its frame, L later in host time in
+    /// write-ahead mode, and extrapolated over the frames after it
+    /// ([`Transport::advanced`]) until a report says otherwise. A host that
+    /// reports the output's position ([`Self::set_position_reference`]) has
+    /// each report moved forward by the latency first. Real-time safe like
+    /// [`Self::process_buffers`].
+    #[cfg_attr(rtsan, sanitize(realtime = "nonblocking"))]
+    pub fn process_buffers_with_transports(
+        &mut self,
+        mode: ProcessMode,
+        buffers: &mut dyn AudioBuffers,
+        events: &[Event],
+        reports: &[(usize, Transport)],
+    ) -> Result<(), ProcessError> {
         let _flush_to_zero = FlushToZero::enable();
+        let reports = BlockReports {
+            reports,
+            reference: self.position_reference,
+            latency: self.timing.map_or(0, |t| t.latency),
+            sample_rate: self.timing.map_or(0.0, |t| t.setup.sample_rate),
+        };
         match &mut self.state {
-            State::Inline(inline) => inline.process(buffers, events, transport),
-            State::Ahead(ahead) => ahead.process(mode, buffers, events, transport),
+            State::Inline(inline) => inline.process(buffers, events, reports),
+            State::Ahead(ahead) => ahead.process(mode, buffers, events, reports),
             State::Inactive(_) | State::Poisoned => return Err(ProcessError::NotActive),
         }
         Ok(())

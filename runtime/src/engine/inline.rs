@@ -6,7 +6,7 @@ use super::event::{Event, TimedEvent};
 use super::processor::Processor;
 use super::runner::DspRunner;
 use super::timing::Timing;
-use super::transport::{TimedTransport, Transport, TransportNews};
+use super::transport::{BlockReports, TimedTransport, TransportNews};
 
 pub(crate) struct InlinePath<P> {
     runner: DspRunner<P>,
@@ -47,16 +47,11 @@ impl<P: Processor> InlinePath<P> {
     }
 
     /// One host block, in pieces of at most `max_block` frames, with the
-    /// host's transport report for its first frame, if any.
-    pub(crate) fn process(&mut self, io: &mut dyn AudioBuffers, events: &[Event], transport: Option<&Transport>) {
+    /// host's transport reports at their frames.
+    pub(crate) fn process(&mut self, io: &mut dyn AudioBuffers, events: &[Event], reports: BlockReports<'_>) {
         let frames = io.frames();
         let block_start = self.clock;
-        if let Some(report) = transport
-            && self.transport_news.is_news(report, block_start)
-        {
-            self.transport_news.passed_on(report, block_start);
-            self.runner.set_transport(TimedTransport { time: block_start, transport: *report });
-        }
+        let mut report_cursor = 0;
         let mut cursor = 0;
         let mut done = 0;
         while done < frames {
@@ -71,8 +66,11 @@ impl<P: Processor> InlinePath<P> {
                     TimedEvent { time, kind: event.kind }
                 })
             };
+            let news = &mut self.transport_news;
+            let report_cursor = &mut report_cursor;
+            let next_transport = |end: u64| next_news(reports, report_cursor, news, block_start, frames, end);
             if let Some(mut output) = io.lend_output_with_input(done, n) {
-                self.runner.render(output.slices_mut(), self.clock, next_event, |_| None);
+                self.runner.render(output.slices_mut(), self.clock, next_event, next_transport);
             } else {
                 let has_input = io.has_input();
                 let mut audio = ChannelsMut::from_planar(&mut self.scratch, self.max_block, self.channels, n);
@@ -83,7 +81,7 @@ impl<P: Processor> InlinePath<P> {
                         crate::simd::fill(samples, 0.0);
                     }
                 }
-                self.runner.render(audio.slices_mut(), self.clock, next_event, |_| None);
+                self.runner.render(audio.slices_mut(), self.clock, next_event, next_transport);
                 for (channel, samples) in audio.slices_mut().iter().enumerate() {
                     io.write_output(channel, done, samples);
                 }
@@ -91,11 +89,41 @@ impl<P: Processor> InlinePath<P> {
             self.clock += n as u64;
             done += n;
         }
-        // Events at the very end of the block (or in an empty block) apply
-        // before the next frame, which is the same as right now.
+        // Reports and events at the very end of the block (or in an empty
+        // block) apply before the next frame, which is the same as right now.
+        while let Some(report) =
+            next_news(reports, &mut report_cursor, &mut self.transport_news, block_start, frames, u64::MAX)
+        {
+            self.runner.set_transport(report);
+        }
         for event in &events[cursor..] {
             self.last_event_time = self.last_event_time.max(block_start + event.offset.min(frames) as u64);
             self.runner.apply(&event.kind);
         }
     }
+}
+
+/// The next of `reports` (from `cursor` on) stamped before clock `end` that
+/// changes what the processor sees, stamped; the others before it are
+/// passed over.
+fn next_news(
+    reports: BlockReports<'_>,
+    cursor: &mut usize,
+    news: &mut TransportNews,
+    block_start: u64,
+    frames: usize,
+    end: u64,
+) -> Option<TimedTransport> {
+    while let Some((offset, report)) = reports.get(*cursor, frames) {
+        let time = block_start + offset as u64;
+        if time >= end {
+            return None;
+        }
+        *cursor += 1;
+        if news.is_news(&report, time) {
+            news.passed_on(&report, time);
+            return Some(TimedTransport { time, transport: report });
+        }
+    }
+    None
 }

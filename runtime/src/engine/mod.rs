@@ -22,7 +22,8 @@
 //!
 //! And point 10: the host's transport reaches the processor with the audio it
 //! belongs to. The [`Transport`] a block sees is what the host reported for
-//! that block's input frames, L earlier, in every mode (see `transport.rs`).
+//! that block's input frames, L earlier, in every mode (see `transport.rs`;
+//! `host_convention.rs` for hosts that report the output's position).
 //!
 //! The map: [`Engine`] (`facade.rs`) runs the lifecycle; `inline.rs` is the
 //! unbuffered path; `ahead/` the write-ahead path (the audio side, the
@@ -38,6 +39,7 @@ mod config;
 mod denormals;
 mod event;
 mod facade;
+mod host_convention;
 mod inline;
 mod mode;
 mod pool;
@@ -53,6 +55,7 @@ pub use config::{EngineConfig, EngineError, ProcessError};
 pub use denormals::FlushToZero;
 pub use event::{Event, EventKind};
 pub use facade::Engine;
+pub use host_convention::PositionReference;
 pub use mode::ProcessMode;
 pub use pool::{
     WORKERS_ENV, spare_starts as pool_spare_starts, thread_count as pool_thread_count,

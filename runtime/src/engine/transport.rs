@@ -2,13 +2,17 @@
 //! 10: context travels with the audio).
 //!
 //! [`Transport`] is format-neutral: the VST3 glue fills it from the host's
-//! `ProcessContext`, a CLAP glue would fill it from `clap_event_transport`,
-//! and a test or an offline renderer can fill it by hand. A format hands the
-//! engine one report per host block, for the block's first frame
-//! ([`super::Engine::process_buffers_with_transport`]). The engine stamps it
-//! with that frame's input clock and delivers it through the write-ahead
-//! buffer like an event, so a processor running L ahead sees, for every
-//! sample, what the host reported for that sample.
+//! `ProcessContext`, the CLAP glue from `clap_event_transport`, and a test or
+//! an offline renderer can fill it by hand; [`Transport::sanitized`] drops
+//! what no host could mean, for all of them. A format hands the engine the
+//! host's reports of a block, each for a frame of it: VST3 one for the
+//! block's first frame ([`super::Engine::process_buffers_with_transport`]),
+//! CLAP also those of transport events inside the block
+//! ([`super::Engine::process_buffers_with_transports`]). The engine stamps
+//! each with its frame's input clock (moved first for a host that reports
+//! the output's position: `host_convention.rs`) and delivers it through the
+//! write-ahead buffer like an event, so a processor running L ahead sees, for
+//! every sample, what the host reported for that sample.
 //!
 //! Between reports the engine extrapolates ([`Transport::advanced`]): while
 //! playing, positions advance at the reported tempo; stopped, they hold.
@@ -20,6 +24,8 @@
 //! time consistently gives the processor one unbroken timeline, however it
 //! cuts its blocks. A report that does not agree (a tempo change, a jump, a
 //! start or stop) applies from its own frame on.
+
+use super::host_convention::PositionReference;
 
 /// A time signature: `numerator` notes of value `1/denominator` per bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +82,22 @@ impl Transport {
     /// Quarter notes per frame at the reported tempo.
     pub fn beats_per_frame(&self, sample_rate: f64) -> Option<f64> {
         self.tempo.filter(|t| t.is_finite() && sample_rate > 0.0).map(|tempo| tempo / (60.0 * sample_rate))
+    }
+
+    /// This report with the values no host could mean dropped (`None`), as
+    /// every format reads them: a tempo that is not positive and finite, a
+    /// time signature with a zero part, musical positions that are not
+    /// finite, a cycle that does not end after it starts.
+    pub fn sanitized(self) -> Transport {
+        let finite = |value: Option<f64>| value.filter(|v| v.is_finite());
+        Transport {
+            tempo: self.tempo.filter(|t| t.is_finite() && *t > 0.0),
+            time_signature: self.time_signature.filter(|ts| ts.quarter_notes_per_bar().is_some()),
+            position_beats: finite(self.position_beats),
+            bar_start_beats: finite(self.bar_start_beats),
+            cycle_beats: self.cycle_beats.filter(|(start, end)| start.is_finite() && end.is_finite() && start < end),
+            ..self
+        }
     }
 
     /// This report carried `frames` frames on: what the processor sees for the
@@ -148,6 +170,27 @@ impl Transport {
 pub(crate) struct TimedTransport {
     pub(crate) time: u64,
     pub(crate) transport: Transport,
+}
+
+/// The host's reports for one block, each at a frame of the block, in
+/// order, as the processor must see them: moved to the position of the input
+/// they come with for a host that reports the output's
+/// ([`PositionReference`]).
+#[derive(Clone, Copy)]
+pub(crate) struct BlockReports<'a> {
+    pub(crate) reports: &'a [(usize, Transport)],
+    pub(crate) reference: PositionReference,
+    pub(crate) latency: usize,
+    pub(crate) sample_rate: f64,
+}
+
+impl BlockReports<'_> {
+    /// Report `index`: its frame (at most `frames`, the block's length) and
+    /// what the processor sees for that frame.
+    pub(crate) fn get(&self, index: usize, frames: usize) -> Option<(usize, Transport)> {
+        let (offset, report) = self.reports.get(index)?;
+        Some(((*offset).min(frames), self.reference.to_input(report, self.latency, self.sample_rate)))
+    }
 }
 
 /// The report in force for a block, and how far the block starts past it: what
@@ -243,6 +286,28 @@ mod tests {
         assert_eq!(later.bar_start_beats, Some(3.0), "into the second bar of 3/4");
         assert_eq!(report.advanced(24_000 * 4, RATE).bar_start_beats, Some(6.0));
         assert_eq!(later.tempo, report.tempo);
+    }
+
+    #[test]
+    fn nonsense_is_dropped_and_sense_kept() {
+        let sane = Transport { cycle_beats: Some((4.0, 8.0)), ..playing_at(2.0, 7) };
+        assert_eq!(sane.sanitized(), sane);
+        let nonsense = Transport {
+            tempo: Some(0.0),
+            time_signature: Some(TimeSignature { numerator: 4, denominator: 0 }),
+            position_beats: Some(f64::NAN),
+            bar_start_beats: Some(f64::INFINITY),
+            cycle_beats: Some((8.0, 8.0)),
+            ..sane
+        };
+        let read = nonsense.sanitized();
+        assert_eq!(
+            (read.tempo, read.time_signature, read.position_beats, read.bar_start_beats, read.cycle_beats),
+            (None, None, None, None, None)
+        );
+        assert_eq!(Transport { tempo: Some(-120.0), ..sane }.sanitized().tempo, None);
+        assert_eq!(Transport { tempo: Some(f64::INFINITY), ..sane }.sanitized().tempo, None);
+        assert_eq!(read.position_samples, Some(7), "the sample position is an integer: always sense");
     }
 
     #[test]

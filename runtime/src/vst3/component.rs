@@ -25,11 +25,12 @@ use vst3::Steinberg::{
 };
 use vst3::{Class, ComRef};
 
+use super::host_application::host_name;
 use super::latency_notice::LatencyNotice;
 use super::process::{self, Audio};
 use super::speakers;
 use super::strings::{copy_wstring, read_wstring};
-use crate::engine::{Engine, EngineStatsHandle, ProcessSetup, Processor};
+use crate::engine::{Engine, EngineStatsHandle, PositionReference, ProcessSetup, Processor};
 use crate::exclusive::{Exclusive, ExclusiveGuard};
 use crate::plugin::params::{HostParam, Role};
 use crate::plugin::{PluginInfo, PluginKind, state};
@@ -162,9 +163,14 @@ impl<P: Processor> Plugin<P> {
 }
 
 impl<P: Processor> IPluginBaseTrait for Plugin<P> {
-    unsafe fn initialize(&self, _context: *mut FUnknown) -> tresult {
+    unsafe fn initialize(&self, context: *mut FUnknown) -> tresult {
         self.notice.main_thread_is_this_one();
-        kResultOk
+        guard(|| {
+            // SAFETY: the host passes its live context, or null.
+            let name = unsafe { host_name(context) }.unwrap_or_default();
+            self.audio_blocking().engine.set_position_reference(PositionReference::of_host(&name));
+            kResultOk
+        })
     }
 
     unsafe fn terminate(&self) -> tresult {

@@ -15,6 +15,7 @@
 
 mod component;
 mod factory;
+mod host_application;
 mod host_buffers;
 mod latency_notice;
 mod process;

@@ -17,34 +17,26 @@ pub(crate) const REQUIREMENTS: u32 = (Needs::kNeedProjectTimeMusic
     | Needs::kNeedTransportState) as u32;
 
 /// The transport `context` reports for the first frame of its block. Fields
-/// whose validity flag is clear, and values no host could mean (a tempo that
-/// is not positive and finite, a time signature with a zero part, positions
-/// that are not finite), are `None`.
+/// whose validity flag is clear are `None`, and so are values no host could
+/// mean ([`Transport::sanitized`]).
 pub(crate) fn transport(context: &ProcessContext) -> Transport {
-    let state = context.state;
-    let has = |flag: u32| state & flag != 0;
-    let finite = |value: f64| value.is_finite().then_some(value);
-    let time_signature = (has(Valid::kTimeSigValid as u32)
-        && context.timeSigNumerator > 0
-        && context.timeSigDenominator > 0)
-        .then_some(TimeSignature {
-            numerator: context.timeSigNumerator as u32,
-            denominator: context.timeSigDenominator as u32,
-        });
-    let cycle = has(Valid::kCycleValid as u32)
-        .then(|| finite(context.cycleStartMusic).zip(finite(context.cycleEndMusic)))
-        .flatten();
+    let has = |flag: u32| context.state & flag != 0;
+    let time_signature = has(Valid::kTimeSigValid as u32).then(|| TimeSignature {
+        numerator: context.timeSigNumerator.max(0) as u32,
+        denominator: context.timeSigDenominator.max(0) as u32,
+    });
     Transport {
         playing: has(Valid::kPlaying as u32),
         recording: has(Valid::kRecording as u32),
         cycle_active: has(Valid::kCycleActive as u32),
-        tempo: has(Valid::kTempoValid as u32).then_some(context.tempo).filter(|t| t.is_finite() && *t > 0.0),
+        tempo: has(Valid::kTempoValid as u32).then_some(context.tempo),
         time_signature,
         position_samples: Some(context.projectTimeSamples),
-        position_beats: has(Valid::kProjectTimeMusicValid as u32).then(|| finite(context.projectTimeMusic)).flatten(),
-        bar_start_beats: has(Valid::kBarPositionValid as u32).then(|| finite(context.barPositionMusic)).flatten(),
-        cycle_beats: cycle,
+        position_beats: has(Valid::kProjectTimeMusicValid as u32).then_some(context.projectTimeMusic),
+        bar_start_beats: has(Valid::kBarPositionValid as u32).then_some(context.barPositionMusic),
+        cycle_beats: has(Valid::kCycleValid as u32).then_some((context.cycleStartMusic, context.cycleEndMusic)),
     }
+    .sanitized()
 }
 
 #[cfg(test)]

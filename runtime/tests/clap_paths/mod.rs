@@ -1,7 +1,9 @@
 //! Drives the CLAP glue's audio-thread paths through its C ABI, as a host's
 //! audio thread calls them: `process` 32- and 64-bit, in real time and
-//! offline, with parameter, note, MIDI and bypass events, without input
-//! audio and with no frames at all;
+//! offline, with parameter, note, MIDI and bypass events, with the host's
+//! transport in `clap_process.transport` or as events at the block's start
+//! and inside it (or none), without
+//! input audio and with no frames at all;
 //! `clap.params` flush while active; `reset`; `stop_processing` and
 //! `start_processing`. Each plugin call runs inside `guard`, the host's own
 //! preparation outside it. Used by the no-allocation test and by the
@@ -14,7 +16,7 @@
 #[path = "../../../example-plugin/tests/clap_host/mod.rs"]
 mod clap_host;
 
-use clap_host::{Buffers, ClapModule, HostEvent, OutEvents};
+use clap_host::{Buffers, ClapModule, HostEvent, OutEvents, clap_transport};
 use clap_sys::process::CLAP_PROCESS_CONTINUE;
 use runtime::plugin::{BYPASS_PARAM_ID, ParamSpec, PluginInfo, PluginKind};
 
@@ -88,7 +90,26 @@ pub fn every_path(rounds: usize, guard: &mut dyn FnMut(&mut dyn FnMut())) -> See
         // The render mode is the main thread's to set, between calls.
         instance.set_offline(round % 3 == 1);
         let frames = [512, 0, 1536, 64][round % 4];
-        let in_block = &events[..if frames > 401 { events.len() } else { 0 }];
+        // The host's transport: playing on at 120 BPM and up, jumping back
+        // now and then; in the call, as an event, or not at all.
+        let transport = clap_transport(
+            48_000.0,
+            round % 11 != 10,
+            120.0 + (round % 5) as f64,
+            round as i64 * 1000,
+            round as f64 / 2.0,
+        );
+        instance.set_transport((round % 6 != 5).then_some(transport));
+        let mut in_block = events[..if frames > 401 { events.len() } else { 0 }].to_vec();
+        if round % 6 == 2 {
+            in_block.insert(0, HostEvent::Transport { time: 0, transport });
+        }
+        if round % 6 == 3 && frames > 401 {
+            // A tempo change inside the block, between the bypass events.
+            let slower = clap_sys::events::clap_event_transport { tempo: 90.0, ..transport };
+            in_block.insert(4, HostEvent::Transport { time: 300, transport: slower });
+        }
+        let in_block = &in_block[..];
         let no_input = round % 5 == 4;
         let status = if round % 2 == 0 {
             let input: &[Vec<f32>] = if no_input { &[] } else { &input32 };

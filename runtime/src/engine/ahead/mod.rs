@@ -27,7 +27,7 @@ use super::processor::Processor;
 use super::runner::DspRunner;
 use super::telemetry::{self, Telemetry};
 use super::timing::Timing;
-use super::transport::{TimedTransport, Transport, TransportNews};
+use super::transport::{BlockReports, TimedTransport, Transport, TransportNews};
 use crate::ring::{self, ChunkError, Producer};
 use crate::writeahead::{WriteAheadBuffer, WriteAheadReader};
 
@@ -156,12 +156,14 @@ impl<P: Processor> AheadPath<P> {
         mode: ProcessMode,
         io: &mut dyn AudioBuffers,
         events: &[Event],
-        transport: Option<&Transport>,
+        reports: BlockReports<'_>,
     ) {
         let frames = io.frames();
         self.queue_events(events, frames);
-        if let Some(report) = transport {
-            self.queue_transport(report);
+        let mut index = 0;
+        while let Some((offset, report)) = reports.get(index, frames) {
+            self.queue_transport(&report, self.clock + offset as u64);
+            index += 1;
         }
         let block_nanos = (frames as f64 * 1e9 / self.timing.setup.sample_rate) as u64;
         telemetry::raise(&self.telemetry.audio.block_nanos_max, block_nanos);
@@ -210,18 +212,18 @@ impl<P: Processor> AheadPath<P> {
         }
     }
 
-    /// Queues the host's report for the block starting now, before any of the
-    /// block's input (so the pipeline never processes a frame without the
-    /// report that describes it), if it changes what the processor sees. A
-    /// full queue drops it, counted as a dropped event; the next block's report
-    /// is then news and tried again, so the processor goes on extrapolating
-    /// the last report for a few blocks at worst.
-    fn queue_transport(&mut self, report: &Transport) {
-        if !self.transport_news.is_news(report, self.clock) {
+    /// Queues the host's report for input clock `time` of the block starting
+    /// now, before any of the block's input (so the pipeline never processes
+    /// a frame without the report that describes it), if it changes what the
+    /// processor sees. A full queue drops it, counted as a dropped event; the
+    /// next block's report is then news and tried again, so the processor
+    /// goes on extrapolating the last report for a few blocks at worst.
+    fn queue_transport(&mut self, report: &Transport, time: u64) {
+        if !self.transport_news.is_news(report, time) {
             return;
         }
-        if self.transports.push(TimedTransport { time: self.clock, transport: *report }).is_ok() {
-            self.transport_news.passed_on(report, self.clock);
+        if self.transports.push(TimedTransport { time, transport: *report }).is_ok() {
+            self.transport_news.passed_on(report, time);
         } else {
             telemetry::add(&self.telemetry.audio.dropped_events, 1);
         }
