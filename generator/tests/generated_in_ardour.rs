@@ -311,3 +311,29 @@ fn ardour_shows_the_meters_in_plain_units_underruns_in_frames_after_stalls_beyon
         plugin.name, underruns.value, fill.value, played.rolled
     );
 }
+
+/// Tails are not cut: the shipped WA Delay (L = 100 ms, echoes every
+/// 375 ms) plays a 0.25 s region of noise in a 1.5 s session. Ardour keeps
+/// running the plugin after the region ends, so the export holds the echoes
+/// that follow it, equal bit for bit to the DSP fed the noise and then
+/// silence; a host that stopped processing at the region's end, or fed the
+/// plugin anything but silence there, fails. (Ardour 7.3 does not read a
+/// plugin's reported tail: it renders what the session range covers.)
+#[test]
+fn a_delays_echoes_after_its_region_ends_are_in_ardours_export() {
+    let ardour = Ardour::installed();
+    let plugin = shipped().plugins.iter().find(|p| p.dsp == Dsp::Delay).expect("a shipped delay");
+    let region = RATE as usize / 4;
+    let input = noise(plugin.channels, region, 31);
+    let rendered = render(&ardour, plugin, Input::Audio(&input));
+    let padded: Vec<Vec<f32>> = input.iter().map(|c| [c.clone(), vec![0.0; FRAMES - region]].concat()).collect();
+    let want = reference(plugin, f64::from(RATE), &padded, &[], FRAMES);
+    let echoes = want.iter().flat_map(|c| &c[region..]).fold(0.0_f32, |peak, x| peak.max(x.abs()));
+    assert!(echoes > 0.05, "the delay rings after its input ends (peak {echoes}): the test measures something");
+    compare(&plugin.name, &rendered.output, &want).unwrap_or_else(|e| panic!("the echoes after the region: {e}"));
+    println!(
+        "ok: {}: a {region}-frame region in a {FRAMES}-frame session; the echoes after it (peak {echoes:.3}) are in \
+         the export, bit for bit",
+        plugin.name
+    );
+}
