@@ -24,6 +24,7 @@ pub mod clap;
 pub mod dsp;
 pub mod engine;
 mod exclusive;
+mod host_channels;
 pub mod limits;
 pub mod plugin;
 pub mod prelude;

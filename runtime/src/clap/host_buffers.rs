@@ -6,6 +6,7 @@
 use clap_sys::audio_buffer::clap_audio_buffer;
 
 use crate::engine::{AudioBuffers, ChannelsMut};
+use crate::host_channels::channel_pointers;
 use crate::limits::MAX_CHANNELS;
 
 /// Channel pointers of one buffer, in whichever sample size the host used.
@@ -23,31 +24,13 @@ impl Channels {
     /// `buffer` is the host's, with `channel_count` pointers behind whichever
     /// of `data32` and `data64` is not null.
     unsafe fn of(buffer: &clap_audio_buffer, channels: usize) -> Option<Self> {
-        if channels > MAX_CHANNELS || (buffer.channel_count as usize) < channels {
-            return None;
-        }
-        /// The first `channels` pointers of `array`, if none is null.
-        ///
-        /// # Safety
-        /// `array` is null or holds at least `channels` pointers.
-        unsafe fn take<T>(array: *mut *mut T, channels: usize) -> Option<[*mut T; MAX_CHANNELS]> {
-            if array.is_null() {
-                return None;
-            }
-            // SAFETY: per this function's contract.
-            let pointers = unsafe { std::slice::from_raw_parts(array, channels) };
-            if pointers.iter().any(|p| p.is_null()) {
-                return None;
-            }
-            let mut out = [std::ptr::null_mut(); MAX_CHANNELS];
-            out[..channels].copy_from_slice(pointers);
-            Some(out)
-        }
-        // SAFETY: per this function's contract.
+        let available = buffer.channel_count as usize;
+        // SAFETY: `channel_count` pointers behind whichever is not null (this
+        // function's contract); a null one is refused.
         unsafe {
-            match take(buffer.data32, channels) {
+            match channel_pointers(buffer.data32, available, channels) {
                 Some(pointers) => Some(Self::F32(pointers)),
-                None => take(buffer.data64, channels).map(Self::F64),
+                None => channel_pointers(buffer.data64, available, channels).map(Self::F64),
             }
         }
     }

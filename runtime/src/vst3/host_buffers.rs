@@ -5,6 +5,7 @@
 use vst3::Steinberg::Vst::AudioBusBuffers;
 
 use crate::engine::{AudioBuffers, ChannelsMut};
+use crate::host_channels::channel_pointers;
 use crate::limits::MAX_CHANNELS;
 
 /// A sample type hosts use.
@@ -93,9 +94,9 @@ impl<T: HostSample> HostBuffers<T> {
         frames: usize,
     ) -> Option<Self> {
         // SAFETY: per this function's contract.
-        let output = unsafe { channel_pointers::<T>(output, channels) }?;
+        let output = unsafe { bus_channels::<T>(output, channels) }?;
         // SAFETY: per this function's contract.
-        let input = input.and_then(|bus| unsafe { channel_pointers::<T>(bus, channels) });
+        let input = input.and_then(|bus| unsafe { bus_channels::<T>(bus, channels) });
         Some(Self { input, output, channels, frames })
     }
 
@@ -127,23 +128,10 @@ impl<T: HostSample> HostBuffers<T> {
 /// # Safety
 /// `bus` is the host's, for a call of `T`'s sample size, with `numChannels`
 /// pointers behind its channel array.
-unsafe fn channel_pointers<T: HostSample>(bus: &AudioBusBuffers, channels: usize) -> Option<[*mut T; MAX_CHANNELS]> {
-    if channels > MAX_CHANNELS || (bus.numChannels.max(0) as usize) < channels {
-        return None;
-    }
-    // SAFETY: per this function's contract.
-    let array = unsafe { T::pointers(bus) };
-    if array.is_null() {
-        return None;
-    }
-    // SAFETY: at least `channels` pointers (checked against numChannels above).
-    let pointers = unsafe { std::slice::from_raw_parts(array, channels) };
-    if pointers.iter().any(|p| p.is_null()) {
-        return None;
-    }
-    let mut out = [std::ptr::null_mut(); MAX_CHANNELS];
-    out[..channels].copy_from_slice(pointers);
-    Some(out)
+unsafe fn bus_channels<T: HostSample>(bus: &AudioBusBuffers, channels: usize) -> Option<[*mut T; MAX_CHANNELS]> {
+    // SAFETY: per this function's contract: `numChannels` pointers behind the
+    // array of `T`'s sample size.
+    unsafe { channel_pointers(T::pointers(bus), bus.numChannels.max(0) as usize, channels) }
 }
 
 impl<T: HostSample> AudioBuffers for HostBuffers<T> {
