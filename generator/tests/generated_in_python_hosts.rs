@@ -32,6 +32,27 @@ fn write_f32(path: &std::path::Path, channels: &[Vec<f32>]) {
     std::fs::write(path, bytes).unwrap();
 }
 
+/// Release 0.1.0's saved state of `plugin`, if it had one: the file and what
+/// its parameters must read once a host loads it, as `[index, normalized]`
+/// pairs in the host's order (the plugin's own parameters, then Bypass).
+fn old_state(plugin: &Plugin) -> Option<(PathBuf, Vec<(usize, f64)>)> {
+    let fixtures = workspace().join("generator/tests/fixtures/states/0.1.0");
+    let values: toml::Table = std::fs::read_to_string(fixtures.join("values.toml")).unwrap().parse().unwrap();
+    let saved = values.get(&plugin.slug)?.as_table().unwrap();
+    let pairs = saved
+        .iter()
+        .map(|(key, value)| {
+            if key == "bypass" {
+                return (plugin.params.len(), if value.as_bool().unwrap() { 1.0 } else { 0.0 });
+            }
+            let (index, param) = plugin.params.iter().enumerate().find(|(_, p)| &p.key == key).unwrap();
+            let plain = value.as_float().unwrap_or_else(|| value.as_integer().unwrap() as f64);
+            (index, (plain - param.min) / (param.max - param.min))
+        })
+        .collect();
+    Some((fixtures.join(format!("{}.state", plugin.slug)), pairs))
+}
+
 /// One host check: the plugin in `channels` channels, its input and expected
 /// output written under `dir`; its manifest entry.
 fn entry(plugin: &Plugin, bundles: &std::path::Path, dir: &std::path::Path, channels: usize) -> String {
@@ -49,7 +70,7 @@ fn entry(plugin: &Plugin, bundles: &std::path::Path, dir: &std::path::Path, chan
         .map(|n| format!("[{}, {}, {}, {}]", n.frame, n.on, n.pitch, (n.velocity * 127.0).round()))
         .collect();
     format!(
-        r#"{{"name": {:?}, "bundle": {:?}, "dir": {:?}, "instrument": {instrument}, "channels": {channels}, "frames": {frames}, "latency": {}, "notes": [{}], "sync_quarter_notes": {}, "depth": {}}}"#,
+        r#"{{"name": {:?}, "bundle": {:?}, "dir": {:?}, "instrument": {instrument}, "channels": {channels}, "frames": {frames}, "latency": {}, "notes": [{}], "sync_quarter_notes": {}, "depth": {}, "old_state": {}}}"#,
         plugin.name,
         bundles.join(format!("{}.vst3", plugin.name)).display().to_string(),
         plugin_dir.display().to_string(),
@@ -57,7 +78,14 @@ fn entry(plugin: &Plugin, bundles: &std::path::Path, dir: &std::path::Path, chan
         midi_notes.join(", "),
         plugin.sync.map_or("null".to_string(), |note| note.quarter_notes().to_string()),
         // A synced tremolo's only parameter: its depth, at its default.
-        if plugin.sync.is_some() { e2e::default_value(plugin, 0) } else { 0.0 }
+        if plugin.sync.is_some() { e2e::default_value(plugin, 0) } else { 0.0 },
+        match old_state(plugin) {
+            Some((path, values)) => {
+                let values: Vec<String> = values.iter().map(|(i, v)| format!("[{i}, {v}]")).collect();
+                format!(r#"{{"path": {:?}, "values": [{}]}}"#, path.display().to_string(), values.join(", "))
+            }
+            None => "null".to_string(),
+        }
     )
 }
 
@@ -118,6 +146,9 @@ fn every_generated_plugin_in_pedalboard_dawdreamer_and_minihost() {
     // checks per synced plugin (DawDreamer and minihost); the summary.
     let synced = shipped.plugins.iter().filter(|p| p.sync.is_some()).count();
     assert!(synced > 0, "the shipped plugins.toml has a synced plugin");
-    let expected = 3 * plugins.len() + 2 * layouts.len() + tails.len() + 4 * synced + 1;
+    // And one old-state load per plugin release 0.1.0 shipped.
+    let released = shipped.plugins.iter().filter(|p| old_state(p).is_some()).count();
+    assert_eq!(released, 7, "release 0.1.0's seven plugins are still shipped");
+    let expected = 3 * plugins.len() + 2 * layouts.len() + tails.len() + 4 * synced + released + 1;
     assert_eq!(stdout.lines().filter(|l| l.starts_with("ok: ")).count(), expected, "{stdout}");
 }

@@ -248,6 +248,55 @@ def minihost_tail_check(entry):
     check_notes(f"{entry['name']} in minihost's MIDI renderer: the {tail}-frame tail renders the whole release", got, want[:, :rendered])
 
 
+JUCE_BASE64 = ".ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+"
+
+
+def juce_base64(data):
+    """JUCE's MemoryBlock::toBase64Encoding: the size, a dot, then 6 bits per
+    character taken from the bytes least significant bit first."""
+    bits = int.from_bytes(data, "little")
+    chars = (len(data) * 8 + 5) // 6
+    return f"{len(data)}." + "".join(JUCE_BASE64[(bits >> (6 * i)) & 63] for i in range(chars))
+
+
+def juce_unbase64(text):
+    size, _, chars = text.partition(".")
+    bits = sum(JUCE_BASE64.index(c) << (6 * i) for i, c in enumerate(chars))
+    return (bits & ((1 << (8 * int(size))) - 1)).to_bytes(int(size), "little")
+
+
+def component_state(juce_state):
+    """The plugin's own state bytes inside a JUCE host's state ("VC2!", a
+    size, XML with the component state in JUCE's base64)."""
+    xml = juce_state[8:].decode().rstrip("\0")
+    return juce_unbase64(xml.split("<IComponent>")[1].split("</IComponent>")[0])
+
+
+def minihost_old_state_check(entry):
+    """A state release 0.1.0 saved loads in minihost: its JUCE host state
+    (what a DAW built on JUCE stores in its project) carries those bytes as
+    the component state. Every parameter then reads the saved value."""
+    old = entry["old_state"]
+    channels = entry["channels"]
+    plugin = minihost.Plugin(
+        entry["bundle"], sample_rate=RATE, max_block_size=BLOCK, in_channels=0 if entry["instrument"] else channels,
+        out_channels=channels,
+    )
+    ours = plugin.get_state()
+    assert juce_base64(component_state(ours)) == ours[8:].decode().split("<IComponent>")[1].split("</IComponent>")[0]
+    saved = Path(old["path"]).read_bytes()
+    xml = ours[8:].decode().rstrip("\0")
+    head, rest = xml.split("<IComponent>")
+    xml = head + "<IComponent>" + juce_base64(saved) + "</IComponent>" + rest.split("</IComponent>", 1)[1]
+    body = xml.encode() + b"\0"
+    plugin.set_state(b"VC2!" + len(body).to_bytes(4, "little") + body)
+    for index, want in old["values"]:
+        got = plugin.get_param(index)
+        if abs(got - want) > 1e-6:
+            raise AssertionError(f"{entry['name']}: after loading its 0.1.0 state, parameter {index} reads {got}, saved {want}")
+    print(f"ok: {entry['name']} in minihost: its 0.1.0 state loads, {len(old['values'])} saved values read back")
+
+
 manifest = json.loads(Path(sys.argv[1]).read_text())
 for entry in manifest["plugins"]:
     x = None if entry["instrument"] else load(entry, "input.f32")
@@ -258,6 +307,8 @@ for entry in manifest["plugins"]:
     if entry["sync_quarter_notes"] is not None:
         dawdreamer_tempo_check(entry)
         minihost_timeline_check(entry)
+    if entry["old_state"] is not None:
+        minihost_old_state_check(entry)
 for entry in manifest["layouts"]:
     entry = dict(entry, name=f"{entry['name']} in {entry['channels']} channels")
     x = None if entry["instrument"] else load(entry, "input.f32")
