@@ -28,7 +28,7 @@ fn render(ardour: &Ardour, plugin: &Plugin, input: Input) -> Render {
 /// [`render`] on a track of `channels` channels.
 fn render_in(ardour: &Ardour, plugin: &Plugin, channels: usize, input: Input) -> Render {
     let bundle = shipped().bundles.join(format!("{}.vst3", plugin.name));
-    let job = Job { bundle: &bundle, plugin: &plugin.name, channels, input, frames: FRAMES };
+    let job = Job { bundle: &bundle, plugin: &plugin.name, channels, input, frames: FRAMES, state: None };
     let render = ardour.render(&format!("in-ardour-{}-{channels}ch", plugin.slug), &job);
     if let Some(how) = &render.export_died_after_writing {
         println!("note: {}: ardour7-export ended with {how} after writing a complete file", plugin.name);
@@ -279,6 +279,7 @@ fn ardour_shows_the_meters_in_plain_units_underruns_in_frames_after_stalls_beyon
         channels: plugin.channels,
         input: Input::Audio(&input),
         frames: FRAMES,
+        state: None,
     };
     let played = ardour.play_then_export("meters-in-ardour", &job, &[("WRITEAHEAD_STALL", "dsp:60ms/400ms")], 2.0);
     if let Some(how) = &played.died_after_export {

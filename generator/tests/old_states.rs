@@ -12,7 +12,7 @@ use e2e::host::{Buffers, EventList, Extras, Instance, MemoryStream, Module, OFFL
 use e2e::session::{MAX_BLOCK, RATE, start, stop};
 use e2e::{
     Note, Shipped, assert_same, assert_success, delayed, generator, latency_samples, library, noise, reference_with,
-    scratch_workspace, shipped, test_notes,
+    scratch_workspace, shipped, state_pairs, test_notes,
 };
 use generator::config::{self, Dsp, Kind, Plugin};
 use runtime::engine::FlushToZero;
@@ -125,14 +125,6 @@ fn every_state_release_0_1_0_saved_loads_into_todays_plugins() {
     }
 }
 
-/// The `(id, normalized)` pairs of a format-1 state.
-fn pairs(bytes: &[u8]) -> Vec<(u32, f64)> {
-    bytes[12..]
-        .chunks_exact(12)
-        .map(|e| (u32::from_le_bytes(e[..4].try_into().unwrap()), f64::from_le_bytes(e[4..].try_into().unwrap())))
-        .collect()
-}
-
 /// Plays `input` or `notes` offline through a fresh instance that loaded
 /// `state` before it started, as a host reopening a session does.
 fn play_loaded(
@@ -171,7 +163,7 @@ fn every_plugin_sounds_like_its_0_1_0_state() {
     for plugin in released(shipped) {
         let module = Module::load(&library(&shipped.bundles, plugin));
         let state = fixture(&plugin.slug);
-        let saved: Vec<(u32, f64)> = pairs(&state).into_iter().filter(|(id, _)| *id != BYPASS_PARAM_ID).collect();
+        let saved: Vec<(u32, f64)> = state_pairs(&state).into_iter().filter(|(id, _)| *id != BYPASS_PARAM_ID).collect();
         let bypassed = saved_values(&plugin.slug).get("bypass").and_then(|b| b.as_bool()) == Some(true);
         let input = if plugin.kind == Kind::Effect { noise(plugin.channels, frames, 8) } else { Vec::new() };
         let notes = if plugin.kind == Kind::Instrument { test_notes(RATE) } else { Vec::new() };

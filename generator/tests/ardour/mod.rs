@@ -77,6 +77,10 @@ pub struct Job<'a> {
     pub channels: usize,
     pub input: Input<'a>,
     pub frames: usize,
+    /// The plugin's saved state (its `getState` bytes) to put in the session
+    /// in place of the one Ardour saved when it inserted the plugin, as a
+    /// session saved with those values holds it; `None` keeps Ardour's.
+    pub state: Option<&'a [u8]>,
 }
 
 /// What Ardour rendered.
@@ -374,7 +378,11 @@ impl Ardour {
         };
         let file = session.join(format!("{SESSION_NAME}.ardour"));
         let xml = std::fs::read_to_string(&file).unwrap();
-        std::fs::write(&file, session_xml::with_content(&xml, &content, job.frames, RATE)).unwrap();
+        let mut xml = session_xml::with_content(&xml, &content, job.frames, RATE);
+        if let Some(state) = job.state {
+            xml = session_xml::with_plugin_state(&xml, state);
+        }
+        std::fs::write(&file, xml).unwrap();
         let seconds = started.elapsed().as_secs_f64();
         Prepared { work, latency, started, seconds }
     }

@@ -110,3 +110,84 @@ fn replace_once(xml: &str, from: &str, to: &str) -> String {
     assert_eq!(xml.matches(from).count(), 1, "expected exactly one {from} in the session file Ardour saved");
     xml.replacen(from, to, 1)
 }
+
+/// Returns the session file `xml` with the state of its only plugin replaced
+/// by `state` (the plugin's `getState` bytes). Ardour keeps a VST3 plugin's
+/// state as a VST3 preset in base64 (`<chunk>`): "VST3", format 1, the class
+/// id in 32 hex digits, the offset of a chunk list ("List", a count, then
+/// per chunk its id, offset and size) that follows the data; "Comp" is the
+/// component's state, "Cont" the controller's (kept as Ardour wrote it).
+/// Loading the session hands "Comp" to the plugin's `setState`, whatever
+/// the `<Port>` values beside it say.
+pub fn with_plugin_state(xml: &str, state: &[u8]) -> String {
+    let (start, end) = (xml.find("<chunk>").expect("a plugin chunk") + "<chunk>".len(), xml.find("</chunk>").unwrap());
+    assert_eq!(xml.matches("<chunk>").count(), 1, "one plugin in the session");
+    let preset = base64_decode(&xml[start..end]);
+    let read_u32 = |at: usize| u32::from_le_bytes(preset[at..at + 4].try_into().unwrap());
+    let read_i64 = |at: usize| i64::from_le_bytes(preset[at..at + 8].try_into().unwrap()) as usize;
+    assert!(preset.starts_with(b"VST3") && read_u32(4) == 1, "a VST3 preset, format 1");
+    let list = read_i64(40);
+    assert_eq!(&preset[list..list + 4], b"List");
+    let chunks: Vec<([u8; 4], &[u8])> = (0..read_u32(list + 4) as usize)
+        .map(|i| {
+            let entry = list + 8 + 20 * i;
+            let (offset, size) = (read_i64(entry + 4), read_i64(entry + 12));
+            (preset[entry..entry + 4].try_into().unwrap(), &preset[offset..offset + size])
+        })
+        .collect();
+    let controller = chunks.iter().find(|(id, _)| id == b"Cont").map_or(&[][..], |(_, data)| *data);
+    let mut out = preset[..40].to_vec();
+    let list_at = 48 + state.len() + controller.len();
+    out.extend_from_slice(&(list_at as i64).to_le_bytes());
+    out.extend_from_slice(state);
+    out.extend_from_slice(controller);
+    out.extend_from_slice(b"List");
+    out.extend_from_slice(&2_u32.to_le_bytes());
+    for (id, offset, size) in [(b"Comp", 48, state.len()), (b"Cont", 48 + state.len(), controller.len())] {
+        out.extend_from_slice(id);
+        out.extend_from_slice(&(offset as i64).to_le_bytes());
+        out.extend_from_slice(&(size as i64).to_le_bytes());
+    }
+    format!("{}{}{}", &xml[..start], base64_encode(&out), &xml[end..])
+}
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for group in bytes.chunks(3) {
+        let n = group.iter().enumerate().fold(0_u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            out.push(if i <= group.len() { BASE64[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
+        }
+    }
+    out
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let digits: Vec<u32> = text
+        .bytes()
+        .filter(|&c| c != b'=' && !c.is_ascii_whitespace())
+        .map(|c| BASE64.iter().position(|&d| d == c).expect("base64") as u32)
+        .collect();
+    let mut out = Vec::new();
+    for group in digits.chunks(4) {
+        let n = group.iter().enumerate().fold(0_u32, |n, (i, &d)| n | d << (18 - 6 * i));
+        out.extend((0..group.len() - 1).map(|i| (n >> (16 - 8 * i)) as u8));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_round_trips_every_length_and_matches_a_known_text() {
+        assert_eq!(base64_encode(b"VST3\x01"), "VlNUMwE=");
+        for len in 0..10 {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 5) as u8).collect();
+            assert_eq!(base64_decode(&base64_encode(&bytes)), bytes);
+        }
+    }
+}

@@ -147,6 +147,14 @@ fn spec(plugin: &Plugin, index: usize) -> ParamSpec {
     }
 }
 
+/// The `(id, normalized)` pairs of a format-1 state (`getState` bytes).
+pub fn state_pairs(bytes: &[u8]) -> Vec<(u32, f64)> {
+    bytes[12..]
+        .chunks_exact(12)
+        .map(|e| (u32::from_le_bytes(e[..4].try_into().unwrap()), f64::from_le_bytes(e[4..].try_into().unwrap())))
+        .collect()
+}
+
 /// What `plugin` must output for `input` (effects, as many channels as the
 /// input has) or `notes` (instruments) at `rate`, before its latency: its DSP run directly and unbuffered, with
 /// every parameter at its plugins.toml default.
@@ -184,20 +192,25 @@ fn reference_run(run: Run<'_>) -> Vec<Vec<f32>> {
             None => run.with(Tremolo::default()),
         },
         Dsp::Synth => run.with(Synth::default()),
-        Dsp::Custom => {
-            assert!(run.params.is_empty(), "the custom reference knows only its defaults");
-            soft_saturator(plugin, run.input)
-        }
+        Dsp::Custom => soft_saturator(plugin, run.input, run.params),
     }
 }
 
 /// The shipped WA Custom's `src/dsp.rs` (the user's code, so restated here):
-/// `tanh(drive·x) / tanh(drive)` with drive at its default, computed with
-/// flush-to-zero set as the engine runs every DSP.
-fn soft_saturator(plugin: &Plugin, input: &[Vec<f32>]) -> Vec<Vec<f32>> {
+/// `tanh(drive·x) / tanh(drive)` with drive at its default or as `params`
+/// set it (`(id, normalized)`; mix must stay at its default, fully wet),
+/// computed with flush-to-zero set as the engine runs every DSP.
+fn soft_saturator(plugin: &Plugin, input: &[Vec<f32>], params: &[(u32, f64)]) -> Vec<Vec<f32>> {
     assert_eq!(plugin.params[0].key, "drive", "the custom plugin this reference describes");
+    assert!(
+        params.iter().all(|(id, _)| *id == plugin.params[0].id),
+        "the custom reference knows drive and nothing else: {params:?}"
+    );
     let _flush_to_zero = FlushToZero::enable();
-    let drive = default_value(plugin, 0) as f32;
+    let drive = match params.first() {
+        Some(&(_, normalized)) => plain_value(plugin, 0, normalized),
+        None => default_value(plugin, 0),
+    } as f32;
     let normalise = 1.0 / drive.tanh();
     input.iter().map(|channel| channel.iter().map(|x| (drive * x).tanh() * normalise).collect()).collect()
 }
