@@ -257,8 +257,9 @@ impl Processor for Filter {
     /// `max(Q, 1) * r^n` reaches 10^-5, plus the two frames the feed-forward
     /// part adds: a few milliseconds at most settings, up to about 2 s for a
     /// 20 Hz cutoff at Q 10. During a ramp, the longer of the tails at the
-    /// values reached and at the targets (plus what is left of the ramp),
-    /// since the filter passes through both.
+    /// values reached and at the targets, plus a whole ramp's length (an
+    /// upper bound on what is left of it), since the filter passes through
+    /// both.
     fn tail(&self) -> Tail {
         let settled = tail_of(self.coefficients, self.q.target());
         if !self.ramping() {
