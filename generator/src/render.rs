@@ -91,13 +91,13 @@ pub fn context(plugin: &Plugin) -> Value {
     let type_name = type_name(&plugin.slug);
     let processor = match plugin.dsp {
         Dsp::Gain => "|| runtime::dsp::gain::Gain::new(PARAMS)".to_string(),
-        Dsp::Filter => "runtime::dsp::filter::Filter::default".to_string(),
-        Dsp::Delay => "runtime::dsp::delay::Delay::default".to_string(),
+        Dsp::Filter => "|| runtime::dsp::filter::Filter::new(PARAMS)".to_string(),
+        Dsp::Delay => "|| runtime::dsp::delay::Delay::new(PARAMS)".to_string(),
         Dsp::Tremolo => match plugin.sync {
             Some(note) => sync::processor(note),
-            None => "runtime::dsp::tremolo::Tremolo::default".to_string(),
+            None => "|| runtime::dsp::tremolo::Tremolo::new(PARAMS)".to_string(),
         },
-        Dsp::Synth => "runtime::dsp::synth::Synth::default".to_string(),
+        Dsp::Synth => "|| runtime::dsp::synth::Synth::new(PARAMS)".to_string(),
         Dsp::Custom => format!("dsp::{type_name}::default"),
     };
     let class_id_words: Vec<String> = plugin.class_id.iter().map(|word| format!("0x{word:08X}")).collect();

@@ -58,7 +58,8 @@ pub(crate) fn read(table: &Table<'_>, dsp: Option<Dsp>, errors: &mut Vec<Diagnos
 }
 
 /// The Rust expression that makes the synced processor: the note value
-/// spelled with `NoteValue`'s const constructors.
+/// spelled with `NoteValue`'s const constructors, and the plugin's `PARAMS`
+/// (its depth's range, default and smoothing).
 pub fn processor(note: NoteValue) -> String {
     let feel = match note.feel() {
         runtime::dsp::note::Feel::Straight => "",
@@ -66,7 +67,7 @@ pub fn processor(note: NoteValue) -> String {
         runtime::dsp::note::Feel::Triplet => ".triplet()",
     };
     format!(
-        "|| runtime::dsp::tremolo::Tremolo::synced(runtime::dsp::NoteValue::new({}, {}){feel})",
+        "|| runtime::dsp::tremolo::Tremolo::synced_with(runtime::dsp::NoteValue::new({}, {}){feel}, PARAMS)",
         note.numerator(),
         note.denominator()
     )

@@ -74,9 +74,50 @@ fn the_shipped_plugins_toml_is_valid() {
     assert_eq!(config.plugins[1].params[0].smooth_ms, runtime::dsp::gain::SMOOTH_MS, "the built-in default");
     let mode = filter.params.iter().find(|p| p.title == "Mode").unwrap();
     assert_eq!((mode.steps, mode.smooth_ms), (2, 0.0), "a choice: stepped, never smoothed");
+    let smoothing = |plugin: usize| -> Vec<f64> { config.plugins[plugin].params.iter().map(|p| p.smooth_ms).collect() };
+    assert_eq!(smoothing(2), [0.0, 20.0, 20.0], "filter: cutoff and resonance ramp by default");
+    assert_eq!(smoothing(3), [0.0, 20.0, 20.0], "delay: feedback and mix ramp, the time never");
+    assert_eq!((smoothing(4), smoothing(5)), (vec![20.0, 20.0], vec![20.0]), "tremolo: rate and depth");
+    assert_eq!(smoothing(6), [0.0, 0.0, 0.0, 20.0], "synth: the level only");
     let mut ids: Vec<[u32; 4]> = config.plugins.iter().map(|p| p.class_id).collect();
     ids.dedup();
     assert_eq!(ids.len(), 8, "every plugin has its own class id");
+}
+
+#[test]
+fn smooth_ms_is_taken_where_the_kind_smooths_and_refused_elsewhere() {
+    for dsp in [Dsp::Gain, Dsp::Filter, Dsp::Delay, Dsp::Tremolo, Dsp::Synth] {
+        let kind = if dsp == Dsp::Synth { "instrument" } else { "effect" };
+        for (synced, specs) in [(false, dsp.params()), (true, dsp.params_synced(true))] {
+            if synced && dsp != Dsp::Tremolo {
+                continue;
+            }
+            for spec in specs {
+                let key = spec.title.to_lowercase();
+                let source = format!(
+                    "[defaults]\nvendor = \"V\"\n\n[[plugins]]\nname = \"P\"\nkind = \"{kind}\"\ndsp = \"{}\"\n\
+                     sync = {synced}\nchannels = 2\n[plugins.params.{key}]\nsmooth_ms = 7\n",
+                    dsp.name()
+                );
+                let what = format!("{} {key} (synced {synced})", dsp.name());
+                match config::parse(&source) {
+                    Ok(config) => {
+                        assert!(spec.smooth_ms > 0.0, "{what}: accepted though never smoothed");
+                        let param = config.plugins[0].params.iter().find(|p| p.id == spec.id).unwrap();
+                        assert_eq!(param.smooth_ms, 7.0, "{what}");
+                    }
+                    Err(errors) => {
+                        assert_eq!(spec.smooth_ms, 0.0, "{what}: refused: {errors:?}");
+                        let message = &errors[0].message;
+                        assert!(
+                            message.contains("does not smooth") || message.contains("never smoothed"),
+                            "{what}: {message}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[test]

@@ -1,12 +1,13 @@
 //! Smoothed parameters through the real `.so`: a gain change at input frame
 //! k ramps from k, heard at k + L, over the plugin's `smooth_ms`, the same
-//! buffered and inline; WA Custom's typed `drive` ramps the same way.
+//! buffered and inline; WA Tremolo's depth ramps the same way (every built-in
+//! kind's continuous parameters smooth); WA Custom's typed `drive` too.
 
 mod e2e;
 
 use e2e::host::{Buffers, Extras, Module, OFFLINE, ParamChanges, REALTIME, block_sizes};
 use e2e::session::{MAX_BLOCK, RATE, start, stop};
-use e2e::{library, shipped};
+use e2e::{default_value, library, plain_value, shipped};
 use generator::config::Plugin;
 use runtime::dsp::db_to_gain;
 use vst3::Steinberg::kResultOk;
@@ -81,4 +82,39 @@ fn wa_customs_typed_drive_ramps_from_its_sample() {
         assert_eq!(out[at + i], saturate(value), "ramp sample {i}");
     }
     assert!(out[at + ramp - 1..].iter().all(|s| *s == saturate(5.0)), "settled at drive 5");
+}
+
+#[test]
+fn wa_tremolos_depth_ramps_from_its_sample() {
+    let plugin = plugin("wa-tremolo");
+    let (rate, depth) = (&plugin.params[0], &plugin.params[1]);
+    assert_eq!(
+        (rate.key.as_str(), depth.key.as_str(), depth.smooth_ms),
+        ("rate", "depth", 20.0),
+        "the built-in default"
+    );
+    let ramp = (depth.smooth_ms * RATE / 1000.0) as usize;
+    // The LFO runs from phase 0 at the first frame, at the rate the plugin
+    // applies for its default.
+    let step = default_value(plugin, 0) / RATE;
+    let from = default_value(plugin, 1);
+    let to = plain_value(plugin, 1, 1.0);
+    let gain = |phase: f64, depth: f32| {
+        let lfo = (1.0 - (2.0 * std::f64::consts::PI * phase).cos()) as f32 * 0.5;
+        0.5 * (1.0 - depth * lfo)
+    };
+    let k = 20_000;
+    for mode in [REALTIME, OFFLINE] {
+        let (latency, out) = play_with_change(plugin, mode, depth.id, 1.0, k, 40_000);
+        let mut phase = 0.0_f64;
+        for (t, sample) in out[latency..].iter().enumerate() {
+            let depth = match t.checked_sub(k) {
+                None => from,
+                Some(i) if i + 1 >= ramp => to,
+                Some(i) => from + (to - from) * ((i + 1) as f64 / ramp as f64),
+            };
+            assert_eq!(*sample, gain(phase, depth as f32), "mode {mode}: input frame {t}");
+            phase = (phase + step).fract();
+        }
+    }
 }

@@ -8,7 +8,7 @@ mod clap_paths;
 mod common;
 
 use assert_no_alloc::{AllocDisabler, assert_no_alloc, reset_violation_count, violation_count};
-use common::audio_paths::{aging, engine, every_mode, non_finite, ramps, restart_while_stuck};
+use common::audio_paths::{aging, engine, every_mode, kind_ramps, non_finite, ramps, ramps_of, restart_while_stuck};
 use common::processors::{FeedbackFilter, NanMaker, TypedLevel};
 use common::vst3_paths::{Vst3Plugin, every_vst3_call};
 
@@ -98,6 +98,25 @@ fn smoothed_parameter_ramps_do_not_allocate() {
         assert_eq!(violation_count(), 0, "typed, buffering {buffering}");
         assert!(moved > 10_000, "the level ramped: {moved} frames moved");
     }
+}
+
+#[test]
+fn every_built_in_kinds_ramps_do_not_allocate() {
+    use runtime::dsp::{delay::Delay, filter::Filter, synth::Synth, tremolo::Tremolo};
+    fn check<P: runtime::engine::Processor>(name: &str, make: impl Fn() -> P, moves: &[(u32, [f64; 5])]) {
+        for buffering in [false, true] {
+            let mut engine = engine(make(), buffering);
+            reset_violation_count();
+            let moved = ramps_of(&mut engine, moves, 200, &mut no_alloc);
+            assert_eq!(violation_count(), 0, "{name}, buffering {buffering}");
+            assert!(moved > 1_000, "{name}: the output moved on {moved} frames");
+        }
+    }
+    check("filter", Filter::default, kind_ramps::FILTER);
+    check("delay", Delay::default, kind_ramps::DELAY);
+    check("tremolo", Tremolo::default, kind_ramps::TREMOLO);
+    check("tremolo synced", || Tremolo::synced(runtime::dsp::NoteValue::new(1, 8)), kind_ramps::SYNCED);
+    check("synth", Synth::default, kind_ramps::SYNTH);
 }
 
 #[test]

@@ -181,17 +181,26 @@ pub fn reference_on_timeline(plugin: &Plugin, input: &[Vec<f32>], frames: usize,
     reference_run(Run { plugin, rate: timeline.rate, input, notes: &[], frames, params: &[], timeline: Some(timeline) })
 }
 
+/// A plugin's parameter specs as its generated `PARAMS` has them, for the
+/// DSP: plugins.toml's ranges, defaults and smoothing.
+pub fn specs(plugin: &Plugin) -> Vec<ParamSpec> {
+    (0..plugin.params.len()).map(|index| spec(plugin, index)).collect()
+}
+
+/// The processor a built-in plugin's generated crate makes: the same
+/// constructor, with the same specs.
 fn reference_run(run: Run<'_>) -> Vec<Vec<f32>> {
     let plugin = run.plugin;
+    let specs = specs(plugin);
     match plugin.dsp {
-        Dsp::Gain => run.with(Gain::default()),
-        Dsp::Filter => run.with(Filter::default()),
-        Dsp::Delay => run.with(Delay::default()),
+        Dsp::Gain => run.with(Gain::new(&specs)),
+        Dsp::Filter => run.with(Filter::new(&specs)),
+        Dsp::Delay => run.with(Delay::new(&specs)),
         Dsp::Tremolo => match plugin.sync {
-            Some(note) => run.with(Tremolo::synced(note)),
-            None => run.with(Tremolo::default()),
+            Some(note) => run.with(Tremolo::synced_with(note, &specs)),
+            None => run.with(Tremolo::new(&specs)),
         },
-        Dsp::Synth => run.with(Synth::default()),
+        Dsp::Synth => run.with(Synth::new(&specs)),
         Dsp::Custom => soft_saturator(plugin, run.input, run.params),
     }
 }

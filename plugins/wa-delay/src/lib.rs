@@ -37,5 +37,5 @@ pub static INFO: PluginInfo = PluginInfo {
     params: PARAMS,
 };
 
-runtime::export_vst3!(INFO, runtime::dsp::delay::Delay::default);
-runtime::export_clap!(INFO, runtime::dsp::delay::Delay::default);
+runtime::export_vst3!(INFO, || runtime::dsp::delay::Delay::new(PARAMS));
+runtime::export_clap!(INFO, || runtime::dsp::delay::Delay::new(PARAMS));

@@ -37,5 +37,5 @@ pub static INFO: PluginInfo = PluginInfo {
     params: PARAMS,
 };
 
-runtime::export_vst3!(INFO, runtime::dsp::filter::Filter::default);
-runtime::export_clap!(INFO, runtime::dsp::filter::Filter::default);
+runtime::export_vst3!(INFO, || runtime::dsp::filter::Filter::new(PARAMS));
+runtime::export_clap!(INFO, || runtime::dsp::filter::Filter::new(PARAMS));

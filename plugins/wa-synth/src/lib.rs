@@ -40,5 +40,5 @@ pub static INFO: PluginInfo = PluginInfo {
     params: PARAMS,
 };
 
-runtime::export_vst3!(INFO, runtime::dsp::synth::Synth::default);
-runtime::export_clap!(INFO, runtime::dsp::synth::Synth::default);
+runtime::export_vst3!(INFO, || runtime::dsp::synth::Synth::new(PARAMS));
+runtime::export_clap!(INFO, || runtime::dsp::synth::Synth::new(PARAMS));

@@ -29,5 +29,5 @@ pub static INFO: PluginInfo = PluginInfo {
     params: PARAMS,
 };
 
-runtime::export_vst3!(INFO, || runtime::dsp::tremolo::Tremolo::synced(runtime::dsp::NoteValue::new(1, 8)));
-runtime::export_clap!(INFO, || runtime::dsp::tremolo::Tremolo::synced(runtime::dsp::NoteValue::new(1, 8)));
+runtime::export_vst3!(INFO, || runtime::dsp::tremolo::Tremolo::synced_with(runtime::dsp::NoteValue::new(1, 8), PARAMS));
+runtime::export_clap!(INFO, || runtime::dsp::tremolo::Tremolo::synced_with(runtime::dsp::NoteValue::new(1, 8), PARAMS));

@@ -34,5 +34,5 @@ pub static INFO: PluginInfo = PluginInfo {
     params: PARAMS,
 };
 
-runtime::export_vst3!(INFO, runtime::dsp::tremolo::Tremolo::default);
-runtime::export_clap!(INFO, runtime::dsp::tremolo::Tremolo::default);
+runtime::export_vst3!(INFO, || runtime::dsp::tremolo::Tremolo::new(PARAMS));
+runtime::export_clap!(INFO, || runtime::dsp::tremolo::Tremolo::new(PARAMS));

@@ -3,8 +3,12 @@
 //! [`ParamSpec`] list the VST3 layer presents to hosts.
 //!
 //! Every kind processes sample by sample in its state (so its output does not
-//! depend on how blocks are cut) and takes plain parameter values. The
-//! tremolo can follow the host's tempo ([`note::NoteValue`] rates).
+//! depend on how blocks are cut) and takes plain parameter values. Each is
+//! made with `new(&specs)` from a plugin's specs (ranges, defaults,
+//! `smooth_ms`; `Default` uses the kind's own `PARAMS`), and ramps its
+//! continuous parameters per sample, except the delay's time and the synth's
+//! envelope times. The tremolo can follow the host's tempo
+//! ([`note::NoteValue`] rates).
 
 pub mod delay;
 pub mod filter;

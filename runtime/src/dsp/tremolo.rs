@@ -4,9 +4,13 @@
 use super::ParamSpec;
 use super::note::NoteValue;
 use crate::engine::{AudioBlock, EventKind, ProcessSetup, Processor};
+use crate::typed::{FloatParam, ParamSet};
 
 pub const RATE_HZ: u32 = 0;
 pub const DEPTH: u32 = 1;
+
+/// How long a rate or depth change ramps by default.
+pub const SMOOTH_MS: f64 = 20.0;
 
 const RATE_SPEC: ParamSpec = ParamSpec {
     id: RATE_HZ,
@@ -17,7 +21,7 @@ const RATE_SPEC: ParamSpec = ParamSpec {
     default: 5.0,
     automatable: true,
     steps: 0,
-    smooth_ms: 0.0,
+    smooth_ms: SMOOTH_MS,
 };
 const DEPTH_SPEC: ParamSpec = ParamSpec {
     id: DEPTH,
@@ -28,7 +32,7 @@ const DEPTH_SPEC: ParamSpec = ParamSpec {
     default: 0.5,
     automatable: true,
     steps: 0,
-    smooth_ms: 0.0,
+    smooth_ms: SMOOTH_MS,
 };
 
 /// The free-running tremolo's parameters.
@@ -57,9 +61,13 @@ pub const FALLBACK_TEMPO: f64 = 120.0;
 /// Either way the phase of every frame depends only on the frames before it
 /// and on what the host reported for them, so the output does not depend on
 /// how blocks are cut.
+///
+/// Rate and depth ramp over their `smooth_ms`, a value per sample: a rate
+/// change bends the LFO's speed (the phase runs on, accumulated sample by
+/// sample), a depth change fades the modulation in or out.
 pub struct Tremolo {
-    rate: f64,
-    depth: f32,
+    rate: FloatParam,
+    depth: FloatParam,
     sample_rate: f64,
     /// Phase in cycles, 0..1, of the next frame.
     phase: f64,
@@ -69,13 +77,7 @@ pub struct Tremolo {
 
 impl Default for Tremolo {
     fn default() -> Self {
-        Self {
-            rate: RATE_SPEC.default,
-            depth: DEPTH_SPEC.default as f32,
-            sample_rate: 48_000.0,
-            phase: 0.0,
-            sync: None,
-        }
+        Self::new(PARAMS)
     }
 }
 
@@ -89,9 +91,30 @@ fn gain(phase: f64, depth: f32) -> f32 {
 const RUN: usize = 64;
 
 impl Tremolo {
-    /// A tremolo synced to the host's tempo, one period per `note`.
+    /// A free-running tremolo with the plugin's own specs of its parameters
+    /// (ranges, defaults and smoothing as plugins.toml set them), found by id
+    /// in `params`; a parameter missing there takes the built-in spec.
+    pub fn new(params: &[ParamSpec]) -> Self {
+        let spec = |id: u32, built_in: ParamSpec| params.iter().find(|p| p.id == id).copied().unwrap_or(built_in);
+        Self {
+            rate: FloatParam::new(&spec(RATE_HZ, RATE_SPEC)),
+            depth: FloatParam::new(&spec(DEPTH, DEPTH_SPEC)),
+            sample_rate: 48_000.0,
+            phase: 0.0,
+            sync: None,
+        }
+    }
+
+    /// A tremolo synced to the host's tempo, one period per `note`, with the
+    /// built-in [`SYNCED_PARAMS`].
     pub fn synced(note: NoteValue) -> Self {
-        Self { sync: Some(note), ..Self::default() }
+        Self::synced_with(note, SYNCED_PARAMS)
+    }
+
+    /// A tremolo synced to the host's tempo, one period per `note`, with the
+    /// plugin's own spec of its depth found in `params`.
+    pub fn synced_with(note: NoteValue, params: &[ParamSpec]) -> Self {
+        Self { sync: Some(note), ..Self::new(params) }
     }
 
     /// The note value it is synced to, if synced.
@@ -99,21 +122,32 @@ impl Tremolo {
         self.sync
     }
 
-    fn process_free(&mut self, audio: &mut AudioBlock<'_, '_>) {
-        let step = self.rate / self.sample_rate;
-        let start = self.phase;
-        let mut end = start;
+    /// Multiplies every channel's frames `done..done + gains.len()` by `gains`.
+    fn apply(audio: &mut AudioBlock<'_, '_>, done: usize, gains: &[f32]) {
         for channel in audio.channels_mut() {
-            let mut phase = start;
-            for sample in channel.iter_mut() {
-                *sample *= gain(phase, self.depth);
-                phase = (phase + step).fract();
+            for (sample, gain) in channel[done..done + gains.len()].iter_mut().zip(gains) {
+                *sample *= gain;
             }
-            end = phase;
         }
-        // The phase carried on is the one accumulated sample by sample, so the
-        // output does not depend on where blocks are cut.
-        self.phase = end;
+    }
+
+    fn process_free(&mut self, audio: &mut AudioBlock<'_, '_>) {
+        let frames = audio.frames();
+        let mut gains = [0.0_f32; RUN];
+        let mut done = 0;
+        while done < frames {
+            let n = RUN.min(frames - done);
+            for slot in &mut gains[..n] {
+                // Settled, the same step every frame; ramping, this frame's
+                // rate. The phase carried on is the one accumulated sample by
+                // sample, so the output does not depend on where blocks are cut.
+                let step = self.rate.next() / self.sample_rate;
+                *slot = gain(self.phase, self.depth.next() as f32);
+                self.phase = (self.phase + step).fract();
+            }
+            Self::apply(audio, done, &gains[..n]);
+            done += n;
+        }
     }
 
     fn process_synced(&mut self, audio: &mut AudioBlock<'_, '_>, note: NoteValue) {
@@ -142,13 +176,9 @@ impl Tremolo {
                         phase
                     }
                 };
-                *slot = gain(phase, self.depth);
+                *slot = gain(phase, self.depth.next() as f32);
             }
-            for channel in audio.channels_mut() {
-                for (sample, gain) in channel[done..done + n].iter_mut().zip(&gains[..n]) {
-                    *sample *= gain;
-                }
-            }
+            Self::apply(audio, done, &gains[..n]);
             done += n;
         }
         if let Some(next) = phase_at(audio, frames) {
@@ -158,9 +188,32 @@ impl Tremolo {
     }
 }
 
+impl ParamSet for Tremolo {
+    fn set(&mut self, id: u32, plain: f64) -> bool {
+        match id {
+            // A synced tremolo's rate is its note value: it has no Rate parameter.
+            RATE_HZ if self.sync.is_none() => self.rate.set(plain),
+            DEPTH => self.depth.set(plain),
+            _ => return false,
+        }
+        true
+    }
+
+    fn prepare(&mut self, setup: &ProcessSetup) {
+        self.rate.prepare(setup);
+        self.depth.prepare(setup);
+    }
+
+    fn reset(&mut self) {
+        self.rate.reset();
+        self.depth.reset();
+    }
+}
+
 impl Processor for Tremolo {
     fn prepare(&mut self, setup: &ProcessSetup) {
         self.sample_rate = setup.sample_rate;
+        ParamSet::prepare(self, setup);
     }
 
     fn process(&mut self, audio: &mut AudioBlock<'_, '_>) {
@@ -171,14 +224,11 @@ impl Processor for Tremolo {
     }
 
     fn event(&mut self, event: &EventKind) {
-        match *event {
-            EventKind::Param { id: RATE_HZ, value } => self.rate = value,
-            EventKind::Param { id: DEPTH, value } => self.depth = value as f32,
-            _ => {}
-        }
+        ParamSet::event(self, event);
     }
 
     fn reset(&mut self) {
         self.phase = 0.0;
+        ParamSet::reset(self);
     }
 }

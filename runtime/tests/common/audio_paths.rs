@@ -167,17 +167,54 @@ pub fn restart_while_stuck(guard: &mut dyn FnMut(&mut dyn FnMut())) -> (Engine<G
 /// every mode and with empty blocks, each call inside `guard`. Returns how
 /// many output frames differed from the frame before (a ramp moves them).
 pub fn ramps<P: Processor>(engine: &mut Engine<P>, rounds: usize, guard: &mut dyn FnMut(&mut dyn FnMut())) -> usize {
+    ramps_of(engine, &[(0, [-30.0, 6.0, f64::NAN, 0.0, -12.0])], rounds, guard)
+}
+
+/// The smoothed parameters of each built-in kind and values to move them
+/// between (one NaN and one infinity each, which must be ignored), for
+/// [`ramps_of`].
+pub mod kind_ramps {
+    use runtime::dsp::{delay, filter, synth, tremolo};
+
+    type Moves = &'static [(u32, [f64; 5])];
+    pub const FILTER: Moves = &[
+        (filter::CUTOFF_HZ, [300.0, 9_000.0, f64::NAN, 50.0, 2_000.0]),
+        (filter::RESONANCE, [0.5, 9.0, 0.2, f64::INFINITY, 1.0]),
+    ];
+    pub const DELAY: Moves =
+        &[(delay::FEEDBACK, [0.9, 0.0, f64::NAN, 0.5, 0.95]), (delay::MIX, [1.0, 0.0, 0.5, f64::INFINITY, 0.2])];
+    pub const TREMOLO: Moves =
+        &[(tremolo::RATE_HZ, [20.0, 0.1, f64::NAN, 7.0, 3.0]), (tremolo::DEPTH, [1.0, 0.0, 0.5, f64::INFINITY, 0.3])];
+    pub const SYNCED: Moves = &[(tremolo::DEPTH, [1.0, 0.0, 0.5, f64::INFINITY, 0.3])];
+    pub const SYNTH: Moves = &[(synth::LEVEL_DB, [0.0, -60.0, f64::NAN, -3.0, -40.0])];
+}
+
+/// [`ramps`] for the parameters `moves` (id and values), each changed at the
+/// start and the middle of every call; a note on in the first call, for an
+/// instrument.
+pub fn ramps_of<P: Processor>(
+    engine: &mut Engine<P>,
+    moves: &[(u32, [f64; 5])],
+    rounds: usize,
+    guard: &mut dyn FnMut(&mut dyn FnMut()),
+) -> usize {
     let input = vec![vec![0.25_f32; 1024]; 2];
     let mut output = vec![vec![0.0_f32; 1024]; 2];
-    let values = [-30.0, 6.0, f64::NAN, 0.0, -12.0];
     let mut moved = 0;
     for round in 0..rounds {
         let mode = [ProcessMode::Realtime, ProcessMode::Offline, ProcessMode::Prefetch][round % 3];
         let len = [512, 0, 1024, 64, 300][round % 5];
-        let events = [
-            Event::new(0, EventKind::Param { id: 0, value: values[round % values.len()] }),
-            Event::new(len / 2, EventKind::Param { id: 0, value: values[(round + 2) % values.len()] }),
-        ];
+        // Built outside `guard`: the host's event list is not the engine's to allocate.
+        let mut events: Vec<Event> = Vec::new();
+        if round == 0 {
+            events.push(Event::new(0, NOTE));
+        }
+        for (at, shift) in [(0, 0), (len / 2, 2)] {
+            for (id, values) in moves {
+                let value = values[(round + shift) % values.len()];
+                events.push(Event::new(at, EventKind::Param { id: *id, value }));
+            }
+        }
         let [left_in, right_in] = &input[..] else { unreachable!() };
         let [left, right] = &mut output[..] else { unreachable!() };
         let ins: [&[f32]; 2] = [&left_in[..len], &right_in[..len]];
