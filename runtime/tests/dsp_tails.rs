@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::render;
+use common::run_inline;
 use runtime::dsp::{delay, filter, gain, synth, tremolo};
 use runtime::engine::{Engine, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup, Processor, Tail};
 
@@ -22,30 +22,7 @@ fn run<P: Processor>(
     params: &[(u32, f64)],
     events: &[(usize, EventKind)],
 ) -> (Vec<Vec<f32>>, Tail) {
-    let mut engine = Engine::new(processor, EngineConfig { buffering: false, ..EngineConfig::default() });
-    engine.setup(ProcessSetup { sample_rate: RATE, max_block: 1024, channels: input.len() }).unwrap();
-    engine.activate().unwrap();
-    let frames = input[0].len();
-    let sizes: Vec<usize> = (0..frames).step_by(1000).map(|s| 1000.min(frames - s)).collect();
-    let output = render(
-        &mut engine,
-        input,
-        &sizes,
-        |_| ProcessMode::Offline,
-        |start, len| {
-            let mut out: Vec<Event> = Vec::new();
-            if start == 0 {
-                out.extend(params.iter().map(|&(id, value)| Event::new(0, EventKind::Param { id, value })));
-            }
-            out.extend(
-                events
-                    .iter()
-                    .filter(|(at, _)| (start..start + len).contains(at))
-                    .map(|(at, kind)| Event::new(at - start, *kind)),
-            );
-            out
-        },
-    );
+    let (output, engine) = run_inline(processor, input, params, events);
     (output, engine.tail())
 }
 

@@ -29,7 +29,7 @@ pub mod audio_paths;
 pub mod processors;
 pub mod vst3_paths;
 
-use runtime::engine::{Engine, Event, ProcessMode, Processor};
+use runtime::engine::{Engine, EngineConfig, Event, EventKind, ProcessMode, ProcessSetup, Processor};
 
 /// Deterministic noise in [-1, 1).
 pub fn noise(channels: usize, frames: usize, seed: u64) -> Vec<Vec<f32>> {
@@ -83,6 +83,43 @@ pub fn render<P: Processor>(
         start += len;
     }
     output
+}
+
+/// Runs `input` through `processor` unbuffered and offline at 48 kHz, in
+/// blocks of 1000 frames, with `params` set before the first frame and
+/// `events` at their frames; returns the output and the engine (its tail,
+/// its stats).
+pub fn run_inline<P: Processor>(
+    processor: P,
+    input: &[Vec<f32>],
+    params: &[(u32, f64)],
+    events: &[(usize, EventKind)],
+) -> (Vec<Vec<f32>>, Engine<P>) {
+    let mut engine = Engine::new(processor, EngineConfig { buffering: false, ..EngineConfig::default() });
+    engine.setup(ProcessSetup { sample_rate: 48_000.0, max_block: 1024, channels: input.len() }).unwrap();
+    engine.activate().unwrap();
+    let frames = input[0].len();
+    let sizes: Vec<usize> = (0..frames).step_by(1000).map(|s| 1000.min(frames - s)).collect();
+    let output = render(
+        &mut engine,
+        input,
+        &sizes,
+        |_| ProcessMode::Offline,
+        |start, len| {
+            let mut out: Vec<Event> = Vec::new();
+            if start == 0 {
+                out.extend(params.iter().map(|&(id, value)| Event::new(0, EventKind::Param { id, value })));
+            }
+            out.extend(
+                events
+                    .iter()
+                    .filter(|(at, _)| (start..start + len).contains(at))
+                    .map(|(at, kind)| Event::new(at - start, *kind)),
+            );
+            out
+        },
+    );
+    (output, engine)
 }
 
 /// Asserts `delayed[t] == reference[t - latency]` bit for bit (silence before),
