@@ -66,9 +66,9 @@ impl runtime::typed::ParamSet for Params {
         true
     }
 
-    fn prepare(&mut self, _setup: &runtime::engine::ProcessSetup) {
-        self.drive.prepare(_setup);
-        self.mix.prepare(_setup);
+    fn prepare(&mut self, setup: &runtime::engine::ProcessSetup) {
+        self.drive.prepare(setup);
+        self.mix.prepare(setup);
     }
 
     fn reset(&mut self) {
