@@ -392,3 +392,37 @@ fn a_synced_clap_plugin_follows_a_tempo_change_and_a_jump_at_their_frames_plus_i
         );
     }
 }
+
+#[test]
+fn a_clap_host_named_ardour_gets_its_positions_moved_forward_by_the_latency_and_other_hosts_do_not() {
+    // Ardour reports the position of a plugin's output in every format it
+    // hosts (see the VST3 test of the same name); the CLAP glue reads the
+    // host's name from `clap_host.name` in `init`. Fed 1.0 on the timeline's
+    // first section (120 BPM from beat 0), the output is the tremolo's gain:
+    // its phase says which position the DSP saw for each frame.
+    let shipped = shipped();
+    let timeline = host_timeline();
+    let frames = JUMP;
+    for plugin in shipped.plugins.iter().filter(|p| p.sync.is_some()) {
+        let module = load(shipped, plugin);
+        let latency = latency_samples(plugin, RATE);
+        let (period, depth) = (plugin.sync.unwrap().quarter_notes(), e2e::default_value(plugin, 0));
+        let input = vec![vec![1.0_f32; frames]; plugin.channels];
+        for (host, moved) in [("Ardour", latency), ("Mixbus32C", latency), ("Rust test host", 0), ("", 0)] {
+            let instance = module.create_in(host);
+            assert_eq!(instance.start(RATE, 4096) as usize, latency);
+            let sizes: Vec<usize> = (0..frames).step_by(512).map(|at| 512.min(frames - at)).collect();
+            let got = play_on_clap_timeline(&instance, &input, &sizes, &timeline, Carried::InProcess);
+            instance.stop();
+            let beats_per_frame = 120.0 / (60.0 * RATE);
+            let shifts: Vec<usize> = (0..=2 * latency)
+                .filter(|&s| {
+                    let gain = |t: usize| tremolo_gain((t + s - latency) as f64 * beats_per_frame / period, depth);
+                    first_departure(&got[0], latency, gain, 1e-6).is_none()
+                })
+                .collect();
+            assert_eq!(shifts, [moved], "{} as CLAP in a host named {host:?}", plugin.name);
+            println!("ok: {} as CLAP in a host named {host:?}: positions moved forward by {moved} frames", plugin.name);
+        }
+    }
+}

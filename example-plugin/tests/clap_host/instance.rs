@@ -144,9 +144,9 @@ pub struct Instance<'module> {
 }
 
 impl<'module> Instance<'module> {
-    pub(super) fn create(module: &'module ClapModule, id: &CStr) -> Option<Instance<'module>> {
+    pub(super) fn create(module: &'module ClapModule, id: &CStr, host_name: &str) -> Option<Instance<'module>> {
         let factory = module.factory;
-        let name = CString::new("Rust test host").unwrap();
+        let name = CString::new(host_name).unwrap();
         let mut host = Box::new(Host {
             raw: clap_host {
                 clap_version: CLAP_VERSION,

@@ -20,6 +20,9 @@ pub use events::{HostEvent, OutEvents, clap_transport};
 #[allow(unused_imports)]
 pub use instance::{Buffers, Instance};
 
+/// The name the host gives itself unless a test picks another.
+pub const TEST_HOST_NAME: &str = "Rust test host";
+
 /// A loaded `.clap`: library, entry initialised, factory found. Dropping it
 /// calls `deinit` and unloads the library, in that order (or only `deinit`,
 /// for an entry linked into the test itself).
@@ -92,7 +95,13 @@ impl ClapModule {
     /// Creates the plugin with `id` and calls its `init`; None when the
     /// factory refuses (null).
     pub fn try_create(&self, id: &CStr) -> Option<Instance<'_>> {
-        Instance::create(self, id)
+        Instance::create(self, id, TEST_HOST_NAME)
+    }
+
+    /// Creates the module's (only) plugin for a host that calls itself
+    /// `host_name` (`clap_host.name`).
+    pub fn create_in(&self, host_name: &str) -> Instance<'_> {
+        Instance::create(self, &self.plugin_id(), host_name).expect("the factory creates its own plugin")
     }
 
     /// Creates the module's (only) plugin.

@@ -38,6 +38,18 @@ impl Host {
         self.params = self.extension(CLAP_EXT_PARAMS).cast();
     }
 
+    /// The name the host gives itself (`clap_host.name`), if it gives one.
+    pub(crate) fn name(&self) -> Option<String> {
+        // SAFETY: `raw` is the live host this plugin was created for.
+        let name = unsafe { (*self.raw).name };
+        if name.is_null() {
+            return None;
+        }
+        // SAFETY: a non-null `name` is a NUL-terminated string the host owns
+        // for its lifetime (CLAP's contract).
+        Some(unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned())
+    }
+
     fn extension(&self, id: &CStr) -> *const std::ffi::c_void {
         // SAFETY: `raw` is the live host this plugin was created for.
         let Some(get) = (unsafe { (*self.raw).get_extension }) else { return std::ptr::null() };

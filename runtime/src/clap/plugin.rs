@@ -21,7 +21,7 @@ use super::extensions;
 use super::guard;
 use super::host::Host;
 use super::process::{self, Audio};
-use crate::engine::{EngineStatsHandle, ProcessSetup, Processor};
+use crate::engine::{EngineStatsHandle, PositionReference, ProcessSetup, Processor};
 use crate::exclusive::{Exclusive, ExclusiveGuard};
 use crate::plugin::PluginInfo;
 use crate::plugin::params::Role;
@@ -238,6 +238,10 @@ unsafe extern "C" fn init<P: Processor>(plugin: *const clap_plugin) -> bool {
         let Some(plugin) = (unsafe { Plugin::<P>::from_raw(plugin) }) else { return false };
         let mut host = Host::new(plugin.host_raw);
         host.query_extensions();
+        // Which frame the host's transport describes depends on the host
+        // (Ardour reports the output's position in every format it hosts).
+        let name = host.name().unwrap_or_default();
+        plugin.audio_blocking().engine.set_position_reference(PositionReference::of_host(&name));
         plugin.host.set(host).is_ok()
     })
 }
