@@ -6,7 +6,9 @@
 //! (pedalboard and minihost: a stereo file through the mono-first WA
 //! Tremolo); and minihost, which renders MIDI for as long as the plugin's
 //! tail, renders the whole of a long synth release. A tempo-synced plugin
-//! follows the tempo and position DawDreamer and minihost report.
+//! follows the tempo and position DawDreamer and minihost report; a gain
+//! change ramps over the parameter's `smooth_ms` from its frame + L; the
+//! states release 0.1.0 saved load.
 
 mod e2e;
 
@@ -53,6 +55,28 @@ fn old_state(plugin: &Plugin) -> Option<(PathBuf, Vec<(usize, f64)>)> {
     Some((fixtures.join(format!("{}.state", plugin.slug)), pairs))
 }
 
+/// A gain plugin's smoothing check: its gain parameter's index, the
+/// normalized values it starts at and moves to (0 dB to -12 dB), the gains
+/// those mean, and the ramp's length in frames at [`RATE`].
+fn smoothing(plugin: &Plugin) -> Option<String> {
+    if plugin.dsp != Dsp::Gain {
+        return None;
+    }
+    let param = &plugin.params[0];
+    let normalized = |db: f64| (db - param.min) / (param.max - param.min);
+    let frames = (param.smooth_ms * RATE / 1000.0).round();
+    assert!(frames > 1.0, "{}: the gain smooths", plugin.name);
+    let (from, to) = (e2e::plain_value(plugin, 0, normalized(0.0)), e2e::plain_value(plugin, 0, normalized(-12.0)));
+    let gain = |db: f64| 10f64.powf(db / 20.0);
+    Some(format!(
+        r#"{{"index": 0, "from": {}, "to": {}, "from_gain": {}, "to_gain": {}, "frames": {frames}}}"#,
+        normalized(0.0),
+        normalized(-12.0),
+        gain(from),
+        gain(to)
+    ))
+}
+
 /// One host check: the plugin in `channels` channels, its input and expected
 /// output written under `dir`; its manifest entry.
 fn entry(plugin: &Plugin, bundles: &std::path::Path, dir: &std::path::Path, channels: usize) -> String {
@@ -70,7 +94,7 @@ fn entry(plugin: &Plugin, bundles: &std::path::Path, dir: &std::path::Path, chan
         .map(|n| format!("[{}, {}, {}, {}]", n.frame, n.on, n.pitch, (n.velocity * 127.0).round()))
         .collect();
     format!(
-        r#"{{"name": {:?}, "bundle": {:?}, "dir": {:?}, "instrument": {instrument}, "channels": {channels}, "frames": {frames}, "latency": {}, "notes": [{}], "sync_quarter_notes": {}, "depth": {}, "old_state": {}}}"#,
+        r#"{{"name": {:?}, "bundle": {:?}, "dir": {:?}, "instrument": {instrument}, "channels": {channels}, "frames": {frames}, "latency": {}, "notes": [{}], "sync_quarter_notes": {}, "depth": {}, "old_state": {}, "smoothing": {}}}"#,
         plugin.name,
         bundles.join(format!("{}.vst3", plugin.name)).display().to_string(),
         plugin_dir.display().to_string(),
@@ -85,7 +109,8 @@ fn entry(plugin: &Plugin, bundles: &std::path::Path, dir: &std::path::Path, chan
                 format!(r#"{{"path": {:?}, "values": [{}]}}"#, path.display().to_string(), values.join(", "))
             }
             None => "null".to_string(),
-        }
+        },
+        smoothing(plugin).unwrap_or_else(|| "null".to_string())
     )
 }
 
@@ -149,6 +174,9 @@ fn every_generated_plugin_in_pedalboard_dawdreamer_and_minihost() {
     // And one old-state load per plugin release 0.1.0 shipped.
     let released = shipped.plugins.iter().filter(|p| old_state(p).is_some()).count();
     assert_eq!(released, 7, "release 0.1.0's seven plugins are still shipped");
-    let expected = 3 * plugins.len() + 2 * layouts.len() + tails.len() + 4 * synced + released + 1;
+    // And one smoothing check per gain plugin.
+    let smoothed = shipped.plugins.iter().filter(|p| smoothing(p).is_some()).count();
+    assert!(smoothed > 0, "the shipped plugins.toml has a gain");
+    let expected = 3 * plugins.len() + 2 * layouts.len() + tails.len() + 4 * synced + released + smoothed + 1;
     assert_eq!(stdout.lines().filter(|l| l.starts_with("ok: ")).count(), expected, "{stdout}");
 }

@@ -297,6 +297,38 @@ def minihost_old_state_check(entry):
     print(f"ok: {entry['name']} in minihost: its 0.1.0 state loads, {len(old['values'])} saved values read back")
 
 
+def minihost_smoothing_check(entry):
+    """A gain change a host makes between two blocks ramps, in the output,
+    from that block's first frame + L over the parameter's smooth_ms: the
+    gain before it up to frame k + L - 1, strictly between the two gains and
+    moving one way over the ramp, exactly the new gain from its last frame
+    on. Fed 1.0, the output is the gain. Without smoothing the output jumps
+    at k + L."""
+    smooth, channels, latency = entry["smoothing"], entry["channels"], entry["latency"]
+    plugin = minihost.Plugin(
+        entry["bundle"], sample_rate=RATE, max_block_size=BLOCK, in_channels=channels, out_channels=channels
+    )
+    plugin.set_param(smooth["index"], smooth["from"])
+    k, frames, ramp = 8 * BLOCK, 16 * BLOCK + latency + smooth["frames"], int(smooth["frames"])
+    got = np.zeros((channels, frames), dtype=np.float32)
+    for start in range(0, frames, BLOCK):
+        if start == k:
+            plugin.set_param(smooth["index"], smooth["to"])
+        n = min(BLOCK, frames - start)
+        out = np.zeros((channels, n), dtype=np.float32)
+        plugin.process(np.ones((channels, n), dtype=np.float32), out)
+        got[:, start : start + n] = out
+    name = f"{entry['name']} in minihost"
+    g0, g1 = smooth["from_gain"], smooth["to_gain"]
+    for c in range(channels):
+        before, during, after = got[c, latency : k + latency], got[c, k + latency : k + latency + ramp - 1], got[c, k + latency + ramp - 1 :]
+        if np.max(np.abs(before - g0)) > 1e-6 or np.max(np.abs(after - g1)) > 1e-6:
+            raise AssertionError(f"{name}: gain {before[-1]} before frame {k + latency}, {after[0]} from {k + latency + ramp - 1}; want {g0}, {g1}")
+        if not (np.all(np.diff(during) < 0) and during[0] < g0 and during[-1] > g1):
+            raise AssertionError(f"{name}: no ramp from frame {k + latency} over {ramp} frames: {during[:4]} ... {during[-4:]}")
+    print(f"ok: {name}: a gain change at frame {k} ramps from frame {k + latency} over {ramp} frames ({g0:.4f} to {g1:.4f})")
+
+
 manifest = json.loads(Path(sys.argv[1]).read_text())
 for entry in manifest["plugins"]:
     x = None if entry["instrument"] else load(entry, "input.f32")
@@ -309,6 +341,8 @@ for entry in manifest["plugins"]:
         minihost_timeline_check(entry)
     if entry["old_state"] is not None:
         minihost_old_state_check(entry)
+    if entry["smoothing"] is not None:
+        minihost_smoothing_check(entry)
 for entry in manifest["layouts"]:
     entry = dict(entry, name=f"{entry['name']} in {entry['channels']} channels")
     x = None if entry["instrument"] else load(entry, "input.f32")
