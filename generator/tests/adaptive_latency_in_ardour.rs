@@ -85,6 +85,7 @@ fn stalls_near_the_headroom_raise_the_latency_ardour_compensates_once_the_plugin
         input: Input::Audio(&input),
         frames: FRAMES,
         state: None,
+        automation: &[],
     };
     let stall_plan = format!("dsp:{STALL_MS}ms/{STALL_EVERY_MS}ms");
     let played =

@@ -28,7 +28,8 @@ fn render(ardour: &Ardour, plugin: &Plugin, input: Input) -> Render {
 /// [`render`] on a track of `channels` channels.
 fn render_in(ardour: &Ardour, plugin: &Plugin, channels: usize, input: Input) -> Render {
     let bundle = shipped().bundles.join(format!("{}.vst3", plugin.name));
-    let job = Job { bundle: &bundle, plugin: &plugin.name, channels, input, frames: FRAMES, state: None };
+    let job =
+        Job { bundle: &bundle, plugin: &plugin.name, channels, input, frames: FRAMES, state: None, automation: &[] };
     let render = ardour.render(&format!("in-ardour-{}-{channels}ch", plugin.slug), &job);
     if let Some(how) = &render.export_died_after_writing {
         println!("note: {}: ardour7-export ended with {how} after writing a complete file", plugin.name);
@@ -280,6 +281,7 @@ fn ardour_shows_the_meters_in_plain_units_underruns_in_frames_after_stalls_beyon
         input: Input::Audio(&input),
         frames: FRAMES,
         state: None,
+        automation: &[],
     };
     let played = ardour.play_then_export("meters-in-ardour", &job, &[("WRITEAHEAD_STALL", "dsp:60ms/400ms")], 2.0);
     if let Some(how) = &played.died_after_export {
@@ -335,6 +337,64 @@ fn a_delays_echoes_after_its_region_ends_are_in_ardours_export() {
     println!(
         "ok: {}: a {region}-frame region in a {FRAMES}-frame session; the echoes after it (peak {echoes:.3}) are in \
          the export, bit for bit",
+        plugin.name
+    );
+}
+
+/// Smoothing as an Ardour user meets it: the shipped WA Gain (L = 50 ms,
+/// `smooth_ms = 20`) on a track playing 1.0, its gain automated from 0 dB
+/// to -12 dB between frames 48000 and 48001. The export holds 0 dB, then a
+/// ramp linear in decibels over exactly 960 frames (20 ms), then -12 dB:
+/// no zipper, and no ramp stretched by the values Ardour sends again while
+/// automation plays. Ardour hands a plugin its automation for the time the
+/// plugin's output is heard, as it does positions (see the Tempo sync
+/// section of the README): the ramp starts at 48001 + L, not at 48001.
+#[test]
+fn an_automated_gain_step_in_ardour_ramps_over_smooth_ms() {
+    const FRAMES: usize = 96_000;
+    const STEP: usize = 48_001;
+    let ardour = Ardour::installed();
+    let plugin = shipped().plugins.iter().find(|p| p.name == "WA Gain").expect("the shipped WA Gain");
+    let latency = latency_samples(plugin, f64::from(RATE));
+    let ramp = (plugin.params[0].smooth_ms * f64::from(RATE) / 1000.0).round() as usize;
+    assert_eq!((latency, ramp), (2400, 960), "WA Gain: 50 ms of latency, 20 ms of smoothing");
+    let bundle = shipped().bundles.join(format!("{}.vst3", plugin.name));
+    let input = vec![vec![1.0_f32; FRAMES]; plugin.channels];
+    let points = [(0, 0.0), (STEP - 1, 0.0), (STEP, -12.0)];
+    let job = Job {
+        bundle: &bundle,
+        plugin: &plugin.name,
+        channels: plugin.channels,
+        input: Input::Audio(&input),
+        frames: FRAMES,
+        state: None,
+        automation: &points,
+    };
+    let rendered = ardour.render("automation-in-ardour", &job);
+    let start = STEP + latency;
+    for (c, out) in rendered.output.iter().enumerate() {
+        let db = |t: usize| 20.0 * f64::from(out[t]).log10();
+        // Ardour's 0 dB reaches the plugin as a normalized value a hair off.
+        let off = |t: usize, want: f64| (db(t) - want).abs() > 1e-4;
+        if let Some(t) = (0..start).find(|&t| off(t, 0.0)) {
+            panic!("channel {c}: {:.5} dB at frame {t}, before the ramp ({start}): want 0 dB", db(t));
+        }
+        for i in 0..ramp {
+            let want = -12.0 * (i + 1) as f64 / ramp as f64;
+            assert!(
+                !off(start + i, want),
+                "channel {c}: {:.5} dB at ramp frame {i} ({}), want {want:.5}",
+                db(start + i),
+                start + i
+            );
+        }
+        if let Some(t) = (start + ramp..FRAMES).find(|&t| off(t, -12.0)) {
+            panic!("channel {c}: {:.5} dB at frame {t}, after the ramp: want -12 dB", db(t));
+        }
+    }
+    println!(
+        "ok: {}: an automated step to -12 dB at frame {STEP} ramps linearly in dB over {ramp} frames from frame \
+         {start} (step + L)",
         plugin.name
     );
 }

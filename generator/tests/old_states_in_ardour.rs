@@ -51,6 +51,7 @@ fn every_state_release_0_1_0_saved_plays_its_values_in_ardour() {
             },
             frames: FRAMES,
             state: Some(&state),
+            automation: &[],
         };
         let rendered = ardour.render(&format!("old-state-{}", plugin.slug), &job);
         if let Some(how) = &rendered.export_died_after_writing {

@@ -81,6 +81,10 @@ pub struct Job<'a> {
     /// in place of the one Ardour saved when it inserted the plugin, as a
     /// session saved with those values holds it; `None` keeps Ardour's.
     pub state: Option<&'a [u8]>,
+    /// Automation of the plugin's first parameter: `(frame, value)` points
+    /// in the units Ardour shows (the plugin's plain values), played back.
+    /// Empty: none.
+    pub automation: &'a [(usize, f64)],
 }
 
 /// What Ardour rendered.
@@ -381,6 +385,9 @@ impl Ardour {
         let mut xml = session_xml::with_content(&xml, &content, job.frames, RATE);
         if let Some(state) = job.state {
             xml = session_xml::with_plugin_state(&xml, state);
+        }
+        if !job.automation.is_empty() {
+            xml = session_xml::with_automation(&xml, 0, job.automation, RATE);
         }
         std::fs::write(&file, xml).unwrap();
         let seconds = started.elapsed().as_secs_f64();

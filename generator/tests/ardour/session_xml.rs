@@ -151,6 +151,27 @@ pub fn with_plugin_state(xml: &str, state: &[u8]) -> String {
     format!("{}{}{}", &xml[..start], base64_encode(&out), &xml[end..])
 }
 
+/// Returns the session file `xml` with the plugin's parameter `index`
+/// automated: `points` as `(frame, value)` at `rate`, in the parameter's
+/// plain units, linearly interpolated between points, in Play. The list
+/// Ardour wrote when it inserted the plugin (empty, Off) is replaced; its
+/// times become audio time (superclocks) so that any frame can be a point.
+pub fn with_automation(xml: &str, index: usize, points: &[(usize, f64)], rate: u32) -> String {
+    let id = format!("automation-id=\"parameter-{index}\"");
+    let start = xml.find(&id).and_then(|at| xml[..at].rfind("<AutomationList ")).expect("the parameter's list");
+    let end = start + xml[start..].find("/>").expect("an empty list") + 2;
+    let list = &xml[start..end - 2];
+    let list = list
+        .replace("time-domain=\"BeatTime\"", "time-domain=\"AudioTime\"")
+        .replace("state=\"Off\"", "state=\"Play\"");
+    let list = list.replace("interpolation-style=\"Discrete\"", "interpolation-style=\"Linear\"");
+    let events: String = points
+        .iter()
+        .map(|&(frame, value)| format!("a{} {value}\n", frame as u64 * SUPERCLOCKS_PER_SECOND / u64::from(rate)))
+        .collect();
+    format!("{}{list}>\n<events>{events}</events>\n</AutomationList>{}", &xml[..start], &xml[end..])
+}
+
 const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 fn base64_encode(bytes: &[u8]) -> String {

@@ -45,7 +45,10 @@ impl Smoother {
     /// Starts a ramp from the current value to `target`, or jumps there when
     /// ramps are off or nothing has been heard since [`Smoother::reset`].
     pub fn set_target(&mut self, target: f64) {
-        if !target.is_finite() {
+        // A host sending again the value it set (Ardour does, during
+        // automation playback) must not restart a ramp under way: it would
+        // stretch the ramp to up to twice its length.
+        if !target.is_finite() || (target == self.target && !self.settling) {
             return;
         }
         self.target = target;
@@ -130,6 +133,20 @@ mod tests {
         let values: Vec<f64> = (0..6).map(|_| s.next()).collect();
         assert_eq!(values, [0.25, 0.5, 0.75, 1.0, 1.0, 1.0]);
         assert!(!s.is_ramping());
+    }
+
+    #[test]
+    fn the_same_target_again_leaves_the_ramp_under_way_alone() {
+        let mut s = Smoother::new(0.0);
+        s.set_frames(4);
+        s.next();
+        s.set_target(1.0);
+        let mut values = vec![s.next(), s.next()];
+        s.set_target(1.0);
+        values.extend((0..3).map(|_| s.next()));
+        assert_eq!(values, [0.25, 0.5, 0.75, 1.0, 1.0], "the ramp ends after its 4 frames");
+        s.set_target(1.0);
+        assert!(!s.is_ramping(), "settled at the target, the same value starts nothing");
     }
 
     #[test]
