@@ -138,6 +138,14 @@ fn clap_process_flush_and_reset_do_not_allocate() {
 }
 
 #[test]
+fn clap_reset_and_restart_while_the_worker_is_stuck_in_the_dsp_return_at_once_without_allocating() {
+    reset_violation_count();
+    let returned_while_stuck = clap_paths::restart_while_stuck(&mut no_alloc);
+    assert!(returned_while_stuck, "a CLAP reset or restart waited for the stuck worker");
+    assert_eq!(violation_count(), 0);
+}
+
+#[test]
 fn the_vst3_process_call_with_a_process_context_does_not_allocate() {
     // The glue every generated plugin runs: reading the host's ProcessContext,
     // the flush forms, restarts, and the engine with a tempo-synced DSP.

@@ -127,6 +127,11 @@ fn clap_process_flush_and_reset_are_realtime_safe() {
     assert!(seen.sounding_calls > 100, "the worker delivered sound through the CLAP calls: {seen:?}");
 }
 
+#[test]
+fn clap_reset_and_restart_while_the_worker_is_stuck_in_the_dsp_are_realtime_safe() {
+    assert!(clap_paths::restart_while_stuck(&mut direct), "a CLAP reset or restart waited for the stuck worker");
+}
+
 /// The control: an allocation inside a nonblocking function must abort, or the
 /// tests above prove nothing. Runs this binary again to make one.
 #[test]

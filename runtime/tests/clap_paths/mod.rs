@@ -20,6 +20,11 @@ use clap_host::{Buffers, ClapModule, HostEvent, OutEvents, clap_transport};
 use clap_sys::process::CLAP_PROCESS_CONTINUE;
 use runtime::plugin::{BYPASS_PARAM_ID, ParamSpec, PluginInfo, PluginKind};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use runtime::engine::{AudioBlock, EventKind, ProcessSetup, Processor};
+
 use crate::common::processors::FeedbackFilter;
 
 const PARAMS: &[ParamSpec] = &[ParamSpec {
@@ -51,7 +56,45 @@ pub static INFO: PluginInfo = PluginInfo {
     params: PARAMS,
 };
 
-runtime::export_clap!(INFO, FeedbackFilter::default);
+runtime::export_clap!(INFO, Probe::default);
+
+/// Set by a test: the probe's next block on a worker thread waits inside the
+/// DSP (a stall that does not end) until it is cleared; [`STUCK`] says when
+/// the worker is in there.
+static STICK: AtomicBool = AtomicBool::new(false);
+static STUCK: AtomicBool = AtomicBool::new(false);
+
+/// The feedback filter, which the worker can be made to get stuck in.
+#[derive(Default)]
+pub struct Probe(FeedbackFilter);
+
+impl Processor for Probe {
+    fn prepare(&mut self, setup: &ProcessSetup) {
+        self.0.prepare(setup);
+    }
+
+    fn process(&mut self, audio: &mut AudioBlock<'_, '_>) {
+        // Only the engine's worker gets stuck: the test's own thread is the
+        // host's audio thread, which must never wait.
+        let on_worker = std::thread::current().name().is_some_and(|name| name.starts_with("writeahead-"));
+        if on_worker && STICK.load(Ordering::Acquire) {
+            STUCK.store(true, Ordering::Release);
+            while STICK.load(Ordering::Acquire) {
+                std::thread::sleep(Duration::from_micros(200));
+            }
+            STUCK.store(false, Ordering::Release);
+        }
+        self.0.process(audio);
+    }
+
+    fn event(&mut self, event: &EventKind) {
+        self.0.event(event);
+    }
+
+    fn reset(&mut self) {
+        self.0.reset();
+    }
+}
 
 /// What the run saw, so a test knows the paths did their work.
 #[derive(Debug, Default)]
@@ -142,4 +185,69 @@ pub fn every_path(rounds: usize, guard: &mut dyn FnMut(&mut dyn FnMut())) -> See
     instance.stop_processing();
     instance.deactivate();
     seen
+}
+
+/// The calls a host paced by a device makes on its audio thread to restart
+/// the plugin, `reset` and `stop_processing` + `start_processing`, each
+/// followed by `process`, made while the worker is stuck inside the DSP, each
+/// plugin call inside `guard`. Returns whether every one returned while the worker was
+/// still stuck (none waited for it).
+pub fn restart_while_stuck(guard: &mut dyn FnMut(&mut dyn FnMut())) -> bool {
+    let module = ClapModule::linked(clap_entry.raw());
+    let instance = module.create();
+    assert!(instance.activate(48_000.0, 1, 512), "activated");
+    assert!(instance.start_processing(), "processing started");
+    let input = vec![vec![0.25_f32; 512]; 2];
+    let mut output = vec![vec![0.0_f32; 512]; 2];
+    // Room for the meters' reports (underruns, while the worker is stuck):
+    // the host's list never allocates.
+    let out = OutEvents::with_capacity(1 << 16);
+    let mut play = |instance: &clap_host::Instance<'_>, guard: &mut dyn FnMut(&mut dyn FnMut())| {
+        let buffers = Buffers::F32 { input: &input, output: &mut output };
+        assert_eq!(instance.process_inside(buffers, 0, 512, &[], Some(&out), guard), CLAP_PROCESS_CONTINUE);
+        out.values.borrow_mut().clear();
+    };
+    let mut direct = |call: &mut dyn FnMut()| call();
+    // Paced like a device (512 frames at 48 kHz every 10.7 ms): a host
+    // calling faster than real time is waited for instead (see the engine's
+    // `produce`), as nobody listens to it in real time.
+    const BLOCK_TIME: Duration = Duration::from_micros(10_667);
+    for _ in 0..8 {
+        play(&instance, &mut direct);
+        std::thread::sleep(BLOCK_TIME);
+    }
+    STICK.store(true, Ordering::Release);
+    // A fail-safe: the worker is let go after 3 s whatever happens here.
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let fail_safe = std::thread::spawn(move || {
+        let _ = finished.recv_timeout(Duration::from_secs(3));
+        STICK.store(false, Ordering::Release);
+    });
+    while !STUCK.load(Ordering::Acquire) {
+        play(&instance, &mut direct);
+        std::thread::sleep(BLOCK_TIME);
+    }
+    let mut returned_while_stuck = true;
+    for round in 0..6 {
+        if round % 3 == 0 {
+            guard(&mut || instance.reset());
+        } else if round % 3 == 1 {
+            guard(&mut || instance.stop_processing());
+            let mut started = false;
+            guard(&mut || started = instance.start_processing());
+            assert!(started, "processing restarted");
+        }
+        play(&instance, guard);
+        returned_while_stuck &= STUCK.load(Ordering::Acquire);
+        std::thread::sleep(BLOCK_TIME);
+    }
+    STICK.store(false, Ordering::Release);
+    let _ = done.send(());
+    while STUCK.load(Ordering::Acquire) {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    instance.stop_processing();
+    instance.deactivate();
+    fail_safe.join().unwrap();
+    returned_while_stuck
 }
