@@ -78,15 +78,7 @@ fn stalls_near_the_headroom_raise_the_latency_ardour_compensates_once_the_plugin
     let bundle = bundles.join(format!("{}.vst3", plugin.name));
 
     let input = noise(plugin.channels, FRAMES, 23);
-    let job = Job {
-        bundle: &bundle,
-        plugin: &plugin.name,
-        channels: plugin.channels,
-        input: Input::Audio(&input),
-        frames: FRAMES,
-        state: None,
-        automation: &[],
-    };
+    let job = Job::new(&bundle, &plugin.name, plugin.channels, Input::Audio(&input), FRAMES);
     let stall_plan = format!("dsp:{STALL_MS}ms/{STALL_EVERY_MS}ms");
     let played =
         ardour.play_then_export("adaptive-in-ardour", &job, &[("WRITEAHEAD_STALL", &stall_plan)], PLAY_SECONDS);

@@ -28,8 +28,7 @@ fn render(ardour: &Ardour, plugin: &Plugin, input: Input) -> Render {
 /// [`render`] on a track of `channels` channels.
 fn render_in(ardour: &Ardour, plugin: &Plugin, channels: usize, input: Input) -> Render {
     let bundle = shipped().bundles.join(format!("{}.vst3", plugin.name));
-    let job =
-        Job { bundle: &bundle, plugin: &plugin.name, channels, input, frames: FRAMES, state: None, automation: &[] };
+    let job = Job::new(&bundle, &plugin.name, channels, input, FRAMES);
     let render = ardour.render(&format!("in-ardour-{}-{channels}ch", plugin.slug), &job);
     if let Some(how) = &render.export_died_after_writing {
         println!("note: {}: ardour7-export ended with {how} after writing a complete file", plugin.name);
@@ -274,15 +273,7 @@ fn ardour_shows_the_meters_in_plain_units_underruns_in_frames_after_stalls_beyon
     assert!(plugin.buffering && latency_samples(plugin, f64::from(RATE)) == 2400, "WA Gain buffers at 50 ms");
     let bundle = shipped().bundles.join(format!("{}.vst3", plugin.name));
     let input = noise(plugin.channels, FRAMES, 29);
-    let job = Job {
-        bundle: &bundle,
-        plugin: &plugin.name,
-        channels: plugin.channels,
-        input: Input::Audio(&input),
-        frames: FRAMES,
-        state: None,
-        automation: &[],
-    };
+    let job = Job::new(&bundle, &plugin.name, plugin.channels, Input::Audio(&input), FRAMES);
     let played = ardour.play_then_export("meters-in-ardour", &job, &[("WRITEAHEAD_STALL", "dsp:60ms/400ms")], 2.0);
     if let Some(how) = &played.died_after_export {
         println!("note: ardour7-lua ended with {how} after writing a complete file");
@@ -361,15 +352,8 @@ fn an_automated_gain_step_in_ardour_ramps_over_smooth_ms() {
     let bundle = shipped().bundles.join(format!("{}.vst3", plugin.name));
     let input = vec![vec![1.0_f32; FRAMES]; plugin.channels];
     let points = [(0, 0.0), (STEP - 1, 0.0), (STEP, -12.0)];
-    let job = Job {
-        bundle: &bundle,
-        plugin: &plugin.name,
-        channels: plugin.channels,
-        input: Input::Audio(&input),
-        frames: FRAMES,
-        state: None,
-        automation: &points,
-    };
+    let job =
+        Job { automation: &points, ..Job::new(&bundle, &plugin.name, plugin.channels, Input::Audio(&input), FRAMES) };
     let rendered = ardour.render("automation-in-ardour", &job);
     let start = STEP + latency;
     for (c, out) in rendered.output.iter().enumerate() {

@@ -41,18 +41,11 @@ fn every_state_release_0_1_0_saved_plays_its_values_in_ardour() {
             .iter()
             .map(|n| Note { frame: n.frame, on: n.on, pitch: n.pitch, velocity: (n.velocity * 127.0).round() as u8 })
             .collect();
-        let job = Job {
-            bundle: &bundle,
-            plugin: &plugin.name,
-            channels: plugin.channels,
-            input: match plugin.kind {
-                Kind::Effect => Input::Audio(&input),
-                Kind::Instrument => Input::Notes(&ardour_notes),
-            },
-            frames: FRAMES,
-            state: Some(&state),
-            automation: &[],
+        let played = match plugin.kind {
+            Kind::Effect => Input::Audio(&input),
+            Kind::Instrument => Input::Notes(&ardour_notes),
         };
+        let job = Job { state: Some(&state), ..Job::new(&bundle, &plugin.name, plugin.channels, played, FRAMES) };
         let rendered = ardour.render(&format!("old-state-{}", plugin.slug), &job);
         if let Some(how) = &rendered.export_died_after_writing {
             println!("note: {}: ardour7-export ended with {how} after writing a complete file", plugin.name);

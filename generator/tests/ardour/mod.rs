@@ -87,6 +87,14 @@ pub struct Job<'a> {
     pub automation: &'a [(usize, f64)],
 }
 
+impl<'a> Job<'a> {
+    /// `plugin` from `bundle`, `channels` wide, playing `input` in a session
+    /// `frames` long, with the state Ardour saves and no automation.
+    pub fn new(bundle: &'a Path, plugin: &'a str, channels: usize, input: Input<'a>, frames: usize) -> Self {
+        Job { bundle, plugin, channels, input, frames, state: None, automation: &[] }
+    }
+}
+
 /// What Ardour rendered.
 pub struct Render {
     /// The master bus, one row per channel, `frames` long.
