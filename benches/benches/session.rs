@@ -9,7 +9,9 @@
 //! - the pool: its threads, their wakes per second, underruns and catch-ups,
 //!   and whether the device kept up;
 //! - the longest stall inside the DSP that each latency hides with 0 underruns;
-//! - a trace of the lead under injected stalls, as an SVG picture.
+//! - a trace of the lead under injected stalls, as an SVG picture;
+//! - loading a 10 s impulse response into a playing convolver (WA Reverb):
+//!   underruns, and how long the load took on the loader's thread.
 //!
 //! Not criterion: these runs are idle most of the wall time, and criterion's
 //! sampling assumes measured time is elapsed time. `cargo bench -p benches
@@ -19,12 +21,14 @@
 //! person refreshes `docs/lead-under-stalls.svg` by copying it from there.
 
 use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use benches::lead_svg::lead_svg;
 use benches::paced::{self, BLOCK, POOL_PREFIX, Plan, RATE, Session};
 use benches::processors::Fir;
 use benches::{full_run, half_gain, lowpass, output_dir, proc_threads};
+use runtime::dsp::convolver::{self, Convolver, IrLoader};
 use runtime::engine::{
     EngineConfig, Processor, STALL_ENV, StallPlace, StallPlan, WORKERS_ENV, pool_thread_count, pool_worker_count,
 };
@@ -507,4 +511,85 @@ fn main() {
         traced.underruns(),
         traced.stats[0].worst_lead as f64 * 1000.0 / RATE
     );
+
+    println!("{}", load_while_playing(full));
+}
+
+/// A convolver playing WA Reverb's response is asked, one second into the
+/// session, to load a 10 s stereo response from a WAVE file at 44.1 kHz: read,
+/// decoded, resampled to 48 kHz and transformed on the loader's thread, then
+/// crossfaded in. Buffered and unbuffered, one session each.
+fn load_while_playing(full: bool) -> String {
+    let (seconds, ir_seconds) = if full { (4.0, 10.0) } else { (0.4, 0.5) };
+    let load_at = Duration::from_secs_f64(if full { 1.0 } else { 0.1 });
+    let frames = (ir_seconds * 44_100.0) as usize;
+    let mut state = 0x2545_F491_4F6C_DD1D_u64;
+    let samples: Vec<f32> = (0..frames * 2)
+        .map(|i| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let noise = (state >> 40) as f32 / (1u64 << 23) as f32 - 1.0;
+            noise * 0.1 * (-6.9 * (i / 2) as f32 / frames as f32).exp()
+        })
+        .collect();
+    let path = output_dir().join("ten-second-response.wav");
+    std::fs::create_dir_all(path.parent().expect("a file in a folder")).expect("the output folder can be made");
+    std::fs::write(&path, convolver::encode_wav_f32(44_100, 2, &samples)).expect("the response can be written");
+
+    let mut table = String::from(
+        "| mode | load (read, decode, resample, transform) | request to switch | underrun frames | catch-ups | \
+         device overruns | longest callback, % of period |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+    );
+    for buffering in [true, false] {
+        eprintln!("session: loading a {ir_seconds} s response, buffering {buffering}");
+        let slot: Arc<Mutex<Option<IrLoader>>> = Arc::default();
+        let loader_slot = Arc::clone(&slot);
+        let make = move || {
+            let (processor, loader) = Convolver::new(convolver::PARAMS, convolver::reverb::wa_reverb());
+            *loader_slot.lock().unwrap() = Some(loader);
+            processor
+        };
+        let requester = {
+            let (slot, path) = (Arc::clone(&slot), path.clone());
+            std::thread::spawn(move || {
+                std::thread::sleep(load_at);
+                let loader = slot.lock().unwrap().clone().expect("the session made its convolver");
+                let asked = Instant::now();
+                let number = loader.load_file(path);
+                while loader.status().playing != number && asked.elapsed() < Duration::from_secs(30) {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                (loader.status(), asked.elapsed())
+            })
+        };
+        settle();
+        let config = EngineConfig { buffering, ..EngineConfig::default() };
+        let plan = Plan { instances: 1, warmup: 0.0, seconds, trace: false };
+        let session = paced::run(make, |_| config, &plan);
+        let (status, switched) = requester.join().expect("the requester finishes");
+        let switch = if status.playing == status.requested && status.error.is_none() {
+            format!("{:.0} ms", switched.as_secs_f64() * 1000.0)
+        } else {
+            format!("**not switched** ({:?})", status.error)
+        };
+        writeln!(
+            table,
+            "| {} | {:.0} ms | {switch} | {} | {} | {} | {:.0} % |",
+            if buffering { "buffered, L = 50 ms" } else { "unbuffered" },
+            status.last_prepare.as_secs_f64() * 1000.0,
+            session.underruns(),
+            session.catch_ups(),
+            session.device.overruns,
+            session.device.worst_load * 100.0,
+        )
+        .unwrap();
+    }
+    format!(
+        "### Loading an impulse response while playing\n\n\
+         WA Reverb (2.5 s, stereo) playing; {:.1} s in, a {ir_seconds} s stereo response is loaded from a 32-bit \
+         WAVE file at 44.1 kHz. The load runs on the convolver's loader thread, never on the device thread or the \
+         worker; the switch crossfades over 50 ms. {seconds} s sessions.\n\n{table}",
+        load_at.as_secs_f64()
+    )
 }

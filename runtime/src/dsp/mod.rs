@@ -10,6 +10,7 @@
 //! envelope times. The tremolo can follow the host's tempo
 //! ([`note::NoteValue`] rates).
 
+pub mod convolver;
 pub mod delay;
 pub mod filter;
 pub mod gain;

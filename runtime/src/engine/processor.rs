@@ -88,8 +88,22 @@ pub trait Processor: Send + 'static {
     /// Clears all internal state (delay lines, envelopes, filter memory).
     fn reset(&mut self) {}
 
-    /// The processor's own latency in frames, valid after `prepare`.
+    /// The processor's own latency in frames, valid after `prepare`, including
+    /// what it took with [`Self::take_latency_budget`].
     fn latency(&self) -> usize {
+        0
+    }
+
+    /// Offers `frames` of the write-ahead latency for the processor's own block
+    /// processing (a convolver's partitions: contract point 15), before every
+    /// `prepare`. Buffered, it is what the latency L leaves after the host's
+    /// largest block and the worker's tick; unbuffered, 0. Returns the frames
+    /// taken (at most `frames`): from the next `prepare` on, that much of
+    /// [`Self::latency`] comes out of the write-ahead delay instead of adding
+    /// to it, so the host is still told L, and the worker's headroom shrinks
+    /// by as much. The default takes none.
+    fn take_latency_budget(&mut self, frames: usize) -> usize {
+        let _ = frames;
         0
     }
 

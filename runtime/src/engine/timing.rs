@@ -24,6 +24,9 @@ pub(crate) struct Timing {
     pub(crate) ahead: usize,
     /// The processor's own latency in frames, as it reported after `prepare`.
     pub(crate) dsp_latency: usize,
+    /// The part of `dsp_latency` taken from the write-ahead delay (see
+    /// [`super::Processor::take_latency_budget`]): `ahead` is that much shorter.
+    pub(crate) budget_taken: usize,
     /// The latency the host is told: `ahead + dsp_latency`.
     pub(crate) latency: usize,
     /// Frames the input queue holds: a second beyond what normal operation
@@ -59,11 +62,35 @@ impl Timing {
             ring,
             ahead,
             dsp_latency,
+            budget_taken: 0,
             latency: ahead + dsp_latency,
             input_capacity: 2 * (ahead + setup.max_block) + setup.sample_rate.ceil() as usize,
             chunk: CHUNK.min(setup.max_block),
             tick,
         })
+    }
+
+    /// What a processor may take from the write-ahead delay for its own
+    /// block processing: the delay less the host's largest block and the
+    /// worker's tick (0 unbuffered, or when they already fill it).
+    pub(crate) fn latency_budget(&self) -> usize {
+        let tick = (self.tick.as_secs_f64() * self.setup.sample_rate).ceil() as usize;
+        (self.ahead + self.budget_taken).saturating_sub(self.setup.max_block + tick)
+    }
+
+    /// The same timing with `frames` of the processor's latency taken from
+    /// the write-ahead delay (no more than its latency and the budget): the
+    /// ring's delay shrinks by as much and the latency the host is told stays
+    /// what the configuration asks for.
+    pub(crate) fn taking(self, frames: usize) -> Self {
+        let taken = frames.min(self.dsp_latency).min(self.latency_budget());
+        let full = self.ahead + self.budget_taken;
+        let ahead = full - taken;
+        // The ring counts its delay in milliseconds; this one rounds back to
+        // exactly `ahead` frames.
+        let ring = self.ring.with_latency_ms(ahead as f64 * 1000.0 / self.setup.sample_rate);
+        debug_assert_eq!(ring.latency_samples(), ahead);
+        Self { ring, ahead, budget_taken: taken, latency: ahead + self.dsp_latency, ..self }
     }
 
     /// Frames as a duration at this setup's rate.
