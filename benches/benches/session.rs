@@ -11,7 +11,8 @@
 //! - the longest stall inside the DSP that each latency hides with 0 underruns;
 //! - a trace of the lead under injected stalls, as an SVG picture;
 //! - loading a 10 s impulse response into a playing convolver (WA Reverb):
-//!   underruns, and how long the load took on the loader's thread.
+//!   underruns, and how long the load took on the loader's thread (alone:
+//!   `cargo bench -p benches --bench session -- load-ir`).
 //!
 //! Not criterion: these runs are idle most of the wall time, and criterion's
 //! sampling assumes measured time is elapsed time. `cargo bench -p benches
@@ -435,6 +436,11 @@ fn stall_table(latencies: &[f64], seconds: f64) -> String {
 
 fn main() {
     let full = full_run();
+    if std::env::args().any(|arg| arg == "load-ir") {
+        // `cargo bench -p benches --bench session -- load-ir`: only the load.
+        println!("{}", load_while_playing(full));
+        return;
+    }
     let lengths = if full { FULL } else { SMOKE };
     let k = pool_worker_count();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -44,8 +44,7 @@ impl Convolution {
         let head_len = scheme.head.min(len);
         let head = responses.iter().map(|r| r[..head_len.min(r.len())].iter().rev().copied().collect()).collect();
         let mut planner = RealFftPlanner::new();
-        let stages =
-            plan.stages.iter().map(|s| Stage::new(*s, scheme.latency, &responses, channels, &mut planner)).collect();
+        let stages = plan.stages.iter().map(|s| Stage::new(*s, &scheme, &responses, channels, &mut planner)).collect();
         let keep = (2 * plan.largest()).max(head_len);
         Self {
             history: History::new(channels, keep, scheme.first),
@@ -107,9 +106,9 @@ impl Convolution {
                 }
             }
             self.clock += n as u64;
-            for stage in &mut self.stages {
-                if stage.ends_at(self.clock) {
-                    stage.complete(&self.history, &self.paths, &mut self.acc, self.clock);
+            if self.clock.is_multiple_of(first) {
+                for stage in &mut self.stages {
+                    stage.step(&self.history, &self.paths, &mut self.acc, self.clock);
                 }
             }
             at += n;

@@ -8,59 +8,75 @@
 
 use pulp::{Arch, Simd, WithSimd};
 
+/// Split complex spectra: the real parts and the imaginary parts.
+#[derive(Clone, Copy)]
+pub(crate) struct Split<'a> {
+    pub(crate) re: &'a [f32],
+    pub(crate) im: &'a [f32],
+}
+
 /// `acc += x * h`, bin by bin, over split complex spectra of one length.
-pub(crate) fn complex_mac(
+#[cfg(test)]
+pub(crate) fn complex_mac(acc_re: &mut [f32], acc_im: &mut [f32], x: Split<'_>, h: Split<'_>) {
+    let len = acc_re.len();
+    complex_mac_rows(acc_re, acc_im, x, h, std::iter::once((0, 0)), 0..len);
+}
+
+/// For every `(x_row, h_row)` of `rows`: `acc += x[x_row + bin] * h[h_row +
+/// bin]` for the bins of `bins` (`acc` holds just those bins), in one
+/// dispatch: the rows of a frequency-domain delay line against the
+/// partitions they meet.
+pub(crate) fn complex_mac_rows(
     acc_re: &mut [f32],
     acc_im: &mut [f32],
-    x_re: &[f32],
-    x_im: &[f32],
-    h_re: &[f32],
-    h_im: &[f32],
+    x: Split<'_>,
+    h: Split<'_>,
+    rows: impl Iterator<Item = (usize, usize)>,
+    bins: std::ops::Range<usize>,
 ) {
-    let len = acc_re.len();
-    debug_assert!([acc_im.len(), x_re.len(), x_im.len(), h_re.len(), h_im.len()].iter().all(|&l| l == len));
-    Arch::new().dispatch(ComplexMac {
-        acc_re,
-        acc_im: &mut acc_im[..len],
-        x_re: &x_re[..len],
-        x_im: &x_im[..len],
-        h_re: &h_re[..len],
-        h_im: &h_im[..len],
-    });
+    debug_assert_eq!(acc_re.len(), bins.len());
+    debug_assert_eq!(acc_im.len(), bins.len());
+    Arch::new().dispatch(ComplexMac { acc_re, acc_im, x, h, rows, bins });
 }
 
-struct ComplexMac<'a> {
+struct ComplexMac<'a, I> {
     acc_re: &'a mut [f32],
     acc_im: &'a mut [f32],
-    x_re: &'a [f32],
-    x_im: &'a [f32],
-    h_re: &'a [f32],
-    h_im: &'a [f32],
+    x: Split<'a>,
+    h: Split<'a>,
+    rows: I,
+    bins: std::ops::Range<usize>,
 }
 
-impl WithSimd for ComplexMac<'_> {
+impl<I: Iterator<Item = (usize, usize)>> WithSimd for ComplexMac<'_, I> {
     type Output = ();
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
-        let (acc_re, acc_re_tail) = S::as_mut_simd_f32s(self.acc_re);
-        let (acc_im, acc_im_tail) = S::as_mut_simd_f32s(self.acc_im);
-        let (x_re, x_re_tail) = S::as_simd_f32s(self.x_re);
-        let (x_im, x_im_tail) = S::as_simd_f32s(self.x_im);
-        let (h_re, h_re_tail) = S::as_simd_f32s(self.h_re);
-        let (h_im, h_im_tail) = S::as_simd_f32s(self.h_im);
-        for (((((ar, ai), xr), xi), hr), hi) in
-            acc_re.iter_mut().zip(acc_im.iter_mut()).zip(x_re).zip(x_im).zip(h_re).zip(h_im)
-        {
-            let re = simd.mul_add_e_f32s(*xr, *hr, *ar);
-            *ar = simd.mul_add_e_f32s(simd.neg_f32s(*xi), *hi, re);
-            let im = simd.mul_add_e_f32s(*xr, *hi, *ai);
-            *ai = simd.mul_add_e_f32s(*xi, *hr, im);
-        }
-        for i in 0..acc_re_tail.len() {
-            let (xr, xi, hr, hi) = (x_re_tail[i], x_im_tail[i], h_re_tail[i], h_im_tail[i]);
-            acc_re_tail[i] += xr * hr - xi * hi;
-            acc_im_tail[i] += xr * hi + xi * hr;
+        let Self { acc_re, acc_im, x, h, rows, bins } = self;
+        let len = bins.len().min(acc_re.len()).min(acc_im.len());
+        for (x_row, h_row) in rows {
+            let (lo, hi) = (bins.start, bins.start + len);
+            let (x_re, x_im) = (&x.re[x_row + lo..x_row + hi], &x.im[x_row + lo..x_row + hi]);
+            let (h_re, h_im) = (&h.re[h_row + lo..h_row + hi], &h.im[h_row + lo..h_row + hi]);
+            let (acc_re_v, acc_re_tail) = S::as_mut_simd_f32s(&mut acc_re[..len]);
+            let (acc_im_v, acc_im_tail) = S::as_mut_simd_f32s(&mut acc_im[..len]);
+            let (x_re_v, x_re_tail) = S::as_simd_f32s(x_re);
+            let (x_im_v, x_im_tail) = S::as_simd_f32s(x_im);
+            let (h_re_v, h_re_tail) = S::as_simd_f32s(h_re);
+            let (h_im_v, h_im_tail) = S::as_simd_f32s(h_im);
+            let vectors = acc_re_v.iter_mut().zip(acc_im_v.iter_mut()).zip(x_re_v.iter().zip(x_im_v));
+            for (((ar, ai), (xr, xi)), (hr, hi)) in vectors.zip(h_re_v.iter().zip(h_im_v)) {
+                let re = simd.mul_add_e_f32s(*xr, *hr, *ar);
+                *ar = simd.mul_add_e_f32s(simd.neg_f32s(*xi), *hi, re);
+                let im = simd.mul_add_e_f32s(*xr, *hi, *ai);
+                *ai = simd.mul_add_e_f32s(*xi, *hr, im);
+            }
+            for i in 0..acc_re_tail.len() {
+                let (xr, xi, hr, hi) = (x_re_tail[i], x_im_tail[i], h_re_tail[i], h_im_tail[i]);
+                acc_re_tail[i] += xr * hr - xi * hi;
+                acc_im_tail[i] += xr * hi + xi * hr;
+            }
         }
     }
 }
@@ -119,7 +135,7 @@ mod tests {
         let h_re: Vec<f32> = (0..n).map(|i| (i % 5) as f32).collect();
         let h_im: Vec<f32> = (0..n).map(|i| 2.0 - (i % 3) as f32).collect();
         let (mut re, mut im) = (vec![1.0_f32; n], vec![-1.0_f32; n]);
-        complex_mac(&mut re, &mut im, &x_re, &x_im, &h_re, &h_im);
+        complex_mac(&mut re, &mut im, Split { re: &x_re, im: &x_im }, Split { re: &h_re, im: &h_im });
         for i in 0..n {
             let expect_re = 1.0 + x_re[i] * h_re[i] - x_im[i] * h_im[i];
             let expect_im = -1.0 + x_re[i] * h_im[i] + x_im[i] * h_re[i];

@@ -77,9 +77,11 @@ pub struct Convolver {
     max_block: usize,
     current: Option<Box<Prepared>>,
     fade: Option<Fade>,
-    /// A replaced response that could not be handed back yet (the return ring
-    /// was full): handed back before any other switch.
-    returning: Option<Returned>,
+    /// Replaced responses that could not be handed back yet (the return ring
+    /// was full): handed back before any other switch. A switch waits for an
+    /// empty list and two free places in the ring, so at most a switch's end
+    /// and a reset can land here.
+    returning: [Option<Returned>; 3],
     link: ProcessorLink,
     input: Planar,
     wet: Planar,
@@ -113,7 +115,7 @@ impl Convolver {
             max_block: 0,
             current: None,
             fade: None,
-            returning: None,
+            returning: [None, None, None],
             link,
             input: Planar::new(0, 0),
             wet: Planar::new(0, 0),
@@ -149,20 +151,30 @@ impl Convolver {
     }
 
     /// Hands `returned` back to the loader, or keeps it until there is room.
+    /// Never drops it: freeing is the loader's job.
     fn hand_back(&mut self, returned: Returned) {
-        if let Err(rtrb::PushError::Full(returned)) = self.link.returns.push(returned) {
-            self.returning = Some(returned);
+        let Err(rtrb::PushError::Full(returned)) = self.link.returns.push(returned) else { return };
+        match self.returning.iter_mut().find(|slot| slot.is_none()) {
+            Some(slot) => *slot = Some(returned),
+            // Cannot happen (see `returning`); a leak is still better than
+            // freeing megabytes on the audio thread.
+            None => std::mem::forget(returned),
         }
     }
 
     /// Starts the switch to the newest prepared response, if one is waiting
     /// and no switch is under way. Real-time safe: only moves boxes.
     fn take_delivery(&mut self) {
-        if let Some(returned) = self.returning.take() {
-            self.hand_back(returned);
+        for slot in &mut self.returning {
+            if let Some(returned) = slot.take()
+                && let Err(rtrb::PushError::Full(returned)) = self.link.returns.push(returned)
+            {
+                *slot = Some(returned);
+            }
         }
         // Every switch hands back at most two boxes: keep room for them.
-        if self.fade.is_some() || self.returning.is_some() || self.link.returns.slots() < 2 {
+        let waiting = self.returning.iter().any(Option::is_some);
+        if self.fade.is_some() || waiting || self.link.returns.slots() < 2 {
             return;
         }
         let mut newest: Option<Box<Prepared>> = None;
@@ -291,7 +303,7 @@ impl Processor for Convolver {
             }
         }
         self.fade = None;
-        self.returning = None;
+        self.returning = [None, None, None];
         let fits =
             self.current.as_ref().is_some_and(|c| c.layout == Some(layout) && Arc::ptr_eq(&c.source, &self.source));
         if !fits {
@@ -410,5 +422,62 @@ impl DryDelay {
     fn clear(&mut self) {
         self.line.fill(0.0);
         self.pos = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(convolver: &mut Convolver, input: &[f32], block: usize) -> Vec<f32> {
+        let mut out = input.to_vec();
+        for chunk in out.chunks_mut(block) {
+            let frames = chunk.len();
+            let mut channels = [chunk];
+            convolver.process(&mut AudioBlock::new(&mut channels, 0, frames));
+        }
+        out
+    }
+
+    /// Called directly (no engine zeroing its input first), a NaN or an
+    /// infinity is taken as silence: the output stays finite and equal to
+    /// what zeros give, in both schemes.
+    #[test]
+    fn non_finite_input_is_taken_as_silence() {
+        let response: Vec<f32> =
+            (0..3000).map(|i| (-(i as f32) / 400.0).exp() * if i % 3 == 0 { 1.0 } else { -0.5 }).collect();
+        let clean: Vec<f32> = (0..12_000).map(|i| ((i * 7) % 13) as f32 / 13.0 - 0.5).collect();
+        let (mut dirty, mut zeroed) = (clean.clone(), clean.clone());
+        for (at, bad) in [(10, f32::NAN), (4000, f32::INFINITY), (4001, f32::NEG_INFINITY)] {
+            dirty[at] = bad;
+            zeroed[at] = 0.0;
+        }
+        for budget in [0, 1024] {
+            let make = || {
+                let (mut c, _) =
+                    Convolver::new(PARAMS, ImpulseResponse::new(48_000.0, vec![response.clone()]).unwrap());
+                c.take_latency_budget(budget);
+                Processor::prepare(&mut c, &ProcessSetup { sample_rate: 48_000.0, max_block: 256, channels: 1 });
+                c
+            };
+            let out = run(&mut make(), &dirty, 100);
+            assert!(out.iter().all(|s| s.is_finite()), "budget {budget}");
+            assert_eq!(out, run(&mut make(), &zeroed, 100), "budget {budget}");
+        }
+    }
+
+    /// The dry path is delayed like the wet one: with a budget taken and the
+    /// mix at 0, the output is the input `latency` frames late.
+    #[test]
+    fn the_dry_path_keeps_the_latency() {
+        let (mut c, _) = Convolver::new(PARAMS, ImpulseResponse::identity(48_000.0));
+        Processor::event(&mut c, &EventKind::Param { id: MIX, value: 0.0 });
+        assert_eq!(c.take_latency_budget(1000), 256);
+        Processor::prepare(&mut c, &ProcessSetup { sample_rate: 48_000.0, max_block: 128, channels: 1 });
+        assert_eq!(c.latency(), 256);
+        let input: Vec<f32> = (0..2000).map(|i| i as f32).collect();
+        let out = run(&mut c, &input, 77);
+        assert!(out[..256].iter().all(|s| *s == 0.0));
+        assert_eq!(&out[256..], &input[..2000 - 256]);
     }
 }

@@ -8,6 +8,13 @@
 //! and of the inverse transform the last `P` frames are the block's output).
 //! Those frames land in the accumulator `offset + latency` frames after the
 //! block's first frame, ahead of the output clock.
+//!
+//! Only partition 0 needs the block that just ended: the products of the
+//! older blocks with partitions 1 to `K - 1` are summed ahead, a slice of the
+//! bins at every end of a first-size block between two ends of this stage's
+//! blocks. What is left when its block ends is two FFTs per channel and one
+//! partition's products, so a large stage's burst is mostly its transforms,
+//! not `K` sweeps through megabytes of spectra.
 
 use std::sync::Arc;
 
@@ -15,7 +22,7 @@ use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use rustfft::num_complex::Complex;
 
 use super::buffers::{Accumulator, History};
-use super::kernels::complex_mac;
+use super::kernels::{Split, complex_mac_rows};
 use super::plan;
 use super::routing::Path;
 
@@ -46,6 +53,12 @@ pub(crate) struct Stage {
     scratch: Vec<Complex<f32>>,
     acc_re: Vec<f32>,
     acc_im: Vec<f32>,
+    /// Per output, partitions 1.. times the older blocks, for the next block's
+    /// end, summed a slice at a time.
+    ahead_re: Vec<f32>,
+    ahead_im: Vec<f32>,
+    /// First-size blocks per block of this stage: the slices of that sum.
+    slices: usize,
 }
 
 impl Stage {
@@ -53,11 +66,12 @@ impl Stage {
     /// response's end are zero). Allocates: off the audio thread.
     pub(crate) fn new(
         spec: plan::Stage,
-        latency: usize,
+        scheme: &plan::Scheme,
         responses: &[Vec<f32>],
-        inputs: usize,
+        channels: usize,
         planner: &mut RealFftPlanner<f32>,
     ) -> Self {
+        let (latency, inputs) = (scheme.latency, channels);
         let size = spec.size;
         let forward = planner.plan_fft_forward(2 * size);
         let inverse = planner.plan_fft_inverse(2 * size);
@@ -79,6 +93,9 @@ impl Stage {
             scratch: vec![Complex::default(); scratch_len],
             acc_re: vec![0.0; stride],
             acc_im: vec![0.0; stride],
+            ahead_re: vec![0.0; channels * stride],
+            ahead_im: vec![0.0; channels * stride],
+            slices: (size / scheme.first).max(1),
             forward,
             inverse,
         };
@@ -99,16 +116,49 @@ impl Stage {
         stage
     }
 
-    /// Whether the stage's block ends when the input clock reaches `clock`.
-    #[inline]
-    pub(crate) fn ends_at(&self, clock: u64) -> bool {
+    /// At the end of a first-size block (input clock `clock`, the history's
+    /// end): sums the next slice of the older blocks' products and, when the
+    /// stage's own block ends here, transforms it and adds its output to `acc`
+    /// for the output clocks it is for.
+    pub(crate) fn step(&mut self, history: &History, paths: &[Path], acc: &mut Accumulator, clock: u64) {
         let size = self.spec.size as u64;
-        (clock + size - self.spec.phase as u64).is_multiple_of(size)
+        let first = size / self.slices as u64;
+        // First-size blocks since this stage's last block ended: 0 when one ends now.
+        let since = ((clock + size - self.spec.phase as u64) % size / first) as usize;
+        let slice = if since == 0 { self.slices - 1 } else { since - 1 };
+        self.sum_ahead(paths, slice);
+        if since == 0 {
+            self.complete(history, paths, acc, clock);
+        }
     }
 
-    /// The block ending at input clock `clock` (the history's end): transforms
-    /// it, and adds its output to `acc` for the output clocks it is for.
-    pub(crate) fn complete(&mut self, history: &History, paths: &[Path], acc: &mut Accumulator, clock: u64) {
+    /// Adds slice `slice` of the bins of partitions 1.. times the blocks
+    /// before the next one (`k - 1` blocks back from the newest) to `ahead`.
+    fn sum_ahead(&mut self, paths: &[Path], slice: usize) {
+        let (count, stride, bins) = (self.spec.count, self.stride, self.bins);
+        if count < 2 {
+            return;
+        }
+        let (lo, hi) = (slice * bins / self.slices, (slice + 1) * bins / self.slices);
+        if lo == hi {
+            return;
+        }
+        let (x, h) = (Split { re: &self.fdl_re, im: &self.fdl_im }, Split { re: &self.h_re, im: &self.h_im });
+        let newest = self.newest;
+        for path in paths {
+            let out = path.output * stride;
+            let rows = (1..count).map(|k| {
+                let slot = (newest + count + 1 - k) % count;
+                ((path.input * count + slot) * stride, (path.response * count + k) * stride)
+            });
+            let (acc_re, acc_im) = (&mut self.ahead_re[out + lo..out + hi], &mut self.ahead_im[out + lo..out + hi]);
+            complex_mac_rows(acc_re, acc_im, x, h, rows, lo..hi);
+        }
+    }
+
+    /// The block ending at input clock `clock`: transforms it, adds its
+    /// products with partition 0 to what `ahead` summed, transforms back.
+    fn complete(&mut self, history: &History, paths: &[Path], acc: &mut Accumulator, clock: u64) {
         let (size, count, stride, bins) = (self.spec.size, self.spec.count, self.stride, self.bins);
         let end = history.end();
         let inputs = self.fdl_re.len() / (count * stride);
@@ -125,23 +175,14 @@ impl Stage {
             let split_at = remaining.iter().position(|p| p.output != output).unwrap_or(remaining.len());
             let (these, rest) = remaining.split_at(split_at);
             remaining = rest;
-            self.acc_re.fill(0.0);
-            self.acc_im.fill(0.0);
-            for path in these {
-                for k in 0..count {
-                    let slot = (self.newest + count - k) % count;
-                    let x = (path.input * count + slot) * stride;
-                    let h = (path.response * count + k) * stride;
-                    complex_mac(
-                        &mut self.acc_re[..bins],
-                        &mut self.acc_im[..bins],
-                        &self.fdl_re[x..x + bins],
-                        &self.fdl_im[x..x + bins],
-                        &self.h_re[h..h + bins],
-                        &self.h_im[h..h + bins],
-                    );
-                }
-            }
+            let ahead = output * stride..output * stride + bins;
+            self.acc_re[..bins].copy_from_slice(&self.ahead_re[ahead.clone()]);
+            self.acc_im[..bins].copy_from_slice(&self.ahead_im[ahead.clone()]);
+            self.ahead_re[ahead.clone()].fill(0.0);
+            self.ahead_im[ahead].fill(0.0);
+            let rows = these.iter().map(|p| ((p.input * count + self.newest) * stride, p.response * count * stride));
+            let (x, h) = (Split { re: &self.fdl_re, im: &self.fdl_im }, Split { re: &self.h_re, im: &self.h_im });
+            complex_mac_rows(&mut self.acc_re[..bins], &mut self.acc_im[..bins], x, h, rows, 0..bins);
             for ((bin, re), im) in self.spectrum.iter_mut().zip(&self.acc_re).zip(&self.acc_im) {
                 *bin = Complex::new(*re, *im);
             }
@@ -158,6 +199,8 @@ impl Stage {
     pub(crate) fn clear(&mut self) {
         self.fdl_re.fill(0.0);
         self.fdl_im.fill(0.0);
+        self.ahead_re.fill(0.0);
+        self.ahead_im.fill(0.0);
         self.newest = 0;
     }
 }
