@@ -33,6 +33,17 @@ pub static BUFFERED: PluginInfo = PluginInfo {
     latency_ceiling_ms: None,
     buffering: true,
     params: PARAMS,
+    // Hand-written and loaded by hosts that show no editor in the tests
+    // (pedalboard, DawDreamer, minihost): the meters are parameters too.
+    meter_params: true,
+    presets: &[],
+    editor: Some(&EDITOR),
+};
+
+/// The generic editor, sized for one knob and the write-ahead panel.
+static EDITOR: runtime::editor::EguiEditor = {
+    let size = runtime::editor::EguiEditor::generic_size(1, true);
+    runtime::editor::EguiEditor::generic(size.width, size.height)
 };
 
 /// The same plugin with buffering off: its own name and class id, no added

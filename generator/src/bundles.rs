@@ -32,6 +32,9 @@ pub fn info(plugin: &Plugin) -> PluginInfo {
         latency_ceiling_ms: plugin.latency_ceiling_ms,
         buffering: plugin.buffering,
         params: &[],
+        meter_params: false,
+        presets: &[],
+        editor: None,
     }
 }
 

@@ -9,14 +9,15 @@ use runtime::dsp;
 use runtime::dsp::NoteValue;
 use runtime::limits::MAX_PARAMS;
 use runtime::plugin::{BYPASS_PARAM_ID, FILL_PARAM_ID, ParamSpec, UNDERRUNS_PARAM_ID};
-use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::Diagnostic;
+use crate::editor::{EditorChoice, EditorKeys};
 use crate::formats::Formats;
 use crate::latency::LatencyKeys;
 use crate::layouts;
 use crate::limits::MAX_PLUGINS;
+pub(crate) use crate::table::Table;
 use crate::{class_id, names, sync, text};
 
 /// Effect or instrument.
@@ -129,6 +130,9 @@ pub struct Plugin {
     /// A tremolo synced to the host's tempo (`sync = true`): one LFO period
     /// per this note value (`sync_rate`).
     pub sync: Option<NoteValue>,
+    /// The window it opens (`editor`, `editor_size`), and whether its meters
+    /// are parameters too (`meter_params`).
+    pub editor: EditorChoice,
 }
 
 /// The validated contents of `plugins.toml`.
@@ -267,6 +271,7 @@ struct Defaults {
     latency: LatencyKeys,
     buffering: bool,
     formats: Formats,
+    editor: EditorKeys,
 }
 
 impl Defaults {
@@ -279,12 +284,11 @@ impl Defaults {
             latency: LatencyKeys::default(),
             buffering: true,
             formats: Formats::default(),
+            editor: EditorKeys::default(),
         };
         let Some(table) = table else { return defaults };
-        table.check_keys(
-            &["vendor", "url", "email", "version", "latency_ms", "latency_max_ms", "buffering", "formats"],
-            errors,
-        );
+        let keys = ["vendor", "url", "email", "version", "latency_ms", "latency_max_ms", "buffering", "formats"];
+        table.check_keys(&[&keys[..], &EditorKeys::KEYS[..]].concat(), errors);
         defaults.vendor = table.host_string("vendor", &text::VENDOR, errors);
         if let Some(url) = table.host_string("url", &text::URL, errors) {
             defaults.url = url;
@@ -302,6 +306,7 @@ impl Defaults {
         if let Some(formats) = Formats::read(table, errors) {
             defaults.formats = formats;
         }
+        defaults.editor = EditorKeys::read(table, errors);
         defaults
     }
 }
@@ -332,6 +337,9 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
             "formats",
             "sync",
             "sync_rate",
+            EditorKeys::KEYS[0],
+            EditorKeys::KEYS[1],
+            EditorKeys::KEYS[2],
         ],
         errors,
     );
@@ -393,6 +401,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
     let latency = LatencyKeys::read(table, errors).over(&defaults.latency).resolve(errors);
     let buffering = table.boolean("buffering", errors).unwrap_or(defaults.buffering);
     let formats = Formats::read(table, errors).unwrap_or(defaults.formats);
+    let editor = EditorKeys::read(table, errors).over(&defaults.editor).resolve(errors);
     let vendor = table.host_string("vendor", &text::VENDOR, errors).or_else(|| defaults.vendor.clone());
     if vendor.is_none() && name.is_some() {
         errors.push(
@@ -417,7 +426,8 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
     if errors.len() > before {
         return None;
     }
-    let (name, kind, dsp, layouts, vendor, latency) = (name?, kind?, dsp?, layouts?, vendor?, latency?);
+    let (name, kind, dsp, layouts, vendor, latency, editor) =
+        (name?, kind?, dsp?, layouts?, vendor?, latency?, editor?);
     let class_id = explicit_id.unwrap_or_else(|| class_id::derive(&vendor, name.get_ref()));
     let plugin = Plugin {
         slug: slug(name.get_ref()),
@@ -437,6 +447,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
         params,
         formats,
         sync,
+        editor,
     };
     Some(ReadPlugin { plugin, name_span: name.span(), class_id_span: class_id_value.map(|v| v.span()) })
 }
@@ -667,125 +678,6 @@ fn check_unique(plugins: &[ReadPlugin], errors: &mut Vec<Diagnostic>) {
                 )
                 .hint("hosts tell plugins apart by class id; change it or leave it out"),
             );
-        }
-    }
-}
-
-/// A TOML table with the spans it needs for diagnostics.
-pub(crate) struct Table<'a> {
-    table: &'a DeTable<'a>,
-    span: Range<usize>,
-    what: &'static str,
-}
-
-impl<'a> Table<'a> {
-    fn new(table: &'a DeTable<'a>, span: Range<usize>, what: &'static str) -> Self {
-        Self { table, span, what }
-    }
-
-    pub(crate) fn get(&self, key: &str) -> Option<&'a Spanned<DeValue<'a>>> {
-        self.table.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
-    }
-
-    fn check_keys(&self, allowed: &[&str], errors: &mut Vec<Diagnostic>) {
-        for (key, _) in self.table.iter() {
-            if !allowed.contains(&key.get_ref().as_ref()) {
-                errors.push(
-                    Diagnostic::new(key.span(), format!("unknown key `{}` in {}", key.get_ref(), self.what))
-                        .hint(format!("expected one of: {}", allowed.join(", "))),
-                );
-            }
-        }
-    }
-
-    fn string(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<Spanned<String>> {
-        let value = self.get(key)?;
-        match value.get_ref() {
-            DeValue::String(s) => Some(Spanned::new(value.span(), s.to_string())),
-            _ => {
-                errors.push(
-                    Diagnostic::new(value.span(), format!("`{key}` must be a string")).hint("put it in double quotes"),
-                );
-                None
-            }
-        }
-    }
-
-    fn required_string(&self, key: &str, what: &str, errors: &mut Vec<Diagnostic>) -> Option<Spanned<String>> {
-        if self.get(key).is_none() {
-            errors.push(
-                Diagnostic::new(self.span.start..self.span.start, format!("missing `{key}` in {}", self.what))
-                    .hint(format!("`{key}` is {what}")),
-            );
-            return None;
-        }
-        self.string(key, errors)
-    }
-
-    fn integer(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<Spanned<i64>> {
-        let value = self.get(key)?;
-        match value.get_ref() {
-            DeValue::Integer(int) => match i64::from_str_radix(int.as_str(), int.radix()) {
-                Ok(n) => Some(Spanned::new(value.span(), n)),
-                Err(_) => {
-                    errors.push(Diagnostic::new(value.span(), format!("`{key}` is too large")));
-                    None
-                }
-            },
-            _ => {
-                errors.push(Diagnostic::new(value.span(), format!("`{key}` must be a whole number")));
-                None
-            }
-        }
-    }
-
-    pub(crate) fn number(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<f64> {
-        let value = self.get(key)?;
-        let parsed = match value.get_ref() {
-            DeValue::Integer(int) => i64::from_str_radix(int.as_str(), int.radix()).ok().map(|n| n as f64),
-            DeValue::Float(float) => float.as_str().replace('_', "").parse::<f64>().ok(),
-            _ => None,
-        };
-        match parsed.filter(|n| n.is_finite()) {
-            Some(n) => Some(n),
-            None => {
-                errors.push(Diagnostic::new(value.span(), format!("`{key}` must be a finite number")));
-                None
-            }
-        }
-    }
-
-    pub(crate) fn boolean(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<bool> {
-        let value = self.get(key)?;
-        match value.get_ref() {
-            DeValue::Boolean(b) => Some(*b),
-            _ => {
-                errors.push(Diagnostic::new(value.span(), format!("`{key}` must be true or false")));
-                None
-            }
-        }
-    }
-
-    /// A string a host will show, checked for `field` (see [`text`]).
-    fn host_string(&self, key: &str, field: &text::Field, errors: &mut Vec<Diagnostic>) -> Option<String> {
-        let value = self.string(key, errors)?;
-        text::check(field, value.get_ref(), value.span(), errors).then(|| value.into_inner())
-    }
-
-    fn version(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<String> {
-        let version = self.string(key, errors)?;
-        if !text::check(&text::VERSION, version.get_ref(), version.span(), errors) {
-            return None;
-        }
-        let parts: Vec<&str> = version.get_ref().split('.').collect();
-        if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
-            Some(version.into_inner())
-        } else {
-            errors.push(
-                Diagnostic::new(version.span(), format!("version `{}` is not MAJOR.MINOR.PATCH", version.get_ref()))
-                    .hint("e.g. \"1.2.0\""),
-            );
-            None
         }
     }
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use crate::config::{Config, Dsp, Kind, Param, Plugin};
+use crate::editor::EditorKind;
 use crate::{header, rustfmt, sync, templates};
 
 /// How a file may be written.
@@ -59,6 +60,13 @@ fn render_plugin(registry: &handlebars::Handlebars<'_>, plugin: &Plugin) -> Resu
         files.push(RenderedFile {
             path: "src/dsp.rs".into(),
             contents: rust(templates::DSP_RS)?,
+            ownership: Ownership::CreatedOnce,
+        });
+    }
+    if plugin.editor.kind == EditorKind::Custom {
+        files.push(RenderedFile {
+            path: "src/editor.rs".into(),
+            contents: rust(templates::EDITOR_RS)?,
             ownership: Ownership::CreatedOnce,
         });
     }
@@ -128,6 +136,10 @@ pub fn context(plugin: &Plugin) -> Value {
         "vst3": plugin.formats.vst3,
         "clap": plugin.formats.clap,
         "custom": plugin.dsp == Dsp::Custom,
+        "editor": plugin.editor.kind != EditorKind::None,
+        "custom_editor": plugin.editor.kind == EditorKind::Custom,
+        "editor_size": editor_size(plugin),
+        "meter_params": plugin.editor.meter_params,
         "processor": processor,
         "type_name": type_name,
         "params": plugin.params.iter().map(|param| param_context(plugin, param)).collect::<Vec<_>>(),
@@ -182,6 +194,16 @@ fn spec_lit(plugin: &Plugin, param: &Param, const_name: &str) -> String {
         param.steps,
         rust_f64(param.smooth_ms)
     )
+}
+
+/// The expression of the editor's size: the plugins.toml size, or the
+/// generic editor's natural size for the parameters (a custom editor starts
+/// from the same).
+fn editor_size(plugin: &Plugin) -> String {
+    match plugin.editor.size {
+        Some((width, height)) => format!("runtime::editor::Size::new({width}, {height})"),
+        None => format!("runtime::editor::EguiEditor::generic_size({}, {})", plugin.params.len(), plugin.buffering),
+    }
 }
 
 /// `"a"` or `"an"` for a word.

@@ -20,11 +20,14 @@ pub const CARGO_TOML: &str = "cargo_toml";
 pub const LIB_RS: &str = "lib_rs";
 /// `plugins/<slug>/src/dsp.rs` of a `dsp = "custom"` plugin, written once.
 pub const DSP_RS: &str = "dsp_rs";
+/// `plugins/<slug>/src/editor.rs` of an `editor = "custom"` plugin, written once.
+pub const EDITOR_RS: &str = "editor_rs";
 
 pub const TEMPLATES: &[Template] = &[
     Template { key: CARGO_TOML, file: "Cargo.toml.hbs", source: include_str!("../../templates/Cargo.toml.hbs") },
     Template { key: LIB_RS, file: "lib.rs.hbs", source: include_str!("../../templates/lib.rs.hbs") },
     Template { key: DSP_RS, file: "dsp.rs.hbs", source: include_str!("../../templates/dsp.rs.hbs") },
+    Template { key: EDITOR_RS, file: "editor.rs.hbs", source: include_str!("../../templates/editor.rs.hbs") },
 ];
 
 /// A registry with every template, strict and unescaped.

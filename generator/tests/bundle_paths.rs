@@ -25,6 +25,9 @@ fn info(name: &'static str) -> PluginInfo {
         latency_ceiling_ms: None,
         buffering: true,
         params: &[],
+        meter_params: false,
+        presets: &[],
+        editor: None,
     }
 }
 

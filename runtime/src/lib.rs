@@ -4,6 +4,9 @@
 //! - [`plugin`]: what a plugin is, whatever the format: description,
 //!   parameters, saved state.
 //! - [`dsp`]: built-in DSP kinds: gain, filter, delay, tremolo, synth.
+//! - [`editor`]: editors, format-neutral: the context an editor calls, and
+//!   (feature `editor`) the generic editor, custom editors and the
+//!   write-ahead panel, drawn with egui.
 //! - [`engine`]: the write-ahead engine: worker pool, modes, events, aging, telemetry.
 //! - [`limits`]: channel, latency, parameter and string limits, shared with the generator.
 //! - [`ring`]: lock-free SPSC planar sample ring whose positions are sample clocks.
@@ -22,6 +25,7 @@ pub mod bundle;
 mod cache_padded;
 pub mod clap;
 pub mod dsp;
+pub mod editor;
 pub mod engine;
 mod exclusive;
 mod host_channels;

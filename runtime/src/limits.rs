@@ -45,3 +45,9 @@ pub const MAX_PARAM_TITLE_UTF16: usize = 127;
 /// 95 units there for the value and a space, room for any value below 10^90
 /// written with two decimals.
 pub const MAX_PARAM_UNITS_UTF16: usize = 32;
+
+/// The smallest editor window, in logical pixels (width, height): room for
+/// the header and one control.
+pub const EDITOR_MIN_SIZE: (u32, u32) = (240, 160);
+/// The largest editor size a plugin may ask to open at, in logical pixels.
+pub const EDITOR_MAX_SIZE: (u32, u32) = (4096, 4096);

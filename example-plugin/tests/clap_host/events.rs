@@ -5,11 +5,11 @@ use std::cell::RefCell;
 use std::ffi::c_void;
 
 use clap_sys::events::{
-    CLAP_CORE_EVENT_SPACE_ID, CLAP_EVENT_MIDI, CLAP_EVENT_NOTE_OFF, CLAP_EVENT_NOTE_ON, CLAP_EVENT_PARAM_VALUE,
-    CLAP_EVENT_TRANSPORT, CLAP_TRANSPORT_HAS_BEATS_TIMELINE, CLAP_TRANSPORT_HAS_SECONDS_TIMELINE,
-    CLAP_TRANSPORT_HAS_TEMPO, CLAP_TRANSPORT_HAS_TIME_SIGNATURE, CLAP_TRANSPORT_IS_PLAYING, clap_event_header,
-    clap_event_midi, clap_event_note, clap_event_param_value, clap_event_transport, clap_input_events,
-    clap_output_events,
+    CLAP_CORE_EVENT_SPACE_ID, CLAP_EVENT_MIDI, CLAP_EVENT_NOTE_OFF, CLAP_EVENT_NOTE_ON, CLAP_EVENT_PARAM_GESTURE_BEGIN,
+    CLAP_EVENT_PARAM_GESTURE_END, CLAP_EVENT_PARAM_VALUE, CLAP_EVENT_TRANSPORT, CLAP_TRANSPORT_HAS_BEATS_TIMELINE,
+    CLAP_TRANSPORT_HAS_SECONDS_TIMELINE, CLAP_TRANSPORT_HAS_TEMPO, CLAP_TRANSPORT_HAS_TIME_SIGNATURE,
+    CLAP_TRANSPORT_IS_PLAYING, clap_event_header, clap_event_midi, clap_event_note, clap_event_param_gesture,
+    clap_event_param_value, clap_event_transport, clap_input_events, clap_output_events,
 };
 use clap_sys::fixedpoint::{CLAP_BEATTIME_FACTOR, CLAP_SECTIME_FACTOR};
 
@@ -185,9 +185,19 @@ unsafe extern "C" fn get(list: *const clap_input_events, index: u32) -> *const c
     events.get(index as usize).map_or(std::ptr::null(), Raw::header)
 }
 
-/// An output event list that keeps the parameter values the plugin reports.
+/// What a plugin reported through an output list.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OutEvent {
+    Value(u32, f64),
+    GestureBegin(u32),
+    GestureEnd(u32),
+}
+
+/// An output event list that keeps the parameter values the plugin reports,
+/// and (in `events`) every value and gesture event in order.
 pub struct OutEvents {
     pub values: RefCell<Vec<(u32, f64)>>,
+    pub events: RefCell<Vec<OutEvent>>,
     pub raw: clap_output_events,
 }
 
@@ -201,6 +211,7 @@ impl OutEvents {
     pub fn with_capacity(capacity: usize) -> Box<OutEvents> {
         let mut list = Box::new(OutEvents {
             values: RefCell::new(Vec::with_capacity(capacity)),
+            events: RefCell::new(Vec::with_capacity(capacity)),
             raw: clap_output_events { ctx: std::ptr::null_mut(), try_push: Some(try_push) },
         });
         list.raw.ctx = std::ptr::from_mut::<OutEvents>(&mut list).cast::<c_void>();
@@ -219,10 +230,22 @@ unsafe extern "C" fn try_push(list: *const clap_output_events, event: *const cla
     unsafe {
         let out = &*(*list).ctx.cast::<OutEvents>();
         let header = &*event;
-        if header.space_id == CLAP_CORE_EVENT_SPACE_ID && header.type_ == CLAP_EVENT_PARAM_VALUE {
+        if header.space_id != CLAP_CORE_EVENT_SPACE_ID {
+            return true;
+        }
+        if header.type_ == CLAP_EVENT_PARAM_VALUE {
             assert_eq!(header.size as usize, size_of::<clap_event_param_value>(), "a complete event");
             let value = &*event.cast::<clap_event_param_value>();
             out.values.borrow_mut().push((value.param_id, value.value));
+            out.events.borrow_mut().push(OutEvent::Value(value.param_id, value.value));
+        } else if header.type_ == CLAP_EVENT_PARAM_GESTURE_BEGIN || header.type_ == CLAP_EVENT_PARAM_GESTURE_END {
+            assert_eq!(header.size as usize, size_of::<clap_event_param_gesture>(), "a complete event");
+            let gesture = &*event.cast::<clap_event_param_gesture>();
+            out.events.borrow_mut().push(if header.type_ == CLAP_EVENT_PARAM_GESTURE_BEGIN {
+                OutEvent::GestureBegin(gesture.param_id)
+            } else {
+                OutEvent::GestureEnd(gesture.param_id)
+            });
         }
     }
     true

@@ -11,6 +11,7 @@ use std::thread::ThreadId;
 use clap_sys::audio_buffer::clap_audio_buffer;
 use clap_sys::events::clap_event_transport;
 use clap_sys::ext::audio_ports::{CLAP_EXT_AUDIO_PORTS, clap_audio_port_info, clap_plugin_audio_ports};
+use clap_sys::ext::gui::{CLAP_EXT_GUI, clap_host_gui};
 use clap_sys::ext::latency::{CLAP_EXT_LATENCY, clap_host_latency, clap_plugin_latency};
 use clap_sys::ext::note_ports::{CLAP_EXT_NOTE_PORTS, clap_note_port_info, clap_plugin_note_ports};
 use clap_sys::ext::params::{CLAP_EXT_PARAMS, clap_host_params, clap_param_info, clap_plugin_params};
@@ -39,6 +40,12 @@ pub struct Requests {
     pub restarts: Vec<(bool, bool)>,
     pub latency_changed: Vec<(bool, bool)>,
     pub param_rescans: usize,
+    /// `params.request_flush` calls (any thread).
+    pub flushes: usize,
+    /// `request_callback` calls not yet answered with `on_main_thread`.
+    pub callbacks: usize,
+    /// `gui.request_resize` sizes, with whether each came on the main thread.
+    pub resizes: Vec<((u32, u32), bool)>,
 }
 
 /// The host object one plugin instance is created for.
@@ -71,7 +78,14 @@ const THREAD_CHECK: clap_host_thread_check =
     clap_host_thread_check { is_main_thread: Some(is_main_thread), is_audio_thread: Some(is_audio_thread) };
 const LATENCY: clap_host_latency = clap_host_latency { changed: Some(latency_changed) };
 const PARAMS: clap_host_params =
-    clap_host_params { rescan: Some(params_rescan), clear: Some(params_clear), request_flush: Some(request_nothing) };
+    clap_host_params { rescan: Some(params_rescan), clear: Some(params_clear), request_flush: Some(request_flush) };
+const GUI: clap_host_gui = clap_host_gui {
+    resize_hints_changed: Some(request_nothing),
+    request_resize: Some(request_resize),
+    request_show: Some(request_refused),
+    request_hide: Some(request_refused),
+    closed: Some(gui_closed),
+};
 const STATE: clap_host_state = clap_host_state { mark_dirty: Some(request_nothing) };
 
 unsafe extern "C" fn get_extension(_host: *const clap_host, id: *const c_char) -> *const c_void {
@@ -85,6 +99,8 @@ unsafe extern "C" fn get_extension(_host: *const clap_host, id: *const c_char) -
         std::ptr::from_ref(&PARAMS).cast()
     } else if id == CLAP_EXT_STATE {
         std::ptr::from_ref(&STATE).cast()
+    } else if id == CLAP_EXT_GUI {
+        std::ptr::from_ref(&GUI).cast()
     } else {
         std::ptr::null()
     }
@@ -117,6 +133,30 @@ unsafe extern "C" fn params_rescan(raw: *const clap_host, _flags: u32) {
 unsafe extern "C" fn params_clear(_raw: *const clap_host, _id: u32, _flags: u32) {}
 
 unsafe extern "C" fn request_nothing(_raw: *const clap_host) {}
+
+unsafe extern "C" fn request_refused(_raw: *const clap_host) -> bool {
+    false
+}
+
+unsafe extern "C" fn gui_closed(_raw: *const clap_host, _was_destroyed: bool) {}
+
+unsafe extern "C" fn request_flush(raw: *const clap_host) {
+    // SAFETY: the plugin passes our own host.
+    unsafe { host(raw) }.requests.lock().unwrap().flushes += 1;
+}
+
+unsafe extern "C" fn request_callback(raw: *const clap_host) {
+    // SAFETY: the plugin passes our own host.
+    unsafe { host(raw) }.requests.lock().unwrap().callbacks += 1;
+}
+
+unsafe extern "C" fn request_resize(raw: *const clap_host, width: u32, height: u32) -> bool {
+    // SAFETY: the plugin passes our own host.
+    let host = unsafe { host(raw) };
+    let on_main = std::thread::current().id() == host.main && !AUDIO_THREAD.get();
+    host.requests.lock().unwrap().resizes.push(((width, height), on_main));
+    true
+}
 
 /// The host's view of one call's audio: planar buffers, 32- or 64-bit.
 pub enum Buffers<'a> {
@@ -158,7 +198,7 @@ impl<'module> Instance<'module> {
                 get_extension: Some(get_extension),
                 request_restart: Some(request_restart),
                 request_process: Some(request_nothing),
-                request_callback: Some(request_nothing),
+                request_callback: Some(request_callback),
             },
             main: std::thread::current().id(),
             in_activate: Cell::new(false),
@@ -185,6 +225,22 @@ impl<'module> Instance<'module> {
     /// What the plugin asked of the host so far.
     pub fn requests(&self) -> Requests {
         self.host.requests.lock().unwrap().clone()
+    }
+
+    /// Answers the plugin's `request_callback`s with `on_main_thread`, as a
+    /// host's main loop does; how many it answered.
+    pub fn answer_callbacks(&self) -> usize {
+        let count = std::mem::take(&mut self.host.requests.lock().unwrap().callbacks);
+        if count > 0 {
+            // SAFETY: the plugin's own function, on the main thread.
+            unsafe { (self.raw().on_main_thread.unwrap())(self.plugin) };
+        }
+        count
+    }
+
+    /// Takes the count of `request_flush` calls since the last look.
+    pub fn take_flush_requests(&self) -> usize {
+        std::mem::take(&mut self.host.requests.lock().unwrap().flushes)
     }
 
     /// The plugin's extension `id` as `T`, or None.

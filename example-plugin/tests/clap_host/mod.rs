@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 mod events;
+mod gui;
 mod instance;
 
 use std::ffi::{CStr, CString, c_char};
@@ -16,7 +17,9 @@ use clap_sys::plugin::clap_plugin_descriptor;
 use clap_sys::version::clap_version_is_compatible;
 
 #[allow(unused_imports)] // each test binary uses a part
-pub use events::{HostEvent, OutEvents, clap_transport};
+pub use events::{HostEvent, OutEvent, OutEvents, clap_transport};
+#[allow(unused_imports)]
+pub use gui::Gui;
 #[allow(unused_imports)]
 pub use instance::{Buffers, Instance};
 

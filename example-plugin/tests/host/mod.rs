@@ -3,6 +3,8 @@
 //! stream, parameter-change queues).
 #![allow(dead_code)]
 
+pub mod view;
+
 use std::cell::{Cell, RefCell};
 use std::ffi::c_void;
 use std::path::Path;
@@ -535,6 +537,8 @@ impl vst3::Steinberg::Vst::IEventListTrait for EventList {
 #[derive(Default)]
 pub struct ComponentHandler {
     pub restarts: std::sync::Mutex<Vec<(i32, bool, bool)>>,
+    /// Every edit the plugin sent, with whether it came on the main thread.
+    pub edits: std::sync::Mutex<Vec<(HostEdit, bool)>>,
     main: std::sync::OnceLock<std::thread::ThreadId>,
     in_lifecycle: std::sync::atomic::AtomicBool,
 }
@@ -559,17 +563,46 @@ impl ComponentHandler {
     }
 }
 
+/// One edit a plugin's editor sent its host.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum HostEdit {
+    Begin(ParamID),
+    Perform(ParamID, ParamValue),
+    End(ParamID),
+}
+
+impl ComponentHandler {
+    fn edit(&self, edit: HostEdit) -> tresult {
+        let on_main = self.main.get() == Some(&std::thread::current().id());
+        self.edits.lock().unwrap().push((edit, on_main));
+        kResultOk
+    }
+
+    /// The edits so far, and clears them.
+    pub fn take_edits(&self) -> Vec<(HostEdit, bool)> {
+        std::mem::take(&mut *self.edits.lock().unwrap())
+    }
+
+    /// Installs the handler on `instance`'s controller.
+    pub fn install(handler: &ComWrapper<ComponentHandler>, instance: &Instance) {
+        use vst3::Steinberg::Vst::IEditControllerTrait;
+        let pointer = handler.as_com_ref::<vst3::Steinberg::Vst::IComponentHandler>().unwrap();
+        // SAFETY: a live controller and a live handler.
+        assert_eq!(unsafe { instance.controller.setComponentHandler(pointer.as_ptr()) }, kResultOk);
+    }
+}
+
 impl vst3::Steinberg::Vst::IComponentHandlerTrait for ComponentHandler {
-    unsafe fn beginEdit(&self, _id: ParamID) -> tresult {
-        kResultOk
+    unsafe fn beginEdit(&self, id: ParamID) -> tresult {
+        self.edit(HostEdit::Begin(id))
     }
 
-    unsafe fn performEdit(&self, _id: ParamID, _value: ParamValue) -> tresult {
-        kResultOk
+    unsafe fn performEdit(&self, id: ParamID, value: ParamValue) -> tresult {
+        self.edit(HostEdit::Perform(id, value))
     }
 
-    unsafe fn endEdit(&self, _id: ParamID) -> tresult {
-        kResultOk
+    unsafe fn endEdit(&self, id: ParamID) -> tresult {
+        self.edit(HostEdit::End(id))
     }
 
     unsafe fn restartComponent(&self, flags: i32) -> tresult {

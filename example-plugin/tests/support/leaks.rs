@@ -80,3 +80,25 @@ pub fn vm_rss_kib() -> usize {
     let line = status.lines().find(|l| l.starts_with("VmRSS:")).expect("a VmRSS line");
     line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).expect("VmRSS in kB")
 }
+
+/// The names of this process's threads (`comm`), sorted: what a thread count
+/// that differs consists of.
+pub fn thread_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir("/proc/self/task")
+        .expect("/proc/self/task is readable")
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("comm")).ok())
+        .map(|name| name.trim_end().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Bytes the allocator has handed out and not had back (glibc's `mallinfo2`
+/// over every arena, mmapped blocks included): what a leak raises, whatever
+/// the allocator keeps resident.
+pub fn heap_in_use() -> usize {
+    // SAFETY: mallinfo2 only reads the allocator's counters.
+    let info = unsafe { libc::mallinfo2() };
+    info.uordblks + info.hblkhd
+}

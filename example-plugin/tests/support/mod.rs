@@ -3,6 +3,7 @@
 //! the same library.
 #![allow(dead_code)]
 
+pub mod baseline_window;
 pub mod leaks;
 
 use std::path::{Path, PathBuf};
@@ -81,4 +82,28 @@ pub fn library(bundle: &Path, info: &PluginInfo) -> PathBuf {
 /// bundle functions first).
 pub fn clap_file(info: &PluginInfo) -> PathBuf {
     workspace().join("target/test-bundles").join(format!("{}.clap", info.name))
+}
+
+/// The environment variable that marks a test binary run by [`alone`].
+const ALONE: &str = "WRITEAHEAD_TEST_ALONE";
+
+/// Runs the test `name` of this test binary by itself, in a child process with
+/// one test thread (libtest then runs it on the main thread), so that counts
+/// of this process's threads see only what the test made. Returns true in
+/// the child, which runs the test's body; in the parent, asserts that the
+/// child passed (showing what it printed) and returns false.
+pub fn alone(name: &str) -> bool {
+    if std::env::var_os(ALONE).is_some() {
+        return true;
+    }
+    let child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .env(ALONE, "1")
+        .output()
+        .expect("the test binary runs again");
+    let (stdout, stderr) = (String::from_utf8_lossy(&child.stdout), String::from_utf8_lossy(&child.stderr));
+    assert!(child.status.success(), "{name}, run alone:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("1 passed"), "{name} ran alone:\n{stdout}");
+    print!("{stdout}");
+    false
 }

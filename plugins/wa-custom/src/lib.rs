@@ -2,11 +2,11 @@
 //! WA Custom: a custom effect, 4 or 2 channels (4 preferred); its DSP runs 30 ms ahead on the write-ahead worker.
 
 mod dsp;
+mod editor;
 
 use runtime::plugin::{ParamSpec, PluginInfo, PluginKind};
 
-/// Parameter ids as hosts see them (the write-ahead engine adds bypass and two
-/// read-only meters after these).
+/// Parameter ids as hosts see them (the write-ahead engine adds bypass after these).
 pub mod params {
     /// Drive (x), 0 to 10, default 1.
     pub const DRIVE: u32 = 531555959;
@@ -77,6 +77,33 @@ impl runtime::typed::ParamSet for Params {
     }
 }
 
+/// The parameters as `src/editor.rs` edits them, one handle each: read
+/// `.plain()` or `.normalized()`, and change them with `.set_once_plain(v)`
+/// (a click, a typed value) or `.begin()`, `.set_plain(v)` per step,
+/// `.end()` (a drag), which hosts record as one gesture. Regenerated with
+/// plugins.toml, like `Params`.
+pub struct Controls<'a> {
+    /// Drive (x), 0 to 10, default 1.
+    pub drive: runtime::editor::Param<'a>,
+    /// Mix, 0 to 1, default 1.
+    pub mix: runtime::editor::Param<'a>,
+    /// The Bypass switch every plugin has.
+    pub bypass: runtime::editor::Param<'a>,
+}
+
+impl<'a> Controls<'a> {
+    pub fn new(context: &'a runtime::editor::EditorContext) -> Self {
+        let param = |id| context.param(id).expect("every parameter of PARAMS is in the plugin");
+        Self { drive: param(params::DRIVE), mix: param(params::MIX), bypass: context.bypass() }
+    }
+}
+
+/// The editor: drawn by `src/editor.rs`.
+static EDITOR: runtime::editor::EguiEditor = {
+    let size = runtime::editor::Size::new(560, 380);
+    runtime::editor::EguiEditor::custom(size.width, size.height, editor::draw)
+};
+
 /// What the format layers tell hosts, and how the engine runs the DSP.
 pub static INFO: PluginInfo = PluginInfo {
     name: "WA Custom",
@@ -92,6 +119,9 @@ pub static INFO: PluginInfo = PluginInfo {
     latency_ceiling_ms: None,
     buffering: true,
     params: PARAMS,
+    meter_params: false,
+    presets: &[],
+    editor: Some(&EDITOR),
 };
 
 runtime::export_vst3!(INFO, dsp::WaCustom::default);

@@ -3,8 +3,7 @@
 
 use runtime::plugin::{ParamSpec, PluginInfo, PluginKind};
 
-/// Parameter ids as hosts see them (the write-ahead engine adds bypass and two
-/// read-only meters after these).
+/// Parameter ids as hosts see them (the write-ahead engine adds bypass after these).
 pub mod params {
     /// Time (ms), 1 to 1500, default 375.
     pub const TIME: u32 = 0;
@@ -19,6 +18,12 @@ const PARAMS: &[ParamSpec] = &[
     ParamSpec::find(runtime::dsp::delay::PARAMS, params::FEEDBACK),
     ParamSpec::find(runtime::dsp::delay::PARAMS, params::MIX),
 ];
+
+/// The editor: the generic one, made from the parameters.
+static EDITOR: runtime::editor::EguiEditor = {
+    let size = runtime::editor::EguiEditor::generic_size(3, true);
+    runtime::editor::EguiEditor::generic(size.width, size.height)
+};
 
 /// What the format layers tell hosts, and how the engine runs the DSP.
 pub static INFO: PluginInfo = PluginInfo {
@@ -35,6 +40,9 @@ pub static INFO: PluginInfo = PluginInfo {
     latency_ceiling_ms: None,
     buffering: true,
     params: PARAMS,
+    meter_params: false,
+    presets: &[],
+    editor: Some(&EDITOR),
 };
 
 runtime::export_vst3!(INFO, || runtime::dsp::delay::Delay::new(PARAMS));

@@ -3,14 +3,19 @@
 
 use runtime::plugin::{ParamSpec, PluginInfo, PluginKind};
 
-/// Parameter ids as hosts see them (the write-ahead engine adds bypass and two
-/// read-only meters after these).
+/// Parameter ids as hosts see them (the write-ahead engine adds bypass after these).
 pub mod params {
     /// Gain (dB), -60 to 24, default 0.
     pub const GAIN: u32 = 0;
 }
 
 const PARAMS: &[ParamSpec] = &[ParamSpec::find(runtime::dsp::gain::PARAMS, params::GAIN)];
+
+/// The editor: the generic one, made from the parameters.
+static EDITOR: runtime::editor::EguiEditor = {
+    let size = runtime::editor::EguiEditor::generic_size(1, false);
+    runtime::editor::EguiEditor::generic(size.width, size.height)
+};
 
 /// What the format layers tell hosts, and how the engine runs the DSP.
 pub static INFO: PluginInfo = PluginInfo {
@@ -27,6 +32,9 @@ pub static INFO: PluginInfo = PluginInfo {
     latency_ceiling_ms: None,
     buffering: false,
     params: PARAMS,
+    meter_params: false,
+    presets: &[],
+    editor: Some(&EDITOR),
 };
 
 runtime::export_vst3!(INFO, || runtime::dsp::gain::Gain::new(PARAMS));

@@ -3,8 +3,7 @@
 
 use runtime::plugin::{ParamSpec, PluginInfo, PluginKind};
 
-/// Parameter ids as hosts see them (the write-ahead engine adds bypass and two
-/// read-only meters after these).
+/// Parameter ids as hosts see them (the write-ahead engine adds bypass after these).
 pub mod params {
     /// Waveform, 0 to 1, default 0.
     pub const WAVEFORM: u32 = 0;
@@ -23,6 +22,12 @@ const PARAMS: &[ParamSpec] = &[
     ParamSpec::find(runtime::dsp::synth::PARAMS, params::LEVEL),
 ];
 
+/// The editor: the generic one, made from the parameters.
+static EDITOR: runtime::editor::EguiEditor = {
+    let size = runtime::editor::EguiEditor::generic_size(4, true);
+    runtime::editor::EguiEditor::generic(size.width, size.height)
+};
+
 /// What the format layers tell hosts, and how the engine runs the DSP.
 pub static INFO: PluginInfo = PluginInfo {
     name: "WA Synth",
@@ -38,6 +43,9 @@ pub static INFO: PluginInfo = PluginInfo {
     latency_ceiling_ms: None,
     buffering: true,
     params: PARAMS,
+    meter_params: false,
+    presets: &[],
+    editor: Some(&EDITOR),
 };
 
 runtime::export_vst3!(INFO, || runtime::dsp::synth::Synth::new(PARAMS));

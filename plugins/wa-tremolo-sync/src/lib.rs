@@ -3,14 +3,19 @@
 
 use runtime::plugin::{ParamSpec, PluginInfo, PluginKind};
 
-/// Parameter ids as hosts see them (the write-ahead engine adds bypass and two
-/// read-only meters after these).
+/// Parameter ids as hosts see them (the write-ahead engine adds bypass after these).
 pub mod params {
     /// Depth, 0 to 1, default 0.5.
     pub const DEPTH: u32 = 1;
 }
 
 const PARAMS: &[ParamSpec] = &[ParamSpec::find(runtime::dsp::tremolo::PARAMS, params::DEPTH)];
+
+/// The editor: the generic one, made from the parameters.
+static EDITOR: runtime::editor::EguiEditor = {
+    let size = runtime::editor::EguiEditor::generic_size(1, true);
+    runtime::editor::EguiEditor::generic(size.width, size.height)
+};
 
 /// What the format layers tell hosts, and how the engine runs the DSP.
 pub static INFO: PluginInfo = PluginInfo {
@@ -27,6 +32,9 @@ pub static INFO: PluginInfo = PluginInfo {
     latency_ceiling_ms: None,
     buffering: true,
     params: PARAMS,
+    meter_params: false,
+    presets: &[],
+    editor: Some(&EDITOR),
 };
 
 runtime::export_vst3!(INFO, || runtime::dsp::tremolo::Tremolo::synced_with(runtime::dsp::NoteValue::new(1, 8), PARAMS));

@@ -3,8 +3,7 @@
 
 use runtime::plugin::{ParamSpec, PluginInfo, PluginKind};
 
-/// Parameter ids as hosts see them (the write-ahead engine adds bypass and two
-/// read-only meters after these).
+/// Parameter ids as hosts see them (the write-ahead engine adds bypass after these).
 pub mod params {
     /// Rate (Hz), 0.1 to 20, default 5.
     pub const RATE: u32 = 0;
@@ -16,6 +15,12 @@ const PARAMS: &[ParamSpec] = &[
     ParamSpec::find(runtime::dsp::tremolo::PARAMS, params::RATE),
     ParamSpec::find(runtime::dsp::tremolo::PARAMS, params::DEPTH),
 ];
+
+/// The editor: the generic one, made from the parameters.
+static EDITOR: runtime::editor::EguiEditor = {
+    let size = runtime::editor::EguiEditor::generic_size(2, true);
+    runtime::editor::EguiEditor::generic(size.width, size.height)
+};
 
 /// What the format layers tell hosts, and how the engine runs the DSP.
 pub static INFO: PluginInfo = PluginInfo {
@@ -32,6 +37,9 @@ pub static INFO: PluginInfo = PluginInfo {
     latency_ceiling_ms: None,
     buffering: true,
     params: PARAMS,
+    meter_params: false,
+    presets: &[],
+    editor: Some(&EDITOR),
 };
 
 runtime::export_vst3!(INFO, || runtime::dsp::tremolo::Tremolo::new(PARAMS));

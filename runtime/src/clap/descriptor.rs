@@ -108,6 +108,9 @@ mod tests {
             latency_ceiling_ms: None,
             buffering: true,
             params: &[],
+            meter_params: false,
+            presets: &[],
+            editor: None,
         };
         assert_eq!(plugin_id(&info), "writeahead.e7e64df9000000010000abcd00000000");
         let names: Vec<&str> = features(&info).iter().map(|f| f.to_str().unwrap()).collect();

@@ -6,6 +6,7 @@ use std::sync::atomic::Ordering;
 
 use clap_sys::ext::audio_ports::CLAP_EXT_AUDIO_PORTS;
 use clap_sys::ext::audio_ports_config::CLAP_EXT_AUDIO_PORTS_CONFIG;
+use clap_sys::ext::gui::CLAP_EXT_GUI;
 use clap_sys::ext::latency::{CLAP_EXT_LATENCY, clap_plugin_latency};
 use clap_sys::ext::note_ports::CLAP_EXT_NOTE_PORTS;
 use clap_sys::ext::params::CLAP_EXT_PARAMS;
@@ -16,6 +17,7 @@ use clap_sys::ext::tail::{CLAP_EXT_TAIL, clap_plugin_tail};
 use clap_sys::plugin::clap_plugin;
 
 use super::guard;
+use super::gui::GuiExtension;
 use super::layouts::Layouts;
 use super::params::Params;
 use super::plugin::Plugin;
@@ -63,6 +65,8 @@ pub(crate) unsafe extern "C" fn get<P: Processor>(plugin: *const clap_plugin, id
             std::ptr::from_ref(&Small::<P>::TAIL).cast()
         } else if id == CLAP_EXT_RENDER {
             std::ptr::from_ref(&Small::<P>::RENDER).cast()
+        } else if id == CLAP_EXT_GUI && plugin.info.editor.is_some() {
+            std::ptr::from_ref(&GuiExtension::<P>::EXTENSION).cast()
         } else {
             std::ptr::null()
         };

@@ -1,9 +1,10 @@
 //! The host as the plugin sees it: its `clap_host` and the host extensions
 //! the plugin uses, looked up once in `init` (CLAP forbids host calls from
-//! `create_plugin`): thread-check, latency and params.
+//! `create_plugin`): thread-check, latency, params and gui.
 
 use std::ffi::CStr;
 
+use clap_sys::ext::gui::{CLAP_EXT_GUI, clap_host_gui};
 use clap_sys::ext::latency::{CLAP_EXT_LATENCY, clap_host_latency};
 use clap_sys::ext::params::{CLAP_EXT_PARAMS, CLAP_PARAM_RESCAN_VALUES, clap_host_params};
 use clap_sys::ext::thread_check::{CLAP_EXT_THREAD_CHECK, clap_host_thread_check};
@@ -11,11 +12,13 @@ use clap_sys::host::clap_host;
 
 /// The host's callbacks. Every pointer is the host's and outlives the plugin
 /// (CLAP's contract); each may be null when the host lacks the extension.
+#[derive(Clone, Copy)]
 pub(crate) struct Host {
     raw: *const clap_host,
     thread_check: *const clap_host_thread_check,
     latency: *const clap_host_latency,
     params: *const clap_host_params,
+    gui: *const clap_host_gui,
 }
 
 // SAFETY: CLAP hosts' callbacks are callable from the threads the spec names
@@ -28,7 +31,13 @@ unsafe impl Sync for Host {}
 impl Host {
     /// The host's callbacks, before `init`: no extension looked up yet.
     pub(crate) fn new(raw: *const clap_host) -> Self {
-        Self { raw, thread_check: std::ptr::null(), latency: std::ptr::null(), params: std::ptr::null() }
+        Self {
+            raw,
+            thread_check: std::ptr::null(),
+            latency: std::ptr::null(),
+            params: std::ptr::null(),
+            gui: std::ptr::null(),
+        }
     }
 
     /// Looks the extensions up (from the plugin's `init`, on the main thread).
@@ -36,6 +45,7 @@ impl Host {
         self.thread_check = self.extension(CLAP_EXT_THREAD_CHECK).cast();
         self.latency = self.extension(CLAP_EXT_LATENCY).cast();
         self.params = self.extension(CLAP_EXT_PARAMS).cast();
+        self.gui = self.extension(CLAP_EXT_GUI).cast();
     }
 
     /// The name the host gives itself (`clap_host.name`), if it gives one.
@@ -91,5 +101,35 @@ impl Host {
             // SAFETY: called on the main thread (after a state load).
             unsafe { rescan(self.raw, CLAP_PARAM_RESCAN_VALUES) };
         }
+    }
+}
+
+impl Host {
+    /// Asks the host for a `process` or `params.flush` call soon, to drain
+    /// the editor's edits (any thread but the audio thread).
+    pub(crate) fn request_flush(&self) {
+        // SAFETY: null or the host's extension, alive as long as the host.
+        if let Some(flush) = unsafe { self.params.as_ref() }.and_then(|p| p.request_flush) {
+            // SAFETY: request_flush is thread-safe (CLAP's params.h).
+            unsafe { flush(self.raw) };
+        }
+    }
+
+    /// Asks the host to call `on_main_thread` soon (any thread).
+    pub(crate) fn request_callback(&self) {
+        // SAFETY: `raw` is the live host; request_callback is thread-safe.
+        if let Some(callback) = unsafe { (*self.raw).request_callback } {
+            // SAFETY: a host function called with its own pointer.
+            unsafe { callback(self.raw) };
+        }
+    }
+
+    /// Asks the host to resize the editor's window (main thread); false if it
+    /// refuses or cannot.
+    pub(crate) fn request_resize(&self, width: u32, height: u32) -> bool {
+        // SAFETY: null or the host's extension, alive as long as the host.
+        let Some(resize) = unsafe { self.gui.as_ref() }.and_then(|gui| gui.request_resize) else { return false };
+        // SAFETY: called on the main thread, as gui.h requires.
+        unsafe { resize(self.raw, width, height) }
     }
 }

@@ -10,6 +10,7 @@
 //!   extensions it offers;
 //! - `process.rs` and `host_buffers.rs`: one `process` call to one engine call,
 //!   `transport.rs` the host's transport as the engine's;
+//! - `gui.rs`: the editor's window (`clap.gui`);
 //! - `ports.rs` (audio and note ports, surround channel maps), `layouts.rs`
 //!   (the layouts a host may select), `params.rs`, `state.rs`, `host.rs` (the
 //!   host's callbacks and extensions).
@@ -20,6 +21,7 @@
 mod descriptor;
 mod entry;
 mod extensions;
+mod gui;
 mod host;
 mod host_buffers;
 mod layouts;

@@ -8,8 +8,8 @@ use std::ffi::{CStr, c_char};
 use std::sync::atomic::Ordering;
 
 use clap_sys::events::{
-    CLAP_CORE_EVENT_SPACE_ID, CLAP_EVENT_PARAM_VALUE, clap_event_header, clap_event_param_value, clap_input_events,
-    clap_output_events,
+    CLAP_CORE_EVENT_SPACE_ID, CLAP_EVENT_PARAM_GESTURE_BEGIN, CLAP_EVENT_PARAM_GESTURE_END, CLAP_EVENT_PARAM_VALUE,
+    clap_event_header, clap_event_param_gesture, clap_event_param_value, clap_input_events, clap_output_events,
 };
 use clap_sys::ext::params::{
     CLAP_PARAM_IS_AUTOMATABLE, CLAP_PARAM_IS_BYPASS, CLAP_PARAM_IS_READONLY, CLAP_PARAM_IS_STEPPED, clap_param_info,
@@ -199,6 +199,30 @@ pub(crate) unsafe fn push_value(out: *const clap_output_events, id: clap_id, pla
         channel: -1,
         key: -1,
         value: plain,
+    };
+    // SAFETY: the host's function on its own list, with a complete event that
+    // lives for the call (the host copies it).
+    unsafe { try_push(list, &event.header) };
+}
+
+/// Tells the host a gesture on a parameter begins (`begin`) or ends, through
+/// its output events.
+///
+/// # Safety
+/// `out` is null or the host's output list, valid for this call.
+pub(crate) unsafe fn push_gesture(out: *const clap_output_events, id: clap_id, begin: bool) {
+    // SAFETY: per this function's contract.
+    let Some(list) = (unsafe { out.as_ref() }) else { return };
+    let Some(try_push) = list.try_push else { return };
+    let event = clap_event_param_gesture {
+        header: clap_event_header {
+            size: size_of::<clap_event_param_gesture>() as u32,
+            time: 0,
+            space_id: CLAP_CORE_EVENT_SPACE_ID,
+            type_: if begin { CLAP_EVENT_PARAM_GESTURE_BEGIN } else { CLAP_EVENT_PARAM_GESTURE_END },
+            flags: 0,
+        },
+        param_id: id,
     };
     // SAFETY: the host's function on its own list, with a complete event that
     // lives for the call (the host copies it).

@@ -10,8 +10,8 @@
 //! that calls `activate`, `deactivate` or a state load on its audio thread is
 //! refused rather than made to wait there.
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use clap_sys::host::clap_host;
 use clap_sys::plugin::{clap_plugin, clap_plugin_descriptor};
@@ -19,8 +19,10 @@ use clap_sys::process::{CLAP_PROCESS_ERROR, clap_process, clap_process_status};
 
 use super::extensions;
 use super::guard;
+use super::gui::Gui;
 use super::host::Host;
 use super::process::{self, Audio};
+use crate::editor::EditorContext;
 use crate::engine::{EngineStatsHandle, PositionReference, ProcessSetup, Processor};
 use crate::exclusive::{Exclusive, ExclusiveGuard};
 use crate::plugin::PluginInfo;
@@ -43,8 +45,8 @@ pub(crate) struct Plugin<P: Processor> {
     pub(crate) audio: Exclusive<Audio<P>>,
     /// Normalized values of every parameter a host sees, in host order (see
     /// [`crate::plugin::params`]): the same values, and so the same saved
-    /// state, as the VST3 layer's.
-    pub(crate) params: Box<[AtomicU64]>,
+    /// state, as the VST3 layer's; the editor reads and edits the same ones.
+    pub(crate) params: Arc<[AtomicU64]>,
     /// Set when values changed outside `process` (state loaded, activation,
     /// restart): the next `process` or flush sends them all first.
     pub(crate) resend_params: AtomicBool,
@@ -67,6 +69,10 @@ pub(crate) struct Plugin<P: Processor> {
     /// Adaptive latency: the wanted latency (ms, f64 bits) the host was last
     /// asked to restart for.
     pub(crate) restart_asked_for: AtomicU64,
+    /// What the editor reads and edits through.
+    pub(crate) editor: Arc<EditorContext>,
+    /// The editor's window (`clap.gui`).
+    pub(crate) gui: Gui,
 }
 
 // SAFETY: the raw pointers are the host's (`host_raw`, and the descriptor in
@@ -103,8 +109,10 @@ impl<P: Processor> Plugin<P> {
         desc: *const clap_plugin_descriptor,
     ) -> Self {
         let engine = crate::engine::Engine::new(processor, info.engine_config());
-        let params = info.host_params().map(|(_, p)| AtomicU64::new(p.default_normalized().to_bits())).collect();
+        let params: Arc<[AtomicU64]> =
+            info.host_params().map(|(_, p)| AtomicU64::new(p.default_normalized().to_bits())).collect();
         let stats = engine.stats_handle();
+        let (editor, edits) = EditorContext::new(info, Arc::clone(&params), engine.stats_handle());
         Self {
             raw: clap_plugin {
                 desc,
@@ -118,12 +126,12 @@ impl<P: Processor> Plugin<P> {
                 reset: Some(reset::<P>),
                 process: Some(process::<P>),
                 get_extension: Some(extensions::get::<P>),
-                on_main_thread: Some(on_main_thread),
+                on_main_thread: Some(on_main_thread::<P>),
             },
             host_raw: host,
             host: OnceLock::new(),
             info,
-            audio: Exclusive::new(Audio::new(engine)),
+            audio: Exclusive::new(Audio::new(engine, edits)),
             params,
             resend_params: AtomicBool::new(true),
             restart_requested: AtomicBool::new(false),
@@ -133,6 +141,8 @@ impl<P: Processor> Plugin<P> {
             channels: AtomicUsize::new(info.channels()),
             reported_latency: AtomicU64::new(NOT_REPORTED),
             restart_asked_for: AtomicU64::new(0),
+            editor,
+            gui: Gui::default(),
         }
     }
 
@@ -254,7 +264,11 @@ unsafe extern "C" fn destroy<P: Processor>(plugin: *const clap_plugin) {
             // SAFETY: `plugin_data` came from Box::into_raw in `create`, and
             // destroy is the host's last call on this plugin. Dropping the
             // engine stops its work on the worker pool.
-            drop(unsafe { Box::from_raw(data.cast::<Plugin<P>>()) });
+            let plugin = unsafe { Box::from_raw(data.cast::<Plugin<P>>()) };
+            // A host that destroys the plugin with its editor open: the
+            // window closes first, while everything it reads is alive.
+            plugin.gui.close();
+            drop(plugin);
         }
     })
 }
@@ -324,4 +338,11 @@ unsafe extern "C" fn process<P: Processor>(
     })
 }
 
-unsafe extern "C" fn on_main_thread(_plugin: *const clap_plugin) {}
+unsafe extern "C" fn on_main_thread<P: Processor>(plugin: *const clap_plugin) {
+    guard((), || {
+        // SAFETY: the host passes the pointer it got from create_plugin.
+        if let Some(plugin) = unsafe { Plugin::<P>::from_raw(plugin) } {
+            plugin.gui.main_thread_callback();
+        }
+    })
+}

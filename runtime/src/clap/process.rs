@@ -16,8 +16,9 @@ use clap_sys::events::{
 use clap_sys::process::{CLAP_PROCESS_CONTINUE, CLAP_PROCESS_ERROR, clap_process, clap_process_status};
 
 use super::host_buffers::HostBuffers;
-use super::params::push_value;
+use super::params::{push_gesture, push_value};
 use super::plugin::Plugin;
+use crate::editor::{Edit, EditReceiver};
 use crate::engine::{
     AudioBuffers, Engine, EngineError, Event, EventKind, ProcessMode, ProcessSetup, Processor, SliceBuffers, Transport,
 };
@@ -41,11 +42,13 @@ pub(crate) struct Audio<P: Processor> {
     events: Vec<Event>,
     /// The host's transport reports of one call, at their frames.
     transports: Vec<(usize, Transport)>,
+    /// The editor's edits, sent on from every call.
+    edits: EditReceiver,
 }
 
 impl<P: Processor> Audio<P> {
-    pub(crate) fn new(engine: Engine<P>) -> Self {
-        Self { engine, setup: None, channels: 0, events: Vec::new(), transports: Vec::new() }
+    pub(crate) fn new(engine: Engine<P>, edits: EditReceiver) -> Self {
+        Self { engine, setup: None, channels: 0, events: Vec::new(), transports: Vec::new(), edits }
     }
 
     /// Sets the engine up (for `setup.channels`, the layout in force) and
@@ -82,6 +85,8 @@ pub(crate) unsafe fn run<P: Processor>(
     }
     // SAFETY: per this function's contract.
     unsafe { queue_events(audio, plugin, data.in_events, frames) };
+    // SAFETY: per this function's contract.
+    unsafe { editor_edits(audio, plugin, data.out_events) };
     let mode = mode(plugin);
     // SAFETY: per this function's contract: `audio_outputs_count` buffers.
     let output = unsafe { first(data.audio_outputs, data.audio_outputs_count) };
@@ -126,6 +131,8 @@ pub(crate) unsafe fn flush<P: Processor>(
 ) {
     // SAFETY: per this function's contract.
     unsafe { queue_events(audio, plugin, input, 0) };
+    // SAFETY: per this function's contract.
+    unsafe { editor_edits(audio, plugin, output) };
     // A flush has no time to put a transport at: the next `process` brings it.
     audio.transports.clear();
     if audio.engine.is_active() {
@@ -207,6 +214,36 @@ unsafe fn queue_events<P: Processor>(
     }
     sort_by_offset(events);
     sort_by_key(&mut audio.transports, |(offset, _)| *offset);
+}
+
+/// Sends the editor's edits on: to the host as gesture and value events
+/// (CLAP hosts do not echo a plugin's own edits back), and to the processor
+/// at the call's first frame, as a host's value would reach it.
+///
+/// # Safety
+/// `out` is null or the host's output list, valid for this call.
+unsafe fn editor_edits<P: Processor>(audio: &mut Audio<P>, plugin: &Plugin<P>, out: *const clap_output_events) {
+    let mut added = false;
+    while let Some(edit) = audio.edits.pop() {
+        match edit {
+            // SAFETY: per this function's contract.
+            Edit::Begin { id } => unsafe { push_gesture(out, id, true) },
+            // SAFETY: per this function's contract.
+            Edit::End { id } => unsafe { push_gesture(out, id, false) },
+            Edit::Set { id, normalized } => {
+                let Some((_, param)) = plugin.info.host_param_by_id(id) else { continue };
+                // SAFETY: per this function's contract.
+                unsafe { push_value(out, id, param.to_plain(normalized)) };
+                if let Some(kind) = param.event(normalized) {
+                    push(&mut audio.events, Event::new(0, kind));
+                    added = true;
+                }
+            }
+        }
+    }
+    if added {
+        sort_by_offset(&mut audio.events);
+    }
 }
 
 /// What the engine receives for one host event, if anything.

@@ -12,7 +12,7 @@ use super::denormals::FlushToZero;
 use super::event::{Event, EventKind};
 use super::host_convention::PositionReference;
 use super::inline::InlinePath;
-use super::mode::ProcessMode;
+use super::mode::{ProcessMode, RunMode};
 use super::processor::{ProcessSetup, Processor, Tail};
 use super::runner::DspRunner;
 use super::stall::StallPlan;
@@ -81,10 +81,11 @@ impl<P: Processor> Engine<P> {
             });
         };
         // Checked before the processor sees the setup.
-        Timing::new(setup, &self.config, 0)?;
+        let offered = Timing::new(setup, &self.config, 0)?.latency_budget();
+        let taken = processor.take_latency_budget(offered).min(offered);
         processor.prepare(&setup);
         self.telemetry.publish_tail(processor.tail());
-        let timing = Timing::new(setup, &self.config, processor.latency())?;
+        let timing = Timing::new(setup, &self.config, processor.latency())?.taking(taken);
         self.adopt(timing);
         Ok(timing.latency)
     }
@@ -115,7 +116,7 @@ impl<P: Processor> Engine<P> {
     fn adapt_latency(&mut self) -> Result<(), EngineError> {
         let (Some(wanted), Some(timing)) = (self.stats().wanted_latency_ms, self.timing) else { return Ok(()) };
         let config = EngineConfig { latency_ms: wanted, ..self.config };
-        let adapted = Timing::new(timing.setup, &config, timing.dsp_latency)?;
+        let adapted = Timing::new(timing.setup, &config, timing.dsp_latency)?.taking(timing.budget_taken);
         self.config = config;
         self.adopt(adapted);
         Ok(())
@@ -313,11 +314,18 @@ impl<P: Processor> Engine<P> {
             latency: self.timing.map_or(0, |t| t.latency),
             sample_rate: self.timing.map_or(0.0, |t| t.setup.sample_rate),
         };
-        match &mut self.state {
-            State::Inline(inline) => inline.process(buffers, events, reports),
-            State::Ahead(ahead) => ahead.process(mode, buffers, events, reports),
+        let run_mode = match &mut self.state {
+            State::Inline(inline) => {
+                inline.process(buffers, events, reports);
+                RunMode::Inline
+            }
+            State::Ahead(ahead) => {
+                ahead.process(mode, buffers, events, reports);
+                RunMode::of(mode)
+            }
             State::Inactive(_) | State::Poisoned => return Err(ProcessError::NotActive),
-        }
+        };
+        self.telemetry.publish_run_mode(run_mode);
         Ok(())
     }
 

@@ -56,7 +56,7 @@ pub use denormals::FlushToZero;
 pub use event::{Event, EventKind};
 pub use facade::Engine;
 pub use host_convention::PositionReference;
-pub use mode::ProcessMode;
+pub use mode::{ProcessMode, RunMode};
 pub use pool::{
     WORKERS_ENV, spare_starts as pool_spare_starts, thread_count as pool_thread_count,
     worker_count as pool_worker_count,

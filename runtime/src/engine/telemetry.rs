@@ -1,9 +1,10 @@
 //! Engine telemetry: one store, readable lock-free from any thread.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicI64, AtomicU8, AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
+use super::mode::RunMode;
 use super::processor::Tail;
 use super::timing::Timing;
 use crate::cache_padded::CachePadded;
@@ -35,6 +36,8 @@ pub(crate) struct AudioCounters {
     pub(crate) dropped_events: AtomicU64,
     pub(crate) lost_input_frames: AtomicU64,
     pub(crate) block_nanos_max: AtomicU64,
+    /// [`RunMode::code`] of the last block (0: none yet).
+    pub(crate) run_mode: AtomicU8,
 }
 
 #[derive(Default)]
@@ -99,6 +102,14 @@ impl Telemetry {
     /// Publishes the processor's own tail (written by whoever holds it).
     pub(crate) fn publish_tail(&self, tail: Tail) {
         self.pipeline.dsp_tail.store(tail.to_bits(), Relaxed);
+    }
+
+    /// How the last block ran (written by the audio thread).
+    pub(crate) fn publish_run_mode(&self, mode: RunMode) {
+        let code = mode.code();
+        if self.audio.run_mode.load(Relaxed) != code {
+            self.audio.run_mode.store(code, Relaxed);
+        }
     }
 
     /// The write-ahead delay in frames, as published.
@@ -201,6 +212,14 @@ pub struct EngineStats {
     /// frame comes out that much later. A host must keep processing this long
     /// after the input ends to hear everything.
     pub tail: Tail,
+    /// How the engine ran its last block; None before the first.
+    pub run_mode: Option<RunMode>,
+    /// The write-ahead latency in milliseconds (the adaptive one in force), and
+    /// its ceiling when adaptive.
+    pub latency_ms: f64,
+    pub latency_ceiling_ms: Option<f64>,
+    /// The setup's sample rate (0 before the first setup).
+    pub sample_rate: f64,
 }
 
 /// Reads [`EngineStats`] from any thread.
@@ -261,6 +280,10 @@ impl Telemetry {
             latency_samples,
             latency,
             tail: self.tail(),
+            run_mode: RunMode::from_code(a.run_mode.load(Relaxed)),
+            latency_ms: f64::from_bits(t.latency_ms_bits.load(Relaxed)),
+            latency_ceiling_ms: Some(f64::from_bits(t.ceiling_ms_bits.load(Relaxed))).filter(|ms| *ms > 0.0),
+            sample_rate,
         }
     }
 }

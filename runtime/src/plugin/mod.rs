@@ -7,7 +7,8 @@
 //! - [`ParamSpec`] and the parameters every plugin gets after its own, with
 //!   their conversions and display text (`params.rs`);
 //! - the saved state's bytes (`state.rs`);
-//! - the tail reported to hosts (`tail.rs`).
+//! - the tail reported to hosts (`tail.rs`);
+//! - [`Preset`]s, and the [`Editor`](crate::editor::Editor) a plugin opens.
 
 pub(crate) mod params;
 pub(crate) mod state;
@@ -15,6 +16,7 @@ pub(crate) mod tail;
 
 pub use params::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_MAX, UNDERRUNS_PARAM_ID};
 
+use crate::editor::Editor;
 use crate::engine::EngineConfig;
 
 /// Effect (audio in, audio out) or instrument (notes in, audio out).
@@ -75,6 +77,15 @@ impl ParamSpec {
     }
 }
 
+/// A named set of parameter values a user can pick (hosts list them as
+/// programs or presets; the generic editor lists them too).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Preset {
+    pub name: &'static str,
+    /// `(parameter id, plain value)`; a parameter not named keeps its value.
+    pub values: &'static [(u32, f64)],
+}
+
 /// Everything a format needs to present a processor as a plugin.
 #[derive(Debug, Clone, Copy)]
 pub struct PluginInfo {
@@ -99,9 +110,19 @@ pub struct PluginInfo {
     pub latency_ceiling_ms: Option<f64>,
     /// Run the processor ahead on a worker (true) or inline (false).
     pub buffering: bool,
-    /// The plugin's own parameters; hosts see Bypass and the two meters after
-    /// them.
+    /// The plugin's own parameters; hosts see Bypass (and, with
+    /// [`Self::meter_params`], the two meters) after them.
     pub params: &'static [ParamSpec],
+    /// Also show the engine's telemetry (Underruns, Buffer fill) as
+    /// read-only parameters, for hosts that show no editor. Off by default:
+    /// a value that moves during `process` is not a parameter to hosts that
+    /// compare values between runs (clap-validator), and the editor shows the
+    /// telemetry itself.
+    pub meter_params: bool,
+    /// The presets hosts and the editor list.
+    pub presets: &'static [Preset],
+    /// The window the plugin opens, if any.
+    pub editor: Option<&'static dyn Editor>,
 }
 
 impl PluginInfo {

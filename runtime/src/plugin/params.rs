@@ -107,8 +107,9 @@ const FILL: HostParam = HostParam {
     scale: Scale::Continuous { decimals: 1 },
 };
 
-/// The parameters every plugin gets after its own, in this order.
-const ENGINE_PARAMS: [HostParam; 3] = [BYPASS, UNDERRUNS, FILL];
+/// The parameters every plugin gets after its own, in this order; the
+/// meters only with [`PluginInfo::meter_params`].
+static ENGINE_PARAMS: [HostParam; 3] = [BYPASS, UNDERRUNS, FILL];
 
 /// The meters' plain values (frames, percent) in an engine's stats.
 pub(crate) fn meter_readings(stats: &EngineStats) -> [(HostParam, f64); 2] {
@@ -224,16 +225,23 @@ fn number(value: f64, decimals: usize) -> String {
 }
 
 impl PluginInfo {
-    /// How many parameters a host sees: the plugin's own, bypass and the meters.
+    /// The engine's parameters this plugin shows: Bypass, and the meters
+    /// if it exposes them.
+    fn engine_params(&self) -> &'static [HostParam] {
+        if self.meter_params { &ENGINE_PARAMS } else { &ENGINE_PARAMS[..1] }
+    }
+
+    /// How many parameters a host sees: the plugin's own, bypass and the
+    /// meters (if shown).
     pub(crate) fn host_param_count(&self) -> usize {
-        self.params.len() + ENGINE_PARAMS.len()
+        self.params.len() + self.engine_params().len()
     }
 
     /// The parameter at `index` in host order.
     pub(crate) fn host_param(&self, index: usize) -> Option<HostParam> {
         match self.params.get(index) {
             Some(spec) => Some(HostParam::own(*spec)),
-            None => ENGINE_PARAMS.get(index - self.params.len()).copied(),
+            None => self.engine_params().get(index - self.params.len()).copied(),
         }
     }
 
@@ -244,7 +252,7 @@ impl PluginInfo {
 
     /// The parameter with id `id` and its index.
     pub(crate) fn host_param_by_id(&self, id: u32) -> Option<(usize, HostParam)> {
-        let index = match ENGINE_PARAMS.iter().position(|p| p.spec.id == id) {
+        let index = match self.engine_params().iter().position(|p| p.spec.id == id) {
             Some(engine) => self.params.len() + engine,
             None => self.params.iter().position(|p| p.id == id)?,
         };
@@ -333,9 +341,16 @@ mod tests {
             latency_ceiling_ms: None,
             buffering: true,
             params: PARAMS,
+            meter_params: true,
+            presets: &[],
+            editor: None,
         };
         let ids: Vec<u32> = info.host_params().map(|(_, p)| p.id()).collect();
         assert_eq!(ids, [7, BYPASS_PARAM_ID, UNDERRUNS_PARAM_ID, FILL_PARAM_ID]);
+        let without_meters = PluginInfo { meter_params: false, ..info };
+        let ids: Vec<u32> = without_meters.host_params().map(|(_, p)| p.id()).collect();
+        assert_eq!(ids, [7, BYPASS_PARAM_ID], "meters are parameters only when asked for");
+        assert_eq!(without_meters.host_param_by_id(FILL_PARAM_ID), None);
         for (index, param) in info.host_params() {
             assert_eq!(info.host_param_by_id(param.id()), Some((index, param)));
         }

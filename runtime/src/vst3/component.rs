@@ -10,6 +10,7 @@
 //! calls wait for it. Parameter values are atomics any thread can read.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 use vst3::Steinberg::Vst::{
@@ -17,7 +18,7 @@ use vst3::Steinberg::Vst::{
     IComponentHandler, IComponentTrait, IEditController, IEditControllerTrait, IProcessContextRequirements,
     IProcessContextRequirementsTrait, IoMode, MediaType, MediaTypes_, ParamID, ParameterInfo, ParameterInfo_,
     ProcessData, ProcessSetup as VstProcessSetup, RoutingInfo, SpeakerArrangement, String128, SymbolicSampleSizes_,
-    TChar, kInfiniteTail,
+    TChar, ViewType, kInfiniteTail,
 };
 use vst3::Steinberg::{
     FIDString, FUnknown, IBStream, IBStreamTrait, IPlugView, IPluginBaseTrait, TBool, TUID, kInvalidArgument,
@@ -25,11 +26,15 @@ use vst3::Steinberg::{
 };
 use vst3::{Class, ComRef};
 
+use super::component_handler::ComponentHandler;
+use super::editor_link::EditorLink;
 use super::host_application::host_name;
 use super::latency_notice::LatencyNotice;
 use super::process::{self, Audio};
 use super::speakers;
 use super::strings::{copy_wstring, read_wstring};
+use super::view::PlugView;
+use crate::editor::EditorContext;
 use crate::engine::{Engine, EngineStatsHandle, PositionReference, ProcessSetup, Processor};
 use crate::exclusive::{Exclusive, ExclusiveGuard};
 use crate::plugin::params::{HostParam, Role};
@@ -42,11 +47,11 @@ pub(crate) struct Plugin<P: Processor> {
     info: &'static PluginInfo,
     audio: Exclusive<Audio<P>>,
     /// Normalized values of every parameter a host sees, in host order (see
-    /// [`crate::plugin::params`]).
-    params: Box<[AtomicU64]>,
+    /// [`crate::plugin::params`]); the editor reads and edits the same ones.
+    params: Arc<[AtomicU64]>,
     /// Set when values changed outside `process` (state restored, activation):
     /// the next `process` sends them all to the processor first.
-    resend_params: AtomicBool,
+    resend_params: Arc<AtomicBool>,
     /// Set by `setProcessing(true)`: the next `process` restarts the engine
     /// first. `setProcessing` itself touches nothing the audio thread holds, so
     /// it never waits, on whatever thread the host calls it.
@@ -60,6 +65,10 @@ pub(crate) struct Plugin<P: Processor> {
     stats: EngineStatsHandle,
     /// Adaptive latency: tells the host when the engine wants more.
     notice: LatencyNotice,
+    /// The host's component handler (latency changes, the editor's edits).
+    handler: Arc<ComponentHandler>,
+    /// The editor's context and edits, for the views.
+    editor: Arc<EditorLink>,
 }
 
 impl<P: Processor> Class for Plugin<P> {
@@ -69,19 +78,26 @@ impl<P: Processor> Class for Plugin<P> {
 impl<P: Processor> Plugin<P> {
     pub(crate) fn new(info: &'static PluginInfo, processor: P) -> Self {
         let engine = Engine::new(processor, info.engine_config());
-        let params = info.host_params().map(|(_, p)| AtomicU64::new(p.default_normalized().to_bits())).collect();
-        let notice = LatencyNotice::new(engine.stats_handle());
+        let params: Arc<[AtomicU64]> =
+            info.host_params().map(|(_, p)| AtomicU64::new(p.default_normalized().to_bits())).collect();
+        let handler = Arc::new(ComponentHandler::default());
+        let notice = LatencyNotice::new(engine.stats_handle(), Arc::clone(&handler));
         let stats = engine.stats_handle();
+        let resend_params = Arc::new(AtomicBool::new(true));
+        let context = EditorContext::new(info, Arc::clone(&params), engine.stats_handle());
+        let editor = Arc::new(EditorLink::new(context, Arc::clone(&handler), Arc::clone(&resend_params)));
         Self {
             info,
             audio: Exclusive::new(Audio::new(engine)),
             params,
-            resend_params: AtomicBool::new(true),
+            resend_params,
             restart_requested: AtomicBool::new(false),
             latency: AtomicU32::new(0),
             channels: AtomicUsize::new(info.channels()),
             stats,
             notice,
+            handler,
+            editor,
         }
     }
 
@@ -503,15 +519,26 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
     }
 
     unsafe fn setComponentHandler(&self, handler: *mut IComponentHandler) -> tresult {
-        // Kept to tell the host about latency changes (adaptive latency).
+        // Kept to tell the host about latency changes (adaptive latency) and
+        // to send it the editor's edits.
         guard(|| {
-            self.notice.set_handler(handler);
+            self.handler.set(handler);
             kResultOk
         })
     }
 
-    unsafe fn createView(&self, _name: FIDString) -> *mut IPlugView {
-        std::ptr::null_mut()
+    unsafe fn createView(&self, name: FIDString) -> *mut IPlugView {
+        let Some(editor) = self.info.editor else { return std::ptr::null_mut() };
+        if name.is_null() {
+            return std::ptr::null_mut();
+        }
+        // SAFETY: both are NUL-terminated: the host's name and the SDK's.
+        let (name, wanted) = unsafe { (std::ffi::CStr::from_ptr(name), std::ffi::CStr::from_ptr(ViewType::kEditor)) };
+        if name != wanted {
+            return std::ptr::null_mut();
+        }
+        catch_unwind(AssertUnwindSafe(|| PlugView::create(Arc::clone(&self.editor), editor)))
+            .unwrap_or(std::ptr::null_mut())
     }
 }
 

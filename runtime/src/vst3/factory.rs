@@ -161,10 +161,10 @@ impl<P: Processor> IPluginFactory3Trait for Factory<P> {
 /// The body of the exported `GetPluginFactory`: a new factory, or null if
 /// building it panicked.
 pub fn plugin_factory<P: Processor>(info: &'static PluginInfo, make: fn() -> P) -> *mut c_void {
-    catch_unwind(|| {
+    catch_unwind(AssertUnwindSafe(|| {
         ComWrapper::new(Factory { info, make })
             .to_com_ptr::<IPluginFactory>()
             .map_or(std::ptr::null_mut(), |factory| factory.into_raw().cast())
-    })
+    }))
     .unwrap_or(std::ptr::null_mut())
 }

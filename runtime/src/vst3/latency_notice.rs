@@ -11,11 +11,11 @@
 //! make all the time.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock};
 
-use vst3::Steinberg::Vst::{IComponentHandler, IComponentHandlerTrait, RestartFlags_};
-use vst3::{ComPtr, ComRef};
+use vst3::Steinberg::Vst::{IComponentHandlerTrait, RestartFlags_};
 
+use super::component_handler::ComponentHandler;
 use crate::engine::EngineStatsHandle;
 
 /// Tells the calling thread apart from others, by the address of a
@@ -32,7 +32,7 @@ fn this_thread() -> usize {
 
 pub(crate) struct LatencyNotice {
     main_thread: OnceLock<usize>,
-    handler: Mutex<Option<ComPtr<IComponentHandler>>>,
+    handler: Arc<ComponentHandler>,
     stats: EngineStatsHandle,
     /// The wanted latency (ms, f64 bits) the host was last told about.
     told: AtomicU64,
@@ -41,10 +41,10 @@ pub(crate) struct LatencyNotice {
 }
 
 impl LatencyNotice {
-    pub(crate) fn new(stats: EngineStatsHandle) -> Self {
+    pub(crate) fn new(stats: EngineStatsHandle, handler: Arc<ComponentHandler>) -> Self {
         Self {
             main_thread: OnceLock::new(),
-            handler: Mutex::new(None),
+            handler,
             stats,
             told: AtomicU64::new(0),
             in_lifecycle: AtomicBool::new(false),
@@ -54,13 +54,6 @@ impl LatencyNotice {
     /// Remembers the calling thread as the host's main thread (`initialize`).
     pub(crate) fn main_thread_is_this_one(&self) {
         let _ = self.main_thread.set(this_thread());
-    }
-
-    /// Keeps the host's handler (or drops it, for null).
-    pub(crate) fn set_handler(&self, handler: *mut IComponentHandler) {
-        // SAFETY: the host passes a live handler or null, checked by from_raw.
-        let handler = unsafe { ComRef::from_raw(handler) }.map(|h| h.to_com_ptr());
-        *self.handler.lock().unwrap_or_else(PoisonError::into_inner) = handler;
     }
 
     /// Runs `call` as a lifecycle call: no notice goes out meanwhile.
@@ -78,7 +71,7 @@ impl LatencyNotice {
             return;
         }
         let Some(wanted) = self.stats.stats().wanted_latency_ms else { return };
-        let Some(handler) = self.handler.lock().unwrap_or_else(PoisonError::into_inner).clone() else { return };
+        let Some(handler) = self.handler.get() else { return };
         if self.told.swap(wanted.to_bits(), Ordering::AcqRel) != wanted.to_bits() {
             // SAFETY: a live handler the host gave us (we hold a reference).
             unsafe { handler.restartComponent(RestartFlags_::kLatencyChanged as i32) };

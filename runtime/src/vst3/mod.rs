@@ -14,14 +14,18 @@
 #![allow(clippy::unnecessary_cast)]
 
 mod component;
+mod component_handler;
+mod editor_link;
 mod factory;
 mod host_application;
 mod host_buffers;
 mod latency_notice;
 mod process;
+mod run_loop;
 mod speakers;
 mod strings;
 mod transport;
+mod view;
 
 pub use factory::plugin_factory;
 #[cfg(feature = "bundle")]

@@ -54,7 +54,14 @@ pub static INFO: PluginInfo = PluginInfo {
     latency_ceiling_ms: None,
     buffering: true,
     params: PARAMS,
+    meter_params: true,
+    presets: &[],
+    editor: Some(&EDITOR),
 };
+
+/// The generic editor: the no-allocation and RealtimeSanitizer runs keep it
+/// open while they process.
+static EDITOR: runtime::editor::EguiEditor = runtime::editor::EguiEditor::generic(420, 320);
 
 runtime::export_clap!(INFO, Probe::default);
 

@@ -33,8 +33,15 @@ const fn info(name: &'static str, buffering: bool) -> PluginInfo {
         latency_ceiling_ms: None,
         buffering,
         params: SYNCED_PARAMS,
+        meter_params: true,
+        presets: &[],
+        editor: Some(&EDITOR),
     }
 }
+
+/// The generic editor: the no-allocation and RealtimeSanitizer runs keep it
+/// open while they process.
+static EDITOR: runtime::editor::EguiEditor = runtime::editor::EguiEditor::generic(420, 320);
 
 static BUFFERED: PluginInfo = info("Synced Buffered", true);
 static INLINE: PluginInfo = info("Synced Inline", false);
