@@ -417,6 +417,36 @@ fn a_loaded_response_crossfades_in_without_a_click_or_an_allocation() {
     assert_eq!((status.requested, status.delivered, status.playing, status.error), (number, number, number, None));
 }
 
+/// Buffered, in real time and faster than real time (the audio thread then
+/// runs the convolver itself to catch up), a switch allocates nothing on the
+/// audio thread either.
+#[test]
+fn a_buffered_switch_does_not_allocate_on_the_audio_thread() {
+    let (convolver, loader) = Convolver::new(PARAMS, stereo_hall(0.2));
+    let mut engine = engine(convolver, true, 2, 512);
+    let mut noise_blocks = (0..).map(|seed| vec![noise(300, seed), noise(300, seed + 1000)]);
+    let mut input = move || noise_blocks.next().unwrap();
+    let mut out = vec![Vec::new(), Vec::new()];
+    reset_violation_count();
+    let number = loader.load(stereo_hall(0.4));
+    play_until(&mut engine, &mut input, &mut out, &mut || loader.status().playing == number);
+    // Then much faster than real time: the audio thread catches up itself.
+    let mut result = vec![vec![0.0_f32; 300]; 2];
+    for _ in 0..200 {
+        let block = input();
+        let ins: Vec<&[f32]> = block.iter().map(Vec::as_slice).collect();
+        let mut outs: Vec<&mut [f32]> = result.iter_mut().map(Vec::as_mut_slice).collect();
+        assert_no_alloc(|| engine.process(ProcessMode::Realtime, &ins, &mut outs, &[]).unwrap());
+        for (all, new) in out.iter_mut().zip(&result) {
+            all.extend_from_slice(new);
+        }
+    }
+    assert_eq!(violation_count(), 0, "the audio thread allocated");
+    assert!(out.iter().flatten().all(|s| s.is_finite()));
+    assert!(engine.stats().catch_ups > 0, "the audio thread ran the convolver: {:?}", engine.stats());
+    assert_eq!(engine.tail(), Tail::Frames(19_200 + 2400), "the new response's tail");
+}
+
 #[test]
 fn files_load_and_failures_are_reported() {
     let (convolver, loader) = Convolver::new(PARAMS, ImpulseResponse::identity(RATE));
