@@ -3,10 +3,11 @@
 #
 # What it needs and installs: the Rust toolchain's clippy and rustfmt components
 # (added through rustup when missing), the crates pinned in Cargo.lock, the
-# Debian libraries the host wheels load and Debian's Ardour 7 (apt-get, when
+# Debian libraries the host wheels load, Debian's Ardour 7, and an X server
+# with Mesa's software OpenGL for the editor tests (Xvfb; apt-get, when
 # missing), and a Python virtualenv in target/venv with the pinned VST3 hosts
 # (pedalboard, DawDreamer, minihost). The RealtimeSanitizer step needs the
-# machine's nightly toolchain.
+# machine's nightly toolchain. It runs as root (apt-get).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +31,12 @@ fi
 if ! dpkg-query -W -f='${Status}' ardour 2>/dev/null | grep -q '^install ok installed$'; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ardour
 fi
+# The editors' display: Xvfb, with Mesa's software OpenGL (EGL and GLX) for
+# egui, and libxkbcommon-x11 for baseview's keyboard.
+editor_libs=(xvfb libgl1-mesa-dri libegl1 libglx-mesa0 libxkbcommon-x11-0)
+if ! dpkg -s "${editor_libs[@]}" >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${editor_libs[@]}"
+fi
 requirements=example-plugin/tests/hosts/requirements.txt
 if [ ! -x target/venv/bin/python ] || ! cmp -s "$requirements" target/venv/requirements.txt; then
     rm -rf target/venv
@@ -38,6 +45,17 @@ if [ ! -x target/venv/bin/python ] || ! cmp -s "$requirements" target/venv/requi
     cp "$requirements" target/venv/requirements.txt
 fi
 export HOSTS_PYTHON="$PWD/target/venv/bin/python"
+
+step "an X server for the editor tests (Xvfb on a free display, stopped at exit)"
+# -noreset: the server keeps the atoms tests and hosts create between clients.
+display=99
+while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done
+Xvfb ":$display" -screen 0 1600x1200x24 -noreset -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+trap 'kill "$xvfb_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
+[ -e "/tmp/.X11-unix/X$display" ] || { echo "Xvfb did not start on :$display" >&2; exit 1; }
+export DISPLAY=":$display"
 
 step "format and lints"
 cargo fmt --all -- --check

@@ -75,6 +75,36 @@ pub static NOTE_PROBE: PluginInfo = PluginInfo {
     ..BUFFERED
 };
 
+/// The same gain with an editor whose drawing code panics after a few
+/// frames, for the tests that the host survives it. Built with the
+/// `panicking-editor` feature.
+pub static PANICKING_EDITOR: PluginInfo = PluginInfo {
+    name: "Example Panicking Editor",
+    class_id: [0x57A1_4E5D, 0x0C1E_4A1B, 0x9E1A_0000, 0x0000_0005],
+    editor: Some(&PANICKING),
+    ..BUFFERED
+};
+
+static PANICKING: runtime::editor::EguiEditor = runtime::editor::EguiEditor::custom(400, 240, draw_then_panic);
+
+/// What the panicking editor paints before it panics: the tests look for it.
+pub const PANICKING_EDITOR_RED: [u8; 3] = [0xff, 0x00, 0x00];
+
+/// Paints the window red for a few frames, then panics, as buggy editor code
+/// does.
+fn draw_then_panic(ui: &mut runtime::editor::egui::Ui, _view: &runtime::editor::EditorView<'_>) {
+    use runtime::editor::egui;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static FRAMES: AtomicU32 = AtomicU32::new(0);
+    let [r, g, b] = PANICKING_EDITOR_RED;
+    let red = egui::Frame::NONE.fill(egui::Color32::from_rgb(r, g, b));
+    egui::CentralPanel::default().frame(red).show(ui, |ui| ui.label("about to fail"));
+    if FRAMES.fetch_add(1, Ordering::Relaxed) >= 3 {
+        panic!("the editor's drawing code failed");
+    }
+    ui.ctx().request_repaint();
+}
+
 /// Exports one build's plugin in both formats: the same library is a VST3
 /// module and a CLAP plugin.
 macro_rules! export_both {
@@ -84,9 +114,14 @@ macro_rules! export_both {
     };
 }
 
-#[cfg(not(any(feature = "unbuffered", feature = "instrument", feature = "adaptive")))]
+#[cfg(not(any(feature = "unbuffered", feature = "instrument", feature = "adaptive", feature = "panicking-editor")))]
 export_both!(BUFFERED, Gain::default);
-#[cfg(all(feature = "adaptive", not(any(feature = "unbuffered", feature = "instrument"))))]
+#[cfg(all(feature = "panicking-editor", not(any(feature = "unbuffered", feature = "instrument"))))]
+export_both!(PANICKING_EDITOR, Gain::default);
+#[cfg(all(
+    feature = "adaptive",
+    not(any(feature = "unbuffered", feature = "instrument", feature = "panicking-editor"))
+))]
 export_both!(ADAPTIVE, Gain::default);
 #[cfg(feature = "unbuffered")]
 export_both!(UNBUFFERED, Gain::default);

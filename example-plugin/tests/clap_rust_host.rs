@@ -13,7 +13,7 @@ use clap_sys::ext::note_ports::CLAP_NOTE_DIALECT_CLAP;
 use clap_sys::ext::params::{
     CLAP_PARAM_IS_AUTOMATABLE, CLAP_PARAM_IS_BYPASS, CLAP_PARAM_IS_READONLY, CLAP_PARAM_IS_STEPPED,
 };
-use clap_sys::process::{CLAP_PROCESS_CONTINUE, CLAP_PROCESS_ERROR, clap_process};
+use clap_sys::process::{CLAP_PROCESS_ERROR, CLAP_PROCESS_TAIL, clap_process};
 use example_plugin::{BUFFERED, GAIN, NOTE_PROBE, UNBUFFERED};
 use host::{block_sizes, noise};
 use runtime::plugin::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_PARAM_ID};
@@ -163,7 +163,7 @@ fn sixty_four_bit_processing_equals_thirty_two_bit() {
     let mut start = 0;
     for &n in &sizes {
         let status = double.process(Buffers::F64 { input: &wide, output: &mut output }, start, n, &[], None);
-        assert_eq!(status, CLAP_PROCESS_CONTINUE);
+        assert_eq!(status, CLAP_PROCESS_TAIL);
         start += n;
     }
     for (got, want) in output.iter().zip(&expected) {
@@ -273,12 +273,12 @@ fn bypass_is_the_input_delayed_by_the_latency_and_meters_are_reported() {
     ];
     let status =
         instance.process(Buffers::F32 { input: &input, output: &mut output }, 0, 1024, &first, Some(&reported));
-    assert_eq!(status, CLAP_PROCESS_CONTINUE);
+    assert_eq!(status, CLAP_PROCESS_TAIL);
     let mut start = 1024;
     while start < 24_000 {
         let n = 1024.min(24_000 - start);
         let status = instance.process(Buffers::F32 { input: &input, output: &mut output }, start, n, &[], None);
-        assert_eq!(status, CLAP_PROCESS_CONTINUE);
+        assert_eq!(status, CLAP_PROCESS_TAIL);
         start += n;
     }
     assert_delayed(&output, &input, latency, "bypass");
@@ -376,6 +376,32 @@ fn lifecycle_calls_the_host_makes_on_its_audio_thread_are_refused_not_waited_on(
     );
     // SAFETY: all-zero is a valid clap_process (null pointers, zero counts).
     let empty: clap_process = unsafe { std::mem::zeroed() };
-    assert_eq!(instance.process_raw(&empty), CLAP_PROCESS_CONTINUE, "no audio, no events: time stands still");
+    assert_eq!(instance.process_raw(&empty), CLAP_PROCESS_TAIL, "no audio, no events: time stands still");
+    instance.stop();
+}
+
+/// An effect's silent output channels are flagged constant (`constant_mask`),
+/// and its status tells the host to rely on its tail; channels with sound are
+/// not flagged.
+#[test]
+fn silent_output_channels_are_constant_and_an_effect_relies_on_its_tail() {
+    let _serial = serial();
+    let module = buffered();
+    let instance = module.create();
+    let latency = instance.start(48_000.0, 512) as usize;
+    let input = noise(24_000, 3);
+    let silence = vec![vec![0.0_f32; 24_000]; 2];
+    assert_eq!(input.len(), 2, "stereo noise");
+    let mut output = vec![vec![0.0_f32; 24_000]; 2];
+    for start in (0..24_000).step_by(480) {
+        let source = if start < 12_000 { &input } else { &silence };
+        let status = instance.process(Buffers::F32 { input: source, output: &mut output }, start, 480, &[], None);
+        assert_eq!(status, CLAP_PROCESS_TAIL, "block at {start}");
+        let silent = (start..start + 480).all(|t| output[0][t] == 0.0 && output[1][t] == 0.0);
+        assert_eq!(instance.constant_mask(), if silent { 0b11 } else { 0 }, "block at {start}: silent {silent}");
+        if start + 480 <= latency || start >= 12_000 + latency {
+            assert!(silent, "block at {start} is silent");
+        }
+    }
     instance.stop();
 }

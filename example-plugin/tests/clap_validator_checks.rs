@@ -14,7 +14,7 @@ mod support;
 
 use clap_host::{Buffers, ClapModule, HostEvent, assert_delayed, c_text, features, play};
 use clap_sys::ext::params::CLAP_PARAM_IS_READONLY;
-use clap_sys::process::CLAP_PROCESS_CONTINUE;
+use clap_sys::process::CLAP_PROCESS_TAIL;
 use example_plugin::{BUFFERED, UNBUFFERED};
 use host::{block_sizes, noise};
 use support::leaks::{pool_threads, resident_kib, threads};
@@ -80,7 +80,7 @@ fn parameter_fuzz_keeps_every_value_in_range_and_the_output_finite() {
             _ => 0,
         });
         let status = instance.process(Buffers::F32 { input: &input, output: &mut output }, 0, 512, &events, None);
-        assert_eq!(status, CLAP_PROCESS_CONTINUE, "round {round}");
+        assert_eq!(status, CLAP_PROCESS_TAIL, "round {round}");
         assert!(output.iter().flatten().all(|s| s.is_finite()), "round {round}: finite output");
         for info in &infos {
             let value = instance.value(info.id).expect("every listed parameter has a value");
@@ -325,7 +325,7 @@ fn in_place_processing_equals_separate_buffers_bit_for_bit() {
         let in_block: Vec<HostEvent> =
             events.iter().filter(|(t, _)| (at..at + n).contains(t)).map(|(t, e)| e.at((t - at) as u32)).collect();
         let status = in_place.process(Buffers::F32InPlace(&mut audio), at, n, &in_block, None);
-        assert_eq!(status, CLAP_PROCESS_CONTINUE);
+        assert_eq!(status, CLAP_PROCESS_TAIL);
         at += n;
     }
     in_place.stop();

@@ -615,3 +615,40 @@ fn processing_restart_leaves_no_stale_audio() {
     assert_delayed(&output, &impulse, latency, "after setProcessing(false/true)");
     stop(&instance);
 }
+
+/// `silenceFlags`: set on every output channel of a block that is all zeros
+/// (the latency's first blocks, silence in), clear once sound comes out, so
+/// a host may skip what follows a silent plugin.
+#[test]
+fn silent_output_is_flagged_and_sound_is_not() {
+    let _serial = serial();
+    let module = buffered();
+    let instance = module.create();
+    let latency = start(&instance, 48_000.0, 512, SymbolicSampleSizes_::kSample32) as usize;
+    let input = noise(48_000, 7);
+    let silence = vec![vec![0.0_f32; 48_000]; 2];
+    let mut output = vec![vec![0.0_f32; 48_000]; 2];
+    let mut flags = Vec::new();
+    for start in (0..48_000).step_by(512) {
+        let n = 512.min(48_000 - start);
+        // Sound in the first half second, silence after.
+        let source = if start < 24_000 { &input } else { &silence };
+        let buffers = Buffers::F32 { input: source, output: &mut output };
+        assert_eq!(instance.process(REALTIME, buffers, start, n, Extras::default()), kResultOk);
+        flags.push((start, n, instance.silence_flags()));
+    }
+    for (start, n, flags) in flags {
+        let silent = (start..start + n).all(|t| output[0][t] == 0.0 && output[1][t] == 0.0);
+        assert_eq!(flags, if silent { 0b11 } else { 0 }, "block at {start}: output silent {silent}");
+        if start + n <= latency {
+            assert_eq!(flags, 0b11, "the latency's blocks are silent and flagged");
+        }
+        if (latency..24_000 + latency - n).contains(&start) {
+            assert_eq!(flags, 0, "the noise comes out, unflagged, at {start}");
+        }
+        if start >= 24_000 + latency {
+            assert_eq!(flags, 0b11, "the silence comes out, flagged, at {start}");
+        }
+    }
+    stop(&instance);
+}

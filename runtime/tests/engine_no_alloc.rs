@@ -135,6 +135,7 @@ fn clap_process_flush_and_reset_do_not_allocate() {
     let seen = clap_paths::every_path(300, &mut no_alloc);
     assert_eq!(violation_count(), 0);
     assert!(seen.sounding_calls > 100, "the worker delivered sound through the CLAP calls: {seen:?}");
+    assert!(seen.editor_events >= 3, "the open editor's drag went out through these calls: {seen:?}");
 }
 
 #[test]
@@ -150,7 +151,10 @@ fn the_vst3_process_call_with_a_process_context_does_not_allocate() {
     // The glue every generated plugin runs: reading the host's ProcessContext,
     // the flush forms, restarts, and the engine with a tempo-synced DSP.
     for buffering in [true, false] {
-        let plugin = Vst3Plugin::synced_tremolo(buffering);
+        let mut plugin = Vst3Plugin::synced_tremolo(buffering);
+        // With its editor open, a knob dragged: the edited value reaches the
+        // processor through these calls.
+        plugin.open_editor();
         reset_violation_count();
         let peak = every_vst3_call(&plugin, 300, &mut no_alloc);
         assert_eq!(violation_count(), 0, "buffering {buffering}");

@@ -46,7 +46,10 @@ fn the_vst3_process_call_with_a_process_context_is_realtime_safe() {
     // `process` of the VST3 glue is nonblocking in this build: reading the
     // host's ProcessContext, the flush forms and restarts are checked too.
     for buffering in [true, false] {
-        let plugin = Vst3Plugin::synced_tremolo(buffering);
+        let mut plugin = Vst3Plugin::synced_tremolo(buffering);
+        // With its editor open, a knob dragged: the edited value reaches the
+        // processor through these calls.
+        plugin.open_editor();
         let peak = every_vst3_call(&plugin, 300, &mut direct);
         assert!(peak > 0.2, "buffering {buffering}: the plugin made sound, peak {peak}");
     }
@@ -125,6 +128,7 @@ fn restart_while_the_worker_is_stuck_in_the_dsp_is_realtime_safe_and_does_not_wa
 fn clap_process_flush_and_reset_are_realtime_safe() {
     let seen = clap_paths::every_path(300, &mut direct);
     assert!(seen.sounding_calls > 100, "the worker delivered sound through the CLAP calls: {seen:?}");
+    assert!(seen.editor_events >= 3, "the open editor's drag went out through these calls: {seen:?}");
 }
 
 #[test]

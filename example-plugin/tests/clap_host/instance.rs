@@ -180,6 +180,8 @@ pub struct Instance<'module> {
     host: Box<Host>,
     /// What `clap_process.transport` points to in the next calls (None: null).
     transport: Cell<Option<clap_event_transport>>,
+    /// The output buffer's `constant_mask` after the last `process`.
+    constant_mask: Cell<u64>,
     module: PhantomData<&'module ClapModule>,
 }
 
@@ -211,7 +213,8 @@ impl<'module> Instance<'module> {
         if plugin.is_null() {
             return None;
         }
-        let instance = Instance { plugin, host, transport: Cell::new(None), module: PhantomData };
+        let instance =
+            Instance { plugin, host, transport: Cell::new(None), constant_mask: Cell::new(0), module: PhantomData };
         // SAFETY: a live plugin; init is its first call.
         assert!(unsafe { ((*plugin).init.unwrap())(plugin) }, "init returned false");
         Some(instance)
@@ -382,7 +385,13 @@ impl<'module> Instance<'module> {
         // SAFETY: every pointer in `data` is alive for the call and each
         // channel holds at least `frames` samples from `start`.
         guard(&mut || status = self.audio_call(|| unsafe { (self.raw().process.unwrap())(self.plugin, &data) }));
+        self.constant_mask.set(outputs.constant_mask);
         status
+    }
+
+    /// The output's `constant_mask` after the last `process` call.
+    pub fn constant_mask(&self) -> u64 {
+        self.constant_mask.get()
     }
 
     /// A call with an arbitrary `clap_process`.

@@ -173,10 +173,16 @@ pub fn play(
             .map(|(at, event)| event.at((at - start) as u32))
             .collect();
         let status = instance.process(Buffers::F32 { input, output: &mut output }, start, n, &in_block, None);
-        assert_eq!(status, clap_sys::process::CLAP_PROCESS_CONTINUE, "process at frame {start}");
+        assert_eq!(status, processed(!input.is_empty()), "process at frame {start}");
         start += n;
     }
     output
+}
+
+/// The status a successful `process` returns: an effect's (`effect`) tells
+/// the host to rely on its tail, an instrument's to go on.
+pub fn processed(effect: bool) -> clap_sys::process::clap_process_status {
+    if effect { clap_sys::process::CLAP_PROCESS_TAIL } else { clap_sys::process::CLAP_PROCESS_CONTINUE }
 }
 
 /// Asserts that `got` is `want` delayed by `latency` frames, bit for bit,

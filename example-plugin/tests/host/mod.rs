@@ -102,7 +102,7 @@ impl Module {
         assert_eq!(unsafe { component.initialize(context_ptr) }, kResultOk);
         let processor = component.cast::<IAudioProcessor>().expect("an IAudioProcessor");
         let controller = component.cast::<IEditController>().expect("an IEditController (single component)");
-        Instance { component, processor, controller }
+        Instance { component, processor, controller, silence_flags: std::sync::atomic::AtomicU64::new(0) }
     }
 }
 
@@ -152,6 +152,8 @@ pub struct Instance {
     pub component: ComPtr<IComponent>,
     pub processor: ComPtr<IAudioProcessor>,
     pub controller: ComPtr<IEditController>,
+    /// The output bus's `silenceFlags` after the last `process`.
+    silence_flags: std::sync::atomic::AtomicU64,
 }
 
 /// The host's view of one call's audio: planar buffers, 32- or 64-bit.
@@ -237,7 +239,14 @@ impl Instance {
         };
         // SAFETY: every pointer in `data` is alive for the call and each channel
         // holds at least `frames` samples from `start`.
-        unsafe { self.processor.process(&mut data) }
+        let result = unsafe { self.processor.process(&mut data) };
+        self.silence_flags.store(outputs.silenceFlags, std::sync::atomic::Ordering::Relaxed);
+        result
+    }
+
+    /// The output's `silenceFlags` after the last `process` call.
+    pub fn silence_flags(&self) -> u64 {
+        self.silence_flags.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// A call with arbitrary `ProcessData`, for the flush forms.

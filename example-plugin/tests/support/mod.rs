@@ -60,6 +60,14 @@ pub fn adaptive_bundle() -> &'static PathBuf {
     BUNDLE.get_or_init(|| build_bundle(&example_plugin::ADAPTIVE, &["adaptive"]))
 }
 
+/// The gain with a panicking editor's bundle.
+pub fn panicking_editor_bundle() -> &'static PathBuf {
+    static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
+    // Built after the others, which share its target directory.
+    let _ = adaptive_bundle();
+    BUNDLE.get_or_init(|| build_bundle(&example_plugin::PANICKING_EDITOR, &["panicking-editor"]))
+}
+
 /// The Python with the pinned hosts: `HOSTS_PYTHON`, or the test command's venv.
 pub fn python() -> PathBuf {
     let python = std::env::var_os("HOSTS_PYTHON")

@@ -308,7 +308,12 @@ impl Image {
 
     /// Pixels of the host's background.
     pub fn host_pixels(&self) -> usize {
-        self.rgb.chunks_exact(3).filter(|p| *p == HOST_BACKGROUND).count()
+        self.pixels_of(HOST_BACKGROUND)
+    }
+
+    /// Pixels of colour `rgb`.
+    pub fn pixels_of(&self, rgb: [u8; 3]) -> usize {
+        self.rgb.chunks_exact(3).filter(|p| *p == rgb).count()
     }
 
     /// An editor's frame: text and controls (many colours, anti-aliased),

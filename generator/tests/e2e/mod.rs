@@ -9,6 +9,8 @@ pub mod clap_host;
 pub mod host;
 pub mod session;
 pub mod timeline;
+#[path = "../../../example-plugin/tests/x11_host/mod.rs"]
+pub mod x11_host;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

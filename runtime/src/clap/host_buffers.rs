@@ -69,6 +69,26 @@ impl HostBuffers {
         Some(Self { input, output, channels, frames })
     }
 
+    /// A bit per output channel whose samples are all zero (CLAP's
+    /// `constant_mask`: a constant channel whose value is its first sample);
+    /// a NaN is never silent.
+    pub(crate) fn silent_channels(&self) -> u64 {
+        let silent = |channel: usize| match self.output {
+            Channels::F32(outputs) => {
+                // SAFETY: a non-null host channel of `frames` samples (see
+                // `new`), read while no slice of the output exists (`&self`).
+                let samples = unsafe { std::slice::from_raw_parts(outputs[channel], self.frames) };
+                samples.iter().all(|sample| *sample == 0.0)
+            }
+            Channels::F64(outputs) => {
+                // SAFETY: as above.
+                let samples = unsafe { std::slice::from_raw_parts(outputs[channel], self.frames) };
+                samples.iter().all(|sample| *sample == 0.0)
+            }
+        };
+        (0..self.channels).filter(|&channel| silent(channel)).fold(0, |mask, channel| mask | 1 << channel)
+    }
+
     fn check(&self, channel: usize, start: usize, len: usize) {
         assert!(channel < self.channels && start + len <= self.frames, "a range inside the host's block");
     }

@@ -13,7 +13,9 @@ use clap_sys::events::{
     CLAP_EVENT_TRANSPORT, clap_event_header, clap_event_midi, clap_event_note, clap_event_param_value,
     clap_event_transport, clap_input_events, clap_output_events,
 };
-use clap_sys::process::{CLAP_PROCESS_CONTINUE, CLAP_PROCESS_ERROR, clap_process, clap_process_status};
+use clap_sys::process::{
+    CLAP_PROCESS_CONTINUE, CLAP_PROCESS_ERROR, CLAP_PROCESS_TAIL, clap_process, clap_process_status,
+};
 
 use super::host_buffers::HostBuffers;
 use super::params::{push_gesture, push_value};
@@ -90,6 +92,7 @@ pub(crate) unsafe fn run<P: Processor>(
     let mode = mode(plugin);
     // SAFETY: per this function's contract: `audio_outputs_count` buffers.
     let output = unsafe { first(data.audio_outputs, data.audio_outputs_count) };
+    let mut silent = None;
     let ok = match output {
         Some(output) if frames > 0 && output.channel_count > 0 => {
             let input = match plugin.info.kind {
@@ -101,11 +104,12 @@ pub(crate) unsafe fn run<P: Processor>(
             let buffers = unsafe { HostBuffers::new(input, output, audio.channels, frames) };
             match buffers {
                 Some(mut buffers) => {
-                    let buffers: &mut dyn AudioBuffers = &mut buffers;
-                    audio
-                        .engine
-                        .process_buffers_with_transports(mode, buffers, &audio.events, &audio.transports)
-                        .is_ok()
+                    let processed = {
+                        let buffers: &mut dyn AudioBuffers = &mut buffers;
+                        audio.engine.process_buffers_with_transports(mode, buffers, &audio.events, &audio.transports)
+                    };
+                    silent = Some(buffers.silent_channels());
+                    processed.is_ok()
                 }
                 None => false,
             }
@@ -115,7 +119,21 @@ pub(crate) unsafe fn run<P: Processor>(
     };
     // SAFETY: per this function's contract.
     unsafe { report_meters(&audio.engine, plugin, data.out_events) };
-    if ok { CLAP_PROCESS_CONTINUE } else { CLAP_PROCESS_ERROR }
+    // A silent channel is a constant one (of value 0): hosts may skip it.
+    if let Some(silent) = silent {
+        // SAFETY: the host's first output buffer, checked non-null above and
+        // writable for the call (`audio_outputs` is the host's array).
+        unsafe { (*data.audio_outputs).constant_mask = silent };
+    }
+    match (ok, plugin.info.kind) {
+        (false, _) => CLAP_PROCESS_ERROR,
+        // An effect's output outlasts its input by its tail, which includes
+        // the latency: the host may stop calling once the input has been
+        // quiet that long (`clap.tail` reports it).
+        (true, PluginKind::Effect) => CLAP_PROCESS_TAIL,
+        // An instrument's input is notes, which a tail does not describe.
+        (true, PluginKind::Instrument) => CLAP_PROCESS_CONTINUE,
+    }
 }
 
 /// `clap.params` flush while active: the events, applied without advancing

@@ -21,6 +21,8 @@ pub(crate) trait HostSample: Copy {
     fn from_f32(dst: &mut [Self], src: &[f32]);
     /// The samples as f32, if they are.
     fn as_f32(data: &mut [Self]) -> Option<&mut [f32]>;
+    /// Whether the sample is 0 (either sign).
+    fn is_zero(sample: Self) -> bool;
 }
 
 impl HostSample for f32 {
@@ -42,6 +44,10 @@ impl HostSample for f32 {
     fn as_f32(data: &mut [Self]) -> Option<&mut [f32]> {
         Some(data)
     }
+
+    fn is_zero(sample: Self) -> bool {
+        sample == 0.0
+    }
 }
 
 impl HostSample for f64 {
@@ -62,6 +68,10 @@ impl HostSample for f64 {
 
     fn as_f32(_: &mut [Self]) -> Option<&mut [f32]> {
         None
+    }
+
+    fn is_zero(sample: Self) -> bool {
+        sample == 0.0
     }
 }
 
@@ -98,6 +108,18 @@ impl<T: HostSample> HostBuffers<T> {
         // SAFETY: per this function's contract.
         let input = input.and_then(|bus| unsafe { bus_channels::<T>(bus, channels) });
         Some(Self { input, output, channels, frames })
+    }
+
+    /// A bit per output channel whose samples are all zero (VST3's
+    /// `silenceFlags`); a NaN is never silent.
+    pub(crate) fn silent_channels(&self) -> u64 {
+        let silent = |channel: usize| {
+            // SAFETY: a non-null host channel of `frames` samples (see `new`),
+            // read while no slice of the output exists (`&self`).
+            let samples = unsafe { std::slice::from_raw_parts(self.output[channel], self.frames) };
+            samples.iter().all(|sample| T::is_zero(*sample))
+        };
+        (0..self.channels).filter(|&channel| silent(channel)).fold(0, |mask, channel| mask | 1 << channel)
     }
 
     fn output_slice(&mut self, channel: usize, start: usize, len: usize) -> &mut [T] {

@@ -102,16 +102,18 @@ pub(crate) unsafe fn run<P: Processor>(
             } else {
                 None
             };
-            output.silenceFlags = 0;
-            let output = &*output;
             // SAFETY: per this function's contract.
-            unsafe {
+            let (result, silent) = unsafe {
                 if data.symbolicSampleSize as u32 == SymbolicSampleSizes_::kSample64 {
-                    render::<P, f64>(audio, mode, input, output, frames, transport)
+                    render::<P, f64>(audio, mode, input, &*output, frames, transport)
                 } else {
-                    render::<P, f32>(audio, mode, input, output, frames, transport)
+                    render::<P, f32>(audio, mode, input, &*output, frames, transport)
                 }
-            }
+            };
+            // Hosts may skip what follows a silent plugin (and Steinberg's
+            // validator checks that silence is flagged).
+            output.silenceFlags = silent;
+            result
         }
     };
     // SAFETY: per this function's contract.
@@ -153,7 +155,8 @@ unsafe fn report_telemetry<P: Processor>(
     }
 }
 
-/// The whole block, in `T` samples, through the engine.
+/// The whole block, in `T` samples, through the engine; the result and the
+/// output's silence flags.
 ///
 /// # Safety
 /// As for [`run`], with a sample size of `T`.
@@ -164,15 +167,18 @@ unsafe fn render<P: Processor, T: HostSample>(
     output: &AudioBusBuffers,
     frames: usize,
     transport: Option<&Transport>,
-) -> tresult {
+) -> (tresult, u64) {
     // SAFETY: per this function's contract.
     let Some(mut buffers) = (unsafe { HostBuffers::<T>::new(input, output, audio.channels, frames) }) else {
-        return kInvalidArgument;
+        return (kInvalidArgument, 0);
     };
-    let buffers: &mut dyn AudioBuffers = &mut buffers;
-    match audio.engine.process_buffers_with_transport(mode, buffers, &audio.events, transport) {
-        Ok(()) => kResultOk,
-        Err(_) => kResultFalse,
+    let processed = {
+        let buffers: &mut dyn AudioBuffers = &mut buffers;
+        audio.engine.process_buffers_with_transport(mode, buffers, &audio.events, transport)
+    };
+    match processed {
+        Ok(()) => (kResultOk, buffers.silent_channels()),
+        Err(_) => (kResultFalse, 0),
     }
 }
 

@@ -17,7 +17,7 @@
 mod clap_host;
 
 use clap_host::{Buffers, ClapModule, HostEvent, OutEvents, clap_transport};
-use clap_sys::process::CLAP_PROCESS_CONTINUE;
+use clap_sys::process::CLAP_PROCESS_TAIL;
 use runtime::plugin::{BYPASS_PARAM_ID, ParamSpec, PluginInfo, PluginKind};
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -106,6 +106,9 @@ impl Processor for Probe {
 /// What the run saw, so a test knows the paths did their work.
 #[derive(Debug, Default)]
 pub struct Seen {
+    /// Gesture and value events of the editor's drag, sent from `process`
+    /// or a flush (the edit queue drained on the audio thread).
+    pub editor_events: usize,
     /// Calls whose output held sound (the worker ran ahead and delivered).
     pub sounding_calls: usize,
     /// Meter values the plugin reported through the host's output events
@@ -113,12 +116,19 @@ pub struct Seen {
     pub meter_reports: usize,
 }
 
-/// Activates the probe at 48 kHz (blocks up to 2048 frames) and makes
-/// `rounds` audio-thread calls, each plugin call inside `guard`.
+/// Activates the probe at 48 kHz (blocks up to 2048 frames), opens its
+/// editor (a drag on its knob queues edits), and makes `rounds` audio-thread
+/// calls, each plugin call inside `guard`.
 pub fn every_path(rounds: usize, guard: &mut dyn FnMut(&mut dyn FnMut())) -> Seen {
     let module = ClapModule::linked(clap_entry.raw());
     let instance = module.create();
     assert!(instance.activate(48_000.0, 1, 2048), "activated");
+    let gui = instance.gui().expect("clap.gui");
+    assert!(gui.create(), "gui created");
+    let (width, height) = gui.size().expect("its size");
+    let window = crate::common::open_editor::host_window(width, height);
+    assert!(gui.set_parent(window.id) && gui.show(), "the editor is open");
+    crate::common::open_editor::draw_and_drag(&window);
     let mut started = false;
     guard(&mut || started = instance.start_processing());
     assert!(started, "processing started");
@@ -174,7 +184,7 @@ pub fn every_path(rounds: usize, guard: &mut dyn FnMut(&mut dyn FnMut())) -> See
             seen.sounding_calls += usize::from(output64.iter().any(|c| c[..frames].iter().any(|s| *s != 0.0)));
             status
         };
-        assert_eq!(status, CLAP_PROCESS_CONTINUE, "round {round}");
+        assert_eq!(status, CLAP_PROCESS_TAIL, "round {round}");
         if round % 7 == 3 {
             instance.flush_inside(&events[..1], &out, guard);
         }
@@ -186,12 +196,22 @@ pub fn every_path(rounds: usize, guard: &mut dyn FnMut(&mut dyn FnMut())) -> See
             guard(&mut || started = instance.start_processing());
             assert!(started, "processing restarted");
         }
-        seen.meter_reports += out.values.borrow().len();
+        seen.meter_reports += out.values.borrow().iter().filter(|(id, _)| *id != 0).count();
+        seen.editor_events += out.events.borrow().iter().filter(|event| event_of_param(event, 0)).count();
         out.values.borrow_mut().clear();
+        out.events.borrow_mut().clear();
     }
     instance.stop_processing();
     instance.deactivate();
+    gui.destroy();
+    drop(window);
     seen
+}
+
+/// Whether `event` is a gesture or value event for parameter `id`.
+fn event_of_param(event: &clap_host::OutEvent, id: u32) -> bool {
+    use clap_host::OutEvent::{GestureBegin, GestureEnd, Value};
+    matches!(*event, GestureBegin(i) | GestureEnd(i) | Value(i, _) if i == id)
 }
 
 /// The calls a host paced by a device makes on its audio thread to restart
@@ -211,8 +231,9 @@ pub fn restart_while_stuck(guard: &mut dyn FnMut(&mut dyn FnMut())) -> bool {
     let out = OutEvents::with_capacity(1 << 16);
     let mut play = |instance: &clap_host::Instance<'_>, guard: &mut dyn FnMut(&mut dyn FnMut())| {
         let buffers = Buffers::F32 { input: &input, output: &mut output };
-        assert_eq!(instance.process_inside(buffers, 0, 512, &[], Some(&out), guard), CLAP_PROCESS_CONTINUE);
+        assert_eq!(instance.process_inside(buffers, 0, 512, &[], Some(&out), guard), CLAP_PROCESS_TAIL);
         out.values.borrow_mut().clear();
+        out.events.borrow_mut().clear();
     };
     let mut direct = |call: &mut dyn FnMut()| call();
     // Paced like a device (512 frames at 48 kHz every 10.7 ms): a host

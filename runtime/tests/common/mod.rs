@@ -26,6 +26,7 @@ pub fn as_muts(channels: &mut [Vec<f32>]) -> Vec<&mut [f32]> {
 }
 
 pub mod audio_paths;
+pub mod open_editor;
 pub mod processors;
 pub mod vst3_paths;
 

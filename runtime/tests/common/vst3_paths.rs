@@ -2,8 +2,9 @@
 //! every generated `.so` exports ([`runtime::vst3::plugin_factory`]), here
 //! in-process, with a tempo-synced tremolo and a `ProcessContext` in most
 //! calls (tempo changes, jumps, stops, none), every process mode, varying
-//! block sizes and the flush forms. Used by the no-allocation test and by the
-//! RealtimeSanitizer run, so both check the same glue.
+//! block sizes and the flush forms, with its editor open if asked. Used by
+//! the no-allocation test and by the RealtimeSanitizer run, so both check the
+//! same glue.
 
 use std::ffi::c_void;
 
@@ -13,9 +14,15 @@ use runtime::plugin::{PluginInfo, PluginKind};
 use vst3::ComPtr;
 use vst3::Steinberg::Vst::{
     AudioBusBuffers, AudioBusBuffers__type0, IAudioProcessor, IAudioProcessorTrait, IComponent, IComponent_iid,
-    IComponentTrait, ProcessContext, ProcessContext_, ProcessData, ProcessModes_, ProcessSetup, SymbolicSampleSizes_,
+    IComponentTrait, IEditController, IEditControllerTrait, ProcessContext, ProcessContext_, ProcessData,
+    ProcessModes_, ProcessSetup, SymbolicSampleSizes_, ViewType,
 };
-use vst3::Steinberg::{IPluginBaseTrait, IPluginFactory, IPluginFactoryTrait, PClassInfo, kResultOk};
+use vst3::Steinberg::{
+    IPlugView, IPlugViewTrait, IPluginBaseTrait, IPluginFactory, IPluginFactoryTrait, PClassInfo, ViewRect,
+    kPlatformTypeX11EmbedWindowID, kResultOk,
+};
+
+use super::open_editor::{self, HostWindow};
 
 const MAX_BLOCK: usize = 512;
 
@@ -51,6 +58,8 @@ static INLINE: PluginInfo = info("Synced Inline", false);
 pub struct Vst3Plugin {
     component: ComPtr<IComponent>,
     processor: ComPtr<IAudioProcessor>,
+    /// Its editor, open in a window of the test's, and the window.
+    editor: Option<(ComPtr<IPlugView>, HostWindow<'static>)>,
 }
 
 impl Vst3Plugin {
@@ -79,8 +88,28 @@ impl Vst3Plugin {
             assert_eq!(processor.setupProcessing(&mut setup), kResultOk);
             assert_eq!(component.setActive(1), kResultOk);
             assert_eq!(processor.setProcessing(1), kResultOk);
-            Vst3Plugin { component, processor }
+            Vst3Plugin { component, processor, editor: None }
         }
+    }
+
+    /// Opens the plugin's editor in a window of the test's, waits for its
+    /// first frame and drags its first knob: the calls that follow run with
+    /// the editor open and its edits queued. With no `IComponentHandler`
+    /// to send them to, the glue hands the edited values to the processor
+    /// itself.
+    pub fn open_editor(&mut self) {
+        let controller = self.component.cast::<IEditController>().expect("an IEditController");
+        // SAFETY: a live controller; the name is the SDK's constant.
+        let view = unsafe { ComPtr::from_raw(controller.createView(ViewType::kEditor)) }.expect("an editor view");
+        let mut rect = ViewRect { left: 0, top: 0, right: 0, bottom: 0 };
+        // SAFETY: a live view and a writable rect.
+        assert_eq!(unsafe { view.getSize(&mut rect) }, kResultOk);
+        let window = open_editor::host_window(rect.right as u32, rect.bottom as u32);
+        // SAFETY: a live view; X11 window ids travel as the pointer's value.
+        let attached = unsafe { view.attached(window.id as usize as *mut c_void, kPlatformTypeX11EmbedWindowID) };
+        assert_eq!(attached, kResultOk);
+        open_editor::draw_and_drag(&window);
+        self.editor = Some((view, window));
     }
 
     /// The latency it reports, in samples.
@@ -92,6 +121,10 @@ impl Vst3Plugin {
 
 impl Drop for Vst3Plugin {
     fn drop(&mut self) {
+        if let Some((view, _window)) = self.editor.take() {
+            // SAFETY: the live view, attached.
+            unsafe { view.removed() };
+        }
         // SAFETY: live objects, torn down in the VST3 order.
         unsafe {
             self.processor.setProcessing(0);

@@ -11,6 +11,8 @@
 
 mod generic;
 mod panel;
+#[cfg(test)]
+mod tests;
 mod threads;
 mod watcher;
 mod widgets;

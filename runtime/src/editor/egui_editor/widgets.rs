@@ -6,7 +6,7 @@
 //! - [`knob`]: a continuous parameter. Drag up or right to raise it (Shift:
 //!   ten times finer), double-click for its default, and a click on the
 //!   value below lets you type one (in its unit or without; Enter takes it,
-//!   Escape leaves it). The wheel scrolls the editor, never a value.
+//!   Escape or an empty field leaves the value as it was). The wheel scrolls the editor, never a value.
 //! - [`switch`]: an on/off parameter (one step).
 //! - [`choice`]: a stepped parameter: a segmented control for a few short
 //!   options, a menu otherwise.
@@ -117,12 +117,14 @@ fn value_entry(ui: &mut Ui, param: &Param<'_>) {
     let Some(mut text) = typing else {
         let shown = ui.add(Label::new(RichText::new(param.text()).monospace()).sense(Sense::click()));
         if shown.on_hover_text("Click to type a value").clicked() {
-            ui.data_mut(|data| data.insert_temp(id, param.text()));
+            ui.data_mut(|data| data.insert_temp(id, String::new()));
             ui.memory_mut(|memory| memory.request_focus(id.with("field")));
         }
         return;
     };
-    let field = ui.add(TextEdit::singleline(&mut text).id(id.with("field")).desired_width(CELL.x - 16.0));
+    // Empty, the value shown as a hint: what is typed replaces it.
+    let field = ui
+        .add(TextEdit::singleline(&mut text).id(id.with("field")).hint_text(param.text()).desired_width(CELL.x - 16.0));
     if field.lost_focus() {
         ui.data_mut(|data| data.remove::<String>(id));
         let cancelled = ui.input(|input| input.key_pressed(Key::Escape));

@@ -1,0 +1,142 @@
+//! Every generated plugin's editor, in both formats, in the Rust test hosts
+//! on a real X server (Xvfb in the test command): embedded in a window of
+//! the host's at the size plugins.toml gives (or the generic editor's
+//! natural size), its first frame captured to `target/editor-shots/`
+//! (`scripts/screenshots.sh` copies two of them into `docs/`), and its first
+//! control dragged with XTest, which the host hears as a gesture on that
+//! parameter.
+
+mod e2e;
+
+use std::time::Duration;
+
+use e2e::clap_host::{ClapModule, OutEvent};
+use e2e::host::view::View;
+use e2e::host::{ComponentHandler, HostEdit, Module};
+use e2e::x11_host::Screen;
+use e2e::{Shipped, clap_file, library, shipped, workspace};
+use generator::config::Plugin;
+use generator::editor::EditorKind;
+
+/// One test at a time: they share the X server's pointer.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The size a plugin's editor opens at, at scale 1.
+fn expected_size(plugin: &Plugin) -> (u32, u32) {
+    plugin.editor.size.unwrap_or_else(|| {
+        let natural = runtime::editor::EguiEditor::generic_size(plugin.params.len(), plugin.buffering);
+        (natural.width, natural.height)
+    })
+}
+
+/// What changes the plugin's first parameter: a drag on the generic
+/// editor's first knob or WA Custom's drive fader (from, to), or a click on
+/// a switch or on the last option of a stepped parameter's segments (from =
+/// to).
+fn first_control(plugin: &Plugin) -> ((i16, i16), (i16, i16)) {
+    match plugin.editor.kind {
+        EditorKind::Custom => ((266, 98), (426, 98)),
+        _ if plugin.params[0].steps > 1 => ((92, 80), (92, 80)),
+        _ if plugin.params[0].steps == 1 => ((60, 79), (60, 79)),
+        _ => ((60, 96), (60, 36)),
+    }
+}
+
+/// Acts on the first control as [`first_control`] says.
+fn use_first_control(screen: &Screen, window: u32, plugin: &Plugin) {
+    match first_control(plugin) {
+        (from, to) if from == to => screen.click(window, from),
+        (from, to) => screen.drag(window, from, to, 6),
+    }
+}
+
+fn with_editor(shipped: &Shipped) -> impl Iterator<Item = &Plugin> {
+    shipped.plugins.iter().filter(|plugin| plugin.editor.kind != EditorKind::None)
+}
+
+fn shot(plugin: &Plugin, format: &str) -> std::path::PathBuf {
+    workspace().join("target/editor-shots").join(format!("{}-{format}.png", plugin.slug))
+}
+
+#[test]
+fn every_generated_vst3_editor_opens_draws_and_edits_its_first_parameter() {
+    let _serial = serial();
+    let shipped = shipped();
+    let screen = Screen::open();
+    assert!(with_editor(shipped).count() >= 2, "the shipped plugins have editors");
+    for plugin in with_editor(shipped) {
+        let module = Module::load(&library(&shipped.bundles, plugin));
+        let instance = module.create();
+        let handler = ComponentHandler::new();
+        ComponentHandler::install(&handler, &instance);
+        let mut view: View = instance.create_view().unwrap_or_else(|| panic!("{} has an editor", plugin.name));
+        let (width, height) = expected_size(plugin);
+        assert_eq!(view.size(), (width as i32, height as i32), "{}: getSize", plugin.name);
+        let window = screen.host_window(width as u16, height as u16);
+        assert_eq!(view.attach(window.id), vst3::Steinberg::kResultOk, "{}", plugin.name);
+        let frame = screen.wait_for_frame(window.id);
+        frame.save_png(&shot(plugin, "vst3"));
+        use_first_control(&screen, window.id, plugin);
+        view.pump(Duration::from_millis(200));
+        let id = plugin.params[0].id;
+        let edits: Vec<HostEdit> = handler.take_edits().into_iter().map(|(edit, _)| edit).collect();
+        assert_eq!(edits.first(), Some(&HostEdit::Begin(id)), "{}: {edits:?}", plugin.name);
+        assert_eq!(edits.last(), Some(&HostEdit::End(id)), "{}: {edits:?}", plugin.name);
+        assert!(edits.len() >= 3, "{}: a value between: {edits:?}", plugin.name);
+        assert_eq!(view.remove(), vst3::Steinberg::kResultOk);
+        println!("ok: {}: VST3 editor {width}x{height}, {} edits from a drag", plugin.name, edits.len());
+    }
+}
+
+#[test]
+fn every_generated_clap_editor_opens_draws_and_edits_its_first_parameter() {
+    let _serial = serial();
+    let shipped = shipped();
+    let screen = Screen::open();
+    for plugin in with_editor(shipped) {
+        let module = ClapModule::load(&clap_file(&shipped.bundles, plugin));
+        let instance = module.create();
+        let gui = instance.gui().unwrap_or_else(|| panic!("{} has clap.gui", plugin.name));
+        assert!(gui.create());
+        let (width, height) = expected_size(plugin);
+        assert_eq!(gui.size(), Some((width, height)), "{}: get_size", plugin.name);
+        let window = screen.host_window(width as u16, height as u16);
+        assert!(gui.set_parent(window.id) && gui.show(), "{}", plugin.name);
+        let frame = screen.wait_for_frame(window.id);
+        frame.save_png(&shot(plugin, "clap"));
+        use_first_control(&screen, window.id, plugin);
+        std::thread::sleep(Duration::from_millis(200));
+        let out = instance.flush(&[]);
+        let id = plugin.params[0].id;
+        let events: Vec<OutEvent> = out.events.borrow().clone();
+        assert_eq!(events.first(), Some(&OutEvent::GestureBegin(id)), "{}: {events:?}", plugin.name);
+        assert_eq!(events.last(), Some(&OutEvent::GestureEnd(id)), "{}: {events:?}", plugin.name);
+        assert!(events.len() >= 3, "{}: a value between: {events:?}", plugin.name);
+        gui.destroy();
+        println!("ok: {}: CLAP editor {width}x{height}, {} events from a drag", plugin.name, events.len());
+    }
+}
+
+/// `editor = "none"` means no window in either format.
+#[test]
+fn a_plugin_without_an_editor_offers_none() {
+    let dir = e2e::scratch_workspace(
+        "no-editor",
+        "[defaults]\nvendor = \"Tests\"\n\n[[plugins]]\nname = \"Windowless\"\nkind = \"effect\"\ndsp = \"gain\"\neditor = \"none\"\n",
+    );
+    let (config, bundles) = (dir.join("plugins.toml"), dir.join("bundles"));
+    let args = ["build", "--config", config.to_str().unwrap(), "--bundles", bundles.to_str().unwrap()];
+    e2e::assert_success(&e2e::generator(&dir, &args), "generator build");
+    let config = generator::config::parse(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    let plugin = &config.plugins[0];
+    let module = Module::load(&library(&bundles, plugin));
+    assert!(module.create().create_view().is_none(), "no VST3 view");
+    let clap = ClapModule::load(&clap_file(&bundles, plugin));
+    assert!(clap.create().gui().is_none(), "no clap.gui");
+    let manifest = std::fs::read_to_string(dir.join("plugins/windowless/Cargo.toml")).unwrap();
+    assert!(!manifest.contains("editor"), "built without the editor feature:\n{manifest}");
+}
