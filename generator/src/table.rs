@@ -103,7 +103,10 @@ impl<'a> Table<'a> {
         match value.get_ref() {
             DeValue::Boolean(b) => Some(*b),
             _ => {
-                errors.push(Diagnostic::new(value.span(), format!("`{key}` must be true or false")));
+                errors.push(
+                    Diagnostic::new(value.span(), format!("`{key}` must be true or false"))
+                        .hint("write true or false, without quotes"),
+                );
                 None
             }
         }

@@ -476,6 +476,43 @@ fn formats_default_to_both_and_are_validated_like_every_key() {
     }
 }
 
+#[test]
+fn the_editor_keys_default_to_a_generic_editor_without_meter_parameters() {
+    use generator::editor::{EditorChoice, EditorKind};
+    let source = |defaults: &str, plugin: &str| {
+        format!(
+            "[defaults]\nvendor = \"V\"\n{defaults}\n\n[[plugins]]\nname = \"A\"\nkind = \"effect\"\ndsp = \"gain\"\n{plugin}\n"
+        )
+    };
+    let editor = |defaults: &str, plugin: &str| config::parse(&source(defaults, plugin)).map(|c| c.plugins[0].editor);
+    let generic = EditorChoice { kind: EditorKind::Generic, size: None, meter_params: false };
+    assert_eq!(editor("", ""), Ok(generic), "the default");
+    assert_eq!(editor("", "editor = \"custom\""), Ok(EditorChoice { kind: EditorKind::Custom, ..generic }));
+    assert_eq!(editor("editor = \"none\"", ""), Ok(EditorChoice { kind: EditorKind::None, ..generic }));
+    assert_eq!(editor("editor = \"none\"", "editor = \"generic\""), Ok(generic), "the plugin's wins");
+    assert_eq!(editor("editor_size = [600, 400]", ""), Ok(EditorChoice { size: Some((600, 400)), ..generic }));
+    assert_eq!(editor("", "meter_params = true"), Ok(EditorChoice { meter_params: true, ..generic }));
+    let (min, max) = (limits::EDITOR_MIN_SIZE, limits::EDITOR_MAX_SIZE);
+    assert!(editor("", &format!("editor_size = [{}, {}]", min.0, max.1)).is_ok(), "the limits are inside");
+    for (defaults, plugin, place, problem) in [
+        ("", "editor = \"web\"", "9:10", "unknown editor `web`"),
+        ("", "editor = true", "9:10", "`editor` must be a string"),
+        ("", "editor_size = [800]", "9:15", "`editor_size` must be two whole numbers"),
+        ("", "editor_size = \"800x600\"", "9:15", "`editor_size` must be [width, height]"),
+        ("", &format!("editor_size = [{}, 300]", min.0 - 1), "9:15", "is out of range"),
+        ("", &format!("editor_size = [300, {}]", max.1 + 1), "9:15", "is out of range"),
+        ("editor_size = [500, 300]", "editor = \"none\"", "3:15", "`editor_size` does nothing with editor = \"none\""),
+        ("meter_params = 1", "", "3:16", "`meter_params` must be true or false"),
+    ] {
+        let text = source(defaults, plugin);
+        let errors = config::parse(&text).expect_err(plugin);
+        let shown = render("f.toml", &text, &errors);
+        assert_eq!(errors.len(), 1, "{shown}");
+        assert!(shown.contains(&format!("--> f.toml:{place}")), "{shown}");
+        assert!(shown.contains(problem) && shown.contains("= hint:"), "{shown}");
+    }
+}
+
 /// Hosts save parameter values by id: an id must not move when plugins.toml
 /// gains, loses or reorders parameters or changes a default, for a custom
 /// DSP (ids derived from the names) and a built-in kind (the kind's own ids,

@@ -140,3 +140,84 @@ fn a_plugin_without_an_editor_offers_none() {
     let manifest = std::fs::read_to_string(dir.join("plugins/windowless/Cargo.toml")).unwrap();
     assert!(!manifest.contains("editor"), "built without the editor feature:\n{manifest}");
 }
+
+/// While audio runs, the write-ahead panel (and WA Custom's lead strip)
+/// shows the engine: the picture changes within a few frames of the audio
+/// starting, and after a few seconds the plot holds the worker's lead. The
+/// captures are the README's screenshots (`scripts/screenshots.sh`).
+#[test]
+fn the_editor_shows_the_engine_live_while_audio_runs() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Instant;
+    let _serial = serial();
+    let shipped = shipped();
+    let screen = Screen::open();
+    for name in ["WA Gain", "WA Custom"] {
+        let plugin = shipped.plugins.iter().find(|p| p.name == name).expect("a shipped plugin");
+        let module = Module::load(&library(&shipped.bundles, plugin));
+        let instance = module.create();
+        let channels = plugin.channels;
+        start(&instance);
+        let mut view = instance.create_view().unwrap();
+        let (width, height) = view.size();
+        let window = screen.host_window(width as u16, height as u16);
+        assert_eq!(view.attach(window.id), vst3::Steinberg::kResultOk);
+        let idle = screen.wait_for_frame(window.id);
+        // The panel (or the strip), across the window's lower part.
+        let telemetry = (0, height as u32 / 2, width as u32, height as u32 / 2);
+        let running = AtomicBool::new(true);
+        let (first_change, live) = std::thread::scope(|scope| {
+            scope.spawn(|| paced_audio(&instance, channels, &running));
+            let started = Instant::now();
+            screen.wait_for_change(window.id, &idle, telemetry, Duration::from_secs(10));
+            let first_change = started.elapsed();
+            std::thread::sleep(Duration::from_secs(3));
+            let (w, h) = (width as u16, height as u16);
+            let live = screen.capture(window.id, w, h);
+            running.store(false, Ordering::Relaxed);
+            (first_change, live)
+        });
+        live.save_png(&workspace().join("target/editor-shots").join(format!("{}-live.png", plugin.slug)));
+        // The lead plot of the generic panel, or the bars of WA Custom's strip.
+        let (w, h) = (width as u32, height as u32);
+        let (plot, accent) = match plugin.editor.kind {
+            EditorKind::Custom => ((24, h - 60, w - 48, 36), [0xc0, 0x4a, 0x1c]),
+            _ => ((12, h - 140, w - 24, 52), [0x3f, 0xc1, 0xb0]),
+        };
+        let drawn = live.pixels_near(accent, plot, 24);
+        let idle_drawn = idle.pixels_near(accent, plot, 24);
+        assert_eq!(idle_drawn, 0, "{name}: nothing plotted before audio");
+        assert!(drawn > 50, "{name}: the lead plotted while audio runs ({drawn} pixels)");
+        println!("ok: {name}: the editor changed {first_change:?} after audio started; {drawn} pixels of lead drawn");
+        view.remove();
+    }
+}
+
+/// setupProcessing (real time, 48 kHz, blocks of 512), setActive, setProcessing.
+fn start(instance: &e2e::host::Instance) {
+    use vst3::Steinberg::Vst::{IAudioProcessorTrait, IComponentTrait, ProcessSetup};
+    let mut setup =
+        ProcessSetup { processMode: 0, symbolicSampleSize: 0, maxSamplesPerBlock: 512, sampleRate: 48_000.0 };
+    // SAFETY: live interfaces and a valid setup.
+    unsafe {
+        assert_eq!(instance.processor.setupProcessing(&mut setup), vst3::Steinberg::kResultOk);
+        assert_eq!(instance.component.setActive(1), vst3::Steinberg::kResultOk);
+        assert_eq!(instance.processor.setProcessing(1), vst3::Steinberg::kResultOk);
+    }
+}
+
+/// Blocks of 512 frames of noise at 48 kHz, paced as a device would (one
+/// every 10.7 ms), until `running` is cleared.
+fn paced_audio(instance: &e2e::host::Instance, channels: usize, running: &std::sync::atomic::AtomicBool) {
+    let input = e2e::noise(channels, 512, 9);
+    let mut output = vec![vec![0.0_f32; 512]; channels];
+    let period = Duration::from_micros(10_667);
+    let mut next = std::time::Instant::now();
+    while running.load(std::sync::atomic::Ordering::Relaxed) {
+        let buffers = e2e::host::Buffers::F32 { input: &input, output: &mut output };
+        let result = instance.process(e2e::host::REALTIME, buffers, 0, 512, e2e::host::Extras::default());
+        assert_eq!(result, vst3::Steinberg::kResultOk);
+        next += period;
+        std::thread::sleep(next.saturating_duration_since(std::time::Instant::now()));
+    }
+}

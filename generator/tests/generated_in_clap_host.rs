@@ -65,9 +65,15 @@ fn every_generated_plugin_is_the_clap_plugin_plugins_toml_describes() {
         assert_eq!(c_text(output[0].port_type), layout, "{}", plugin.name);
         assert_eq!(instance.note_ports(true).map(|p| p.len()), (!effect).then_some(1), "{}", plugin.name);
 
-        // Its parameters in plain units with their plugins.toml defaults, then the engine's three.
+        // Its parameters in plain units with their plugins.toml defaults, then
+        // Bypass, and the meters only with `meter_params`.
+        let engine_params: &[u32] = if plugin.editor.meter_params {
+            &[BYPASS_PARAM_ID, UNDERRUNS_PARAM_ID, FILL_PARAM_ID]
+        } else {
+            &[BYPASS_PARAM_ID]
+        };
         let infos = instance.param_infos();
-        assert_eq!(infos.len(), plugin.params.len() + 3, "{}", plugin.name);
+        assert_eq!(infos.len(), plugin.params.len() + engine_params.len(), "{}", plugin.name);
         for (info, param) in infos.iter().zip(&plugin.params) {
             assert_eq!((info.id, c_field(&info.name)), (param.id, param.title.clone()), "{}", plugin.name);
             assert_eq!((info.min_value, info.max_value), (param.min, param.max), "{}: {}", plugin.name, param.title);
@@ -80,7 +86,7 @@ fn every_generated_plugin_is_the_clap_plugin_plugins_toml_describes() {
             );
         }
         let engine_ids: Vec<u32> = infos[plugin.params.len()..].iter().map(|i| i.id).collect();
-        assert_eq!(engine_ids, [BYPASS_PARAM_ID, UNDERRUNS_PARAM_ID, FILL_PARAM_ID]);
+        assert_eq!(engine_ids, engine_params, "{}", plugin.name);
         drop(instance);
 
         for rate in [44_100.0, 48_000.0, 96_000.0, 192_000.0] {

@@ -95,8 +95,11 @@ fn every_generated_plugin_is_the_plugin_plugins_toml_describes() {
             }
             assert_eq!(offer_layout(&instance, plugin, plugin.channels), kResultTrue, "{}", plugin.name);
 
-            // Its parameters with their plugins.toml defaults, then the engine's three.
-            assert_eq!(instance.controller.getParameterCount() as usize, plugin.params.len() + 3, "{}", plugin.name);
+            // Its parameters with their plugins.toml defaults, then Bypass (and
+            // the meters only with `meter_params`).
+            let engine_params = if plugin.editor.meter_params { 3 } else { 1 };
+            let count = instance.controller.getParameterCount() as usize;
+            assert_eq!(count, plugin.params.len() + engine_params, "{}", plugin.name);
             for (index, param) in plugin.params.iter().enumerate() {
                 let mut info: ParameterInfo = std::mem::zeroed();
                 assert_eq!(instance.controller.getParameterInfo(index as i32, &mut info), kResultOk);

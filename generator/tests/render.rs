@@ -264,6 +264,34 @@ fn the_users_dsp_rs_survives_regeneration() {
     assert!(std::fs::read_to_string(&dsp).unwrap().contains("pub struct ScratchCustom"));
 }
 
+/// `editor = "custom"`: src/editor.rs is written once, with a control per
+/// parameter; the user's edits survive, a new parameter reaches `Controls` in
+/// lib.rs, and a deleted editor.rs comes back as the skeleton.
+#[test]
+fn the_users_editor_rs_survives_regeneration() {
+    let toml = TWO_PLUGINS.replace("latency_ms = 20", "latency_ms = 20\neditor = \"custom\"");
+    let dir = scratch("editor-survives", &toml);
+    assert_eq!(generator(&dir, &["render"]).0, 0);
+    let editor = dir.join("plugins/scratch-custom/src/editor.rs");
+    let skeleton = std::fs::read_to_string(&editor).unwrap();
+    assert!(skeleton.contains("param_control(ui, &controls.drive);"), "{skeleton}");
+    let mine = skeleton.replace("ui.separator();", "ui.separator(); // mine");
+    std::fs::write(&editor, &mine).unwrap();
+    let changed = toml + "[plugins.params.tone]\ndefault = 0.5\n";
+    std::fs::write(dir.join("plugins.toml"), changed).unwrap();
+    let (code, stdout, stderr) = generator(&dir, &["render"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("kept scratch-custom/src/editor.rs"), "{stdout}");
+    assert_eq!(std::fs::read_to_string(&editor).unwrap(), mine);
+    let lib = std::fs::read_to_string(dir.join("plugins/scratch-custom/src/lib.rs")).unwrap();
+    assert!(lib.contains("pub tone: runtime::editor::Param<'a>,"), "a handle in Controls: {lib}");
+    assert!(lib.contains("EguiEditor::custom(size.width, size.height, editor::draw)"), "{lib}");
+    std::fs::remove_file(&editor).unwrap();
+    assert_eq!(generator(&dir, &["check"]).0, 1, "a missing editor.rs is out of date");
+    assert_eq!(generator(&dir, &["render"]).0, 0);
+    assert!(std::fs::read_to_string(&editor).unwrap().contains("controls.tone"), "the skeleton, with tone now");
+}
+
 #[test]
 fn nothing_is_written_when_plugins_toml_has_an_error() {
     let dir = scratch("error-writes-nothing", TWO_PLUGINS);

@@ -4,7 +4,7 @@
 
 use generator::config::{self, Plugin};
 use generator::render::context;
-use generator::templates::{CARGO_TOML, DSP_RS, LIB_RS, TEMPLATES, registry};
+use generator::templates::{CARGO_TOML, DSP_RS, EDITOR_RS, LIB_RS, TEMPLATES, registry};
 use generator::{header, rustfmt};
 
 fn plugin(dsp: &str) -> Plugin {
@@ -34,7 +34,7 @@ fn every_file_in_templates_is_registered_under_a_key() {
     registered.sort();
     assert_eq!(files, registered);
     let keys: Vec<&str> = TEMPLATES.iter().map(|t| t.key).collect();
-    assert_eq!(keys, [CARGO_TOML, LIB_RS, DSP_RS]);
+    assert_eq!(keys, [CARGO_TOML, LIB_RS, DSP_RS, EDITOR_RS]);
 }
 
 #[test]
@@ -84,4 +84,16 @@ fn strict_mode_refuses_a_context_without_a_name_the_template_uses() {
     context.as_object_mut().unwrap().remove("slug");
     let error = registry.render(CARGO_TOML, &context).expect_err("strict mode");
     assert!(error.to_string().contains("slug"), "{error}");
+}
+
+#[test]
+fn editor_rs_template_loads_and_renders_a_draw_function_over_every_parameter() {
+    let mut plugin = plugin("custom");
+    plugin.editor.kind = generator::editor::EditorKind::Custom;
+    let text = render(EDITOR_RS, &plugin);
+    assert!(text.contains("pub fn draw(ui: &mut egui::Ui, view: &EditorView<'_>)"), "{text}");
+    for param in &plugin.params {
+        assert!(text.contains(&format!("controls.{}", param.key)), "a control for {}: {text}", param.key);
+    }
+    assert!(text.contains("write_ahead_panel(ui, view)"), "{text}");
 }

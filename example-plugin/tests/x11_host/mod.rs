@@ -311,6 +311,19 @@ impl Image {
         self.pixels_of(HOST_BACKGROUND)
     }
 
+    /// Pixels of `region` within `tolerance` of colour `rgb` in every
+    /// component (lines are drawn anti-aliased).
+    pub fn pixels_near(&self, rgb: [u8; 3], (x, y, width, height): Region, tolerance: u8) -> usize {
+        let near = |a: u8, b: u8| a.abs_diff(b) <= tolerance;
+        (y..y + height)
+            .flat_map(|row| (x..x + width).map(move |column| (column, row)))
+            .filter(|&(column, row)| {
+                let pixel = self.pixel(column, row);
+                (0..3).all(|c| near(pixel[c], rgb[c]))
+            })
+            .count()
+    }
+
     /// Pixels of colour `rgb`.
     pub fn pixels_of(&self, rgb: [u8; 3]) -> usize {
         self.rgb.chunks_exact(3).filter(|p| *p == rgb).count()

@@ -10,7 +10,7 @@
 //!
 //! `draw` runs on the editor's own thread, never the audio thread, each time
 //! the window redraws (input, a parameter changing, and while audio runs at
-//! most 30 times a second).
+//! most 20 times a second).
 
 use runtime::editor::egui::{self, Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Stroke, pos2, vec2};
 use runtime::editor::{EditorView, Param};

@@ -6,7 +6,7 @@
 //! on the worker, inline, offline, prefetch). An unbuffered plugin's panel
 //! says it runs inline with no added latency.
 
-use egui::{Align2, Color32, ProgressBar, RichText, Sense, Stroke, Ui, pos2, vec2};
+use egui::{Align, Align2, Color32, Layout, ProgressBar, RichText, Sense, Stroke, Ui, pos2, vec2};
 
 use super::EditorView;
 use super::widgets::{ACCENT, small_text};
@@ -14,6 +14,8 @@ use crate::engine::{EngineStats, RunMode};
 
 const WARNING: Color32 = Color32::from_rgb(0xe8, 0x6a, 0x5c);
 const PLOT_HEIGHT: f32 = 56.0;
+/// The width of a figure's label.
+const LABEL_WIDTH: f32 = 84.0;
 
 /// The panel's height in logical pixels, buffered or not (the generic
 /// editor reserves it).
@@ -29,7 +31,7 @@ pub fn write_ahead_panel(ui: &mut Ui, view: &EditorView<'_>) {
         ui.label(RichText::new("Write-ahead").strong());
         mode_badge(ui, &stats, info.buffering);
         if info.buffering {
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                 ui.label(RichText::new(latency_text(&stats)).monospace());
                 ui.label("latency");
             });
@@ -51,15 +53,24 @@ pub fn write_ahead_panel(ui: &mut Ui, view: &EditorView<'_>) {
         ("Latency", adaptive_text(&stats), ui.visuals().text_color(), "Fixed, or adaptive up to its ceiling"),
         ("Longest stall", stall, ui.visuals().text_color(), "The longest the DSP went unserved"),
     ];
-    egui::Grid::new("writeahead-panel-figures").num_columns(4).spacing(vec2(8.0, 2.0)).show(ui, |ui| {
-        for (index, (label, value, color, hint)) in figures.into_iter().enumerate() {
-            ui.label(RichText::new(label).weak()).on_hover_text(hint);
-            ui.label(RichText::new(value).monospace().color(color));
-            if index % 2 == 1 {
-                ui.end_row();
+    // Fixed columns: a grid would size them to the text and, as the figures
+    // change width, ask for another frame each time (egui's Grid does).
+    let half = (ui.available_width() / 2.0).floor();
+    for pair in figures.chunks(2) {
+        ui.horizontal(|ui| {
+            for (label, value, color, hint) in pair {
+                ui.allocate_ui_with_layout(vec2(half, 16.0), Layout::left_to_right(Align::Center), |ui| {
+                    ui.set_min_width(half);
+                    let label_cell = Layout::left_to_right(Align::Center);
+                    ui.allocate_ui_with_layout(vec2(LABEL_WIDTH, 16.0), label_cell, |ui| {
+                        ui.set_min_width(LABEL_WIDTH);
+                        ui.label(RichText::new(*label).weak()).on_hover_text(*hint);
+                    });
+                    ui.label(RichText::new(value.as_str()).monospace().color(*color));
+                });
             }
-        }
-    });
+        });
+    }
 }
 
 /// The path the engine ran its last block on.
