@@ -218,7 +218,8 @@ fn the_shipped_instrument_in_ardour_equals_its_dsp_at_offset_zero() {
 }
 
 /// Ardour's exporter sometimes aborts on exit after writing a complete file:
-/// that alone is accepted, never a crash before it finished or a short file.
+/// that alone is accepted (said in the answer, with whether the tool had
+/// said it was done), never a crash that left a short file or another ending.
 #[test]
 fn an_export_that_aborts_after_a_complete_file_is_accepted_and_nothing_else() {
     let done = true;
@@ -226,9 +227,17 @@ fn an_export_that_aborts_after_a_complete_file_is_accepted_and_nothing_else() {
     let failed = ExitStatus::from_raw(1 << 8);
     let file = |frames: usize| Ok(wav::Wav { rate: RATE, channels: vec![vec![0.25; frames]; 2] });
     assert_eq!(judge_export(&exited, done, file(100), 2, 100).unwrap().1, None);
-    assert_eq!(judge_export(&aborted, done, file(100), 2, 100).unwrap().1.as_deref(), Some("killed by signal 6"));
-    assert!(judge_export(&aborted, false, file(100), 2, 100).is_err(), "aborted before Done");
+    assert_eq!(
+        judge_export(&aborted, done, file(100), 2, 100).unwrap().1.as_deref(),
+        Some("killed by signal 6, after it said it was done")
+    );
+    assert_eq!(
+        judge_export(&aborted, !done, file(100), 2, 100).unwrap().1.as_deref(),
+        Some("killed by signal 6, before it said it was done"),
+        "the teardown's abort while the exporter sleeps in its progress loop, the file complete"
+    );
     assert!(judge_export(&aborted, done, file(99), 2, 100).is_err(), "a frame short");
+    assert!(judge_export(&aborted, !done, file(99), 2, 100).is_err(), "a frame short, before Done");
     assert!(judge_export(&exited, done, file(99), 2, 100).is_err(), "a frame short, even with exit code 0");
     assert!(judge_export(&aborted, done, Err("RIFF size 0 + 8 but the file has 844 bytes".into()), 2, 100).is_err());
     assert!(judge_export(&segfault, done, file(100), 2, 100).is_err(), "another signal");
@@ -277,22 +286,45 @@ fn float_wav_files_round_trip_and_truncation_is_refused() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// The telemetry meters as an Ardour user reads them: the shipped WA Gain
-/// (L = 50 ms) plays in real time while its DSP stalls for 60 ms every
-/// 400 ms, beyond the 23.7 ms of headroom that 1024-frame cycles leave.
-/// Ardour must show Underruns as a whole number of frames (a count played
-/// as silence: at least one, no more than the frames played) on its plain
-/// 0 to 1,000,000 range, and Buffer fill in percent on 0 to 100, as the
-/// plugin describes them; a meter read as its normalized value (a count
-/// of a few thousand frames reads 0.00x) fails. The export made after
-/// (faster than real time, so computed inline, stalls and all) still equals
-/// the DSP at offset 0.
+/// A gain like the shipped WA Gain whose meters are parameters too: the
+/// shipped plugins show them in their editor only (`meter_params` is off by
+/// default), and a host that shows no editor, as Ardour headless, needs this.
+const METERED_GAIN: &str = r#"
+[defaults]
+vendor = "Metered Audio"
+
+[[plugins]]
+name = "Metered Gain"
+kind = "effect"
+dsp = "gain"
+channels = 2
+latency_ms = 50
+buffering = true
+meter_params = true
+"#;
+
+/// The telemetry meters as an Ardour user reads them: a gain with
+/// `meter_params = true` (L = 50 ms), built in a workspace of its own, plays
+/// in real time while its DSP stalls for 60 ms every 400 ms, beyond the
+/// 23.7 ms of headroom that 1024-frame cycles leave. Ardour must show
+/// Underruns as a whole number of frames (a count played as silence: at
+/// least one, no more than the frames played) on its plain 0 to 1,000,000
+/// range, and Buffer fill in percent on 0 to 100, as the plugin describes
+/// them; a meter read as its normalized value (a count of a few thousand
+/// frames reads 0.00x) fails. The export made after (faster than real time,
+/// so computed inline, stalls and all) still equals the DSP at offset 0.
 #[test]
 fn ardour_shows_the_meters_in_plain_units_underruns_in_frames_after_stalls_beyond_the_headroom() {
     let ardour = Ardour::installed();
-    let plugin = shipped().plugins.iter().find(|p| p.name == "WA Gain").expect("the shipped WA Gain");
-    assert!(plugin.buffering && latency_samples(plugin, f64::from(RATE)) == 2400, "WA Gain buffers at 50 ms");
-    let bundle = shipped().bundles.join(format!("{}.vst3", plugin.name));
+    let dir = e2e::scratch_workspace("meters-in-ardour", METERED_GAIN);
+    let bundles = dir.join("bundles");
+    let config_path = dir.join("plugins.toml");
+    let args = ["build", "--config", config_path.to_str().unwrap(), "--bundles", bundles.to_str().unwrap()];
+    e2e::assert_success(&e2e::generator(&dir, &args), "generator build");
+    let plugin = &generator::config::parse(METERED_GAIN).unwrap().plugins[0];
+    assert!(plugin.editor.meter_params, "{}: its meters are parameters", plugin.name);
+    assert!(plugin.buffering && latency_samples(plugin, f64::from(RATE)) == 2400, "it buffers at 50 ms");
+    let bundle = bundles.join(format!("{}.vst3", plugin.name));
     let input = noise(plugin.channels, FRAMES, 29);
     let job = Job::new(&bundle, &plugin.name, plugin.channels, Input::Audio(&input), FRAMES);
     let played = ardour.play_then_export("meters-in-ardour", &job, &[("WRITEAHEAD_STALL", "dsp:60ms/400ms")], 2.0);
