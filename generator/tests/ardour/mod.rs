@@ -23,12 +23,13 @@
 //! fails the test instead of blocking it.
 //!
 //! Ardour 7.3 dies by a signal or hangs now and then for reasons of its own
-//! (its exporter corrupts its heap in a few exports in a hundred). A session
-//! build, export or play that does so is run again, twice at most, but never
-//! silently: every retry is printed, on stderr past the test's capture, and
-//! counted per [`Ardour`] value (one per test); when it is dropped, the test
-//! fails if more than one run in ten needed a retry. A crash or a deadlock
-//! that often is a bug to find, Ardour's or ours, not noise to retry past.
+//! (its exporter hangs in about 1 export in 40 on a busy machine, as the
+//! export starts). A session build, export or play that does so, and leaves
+//! no complete file, is run again, twice at most, but never silently: every
+//! retry is printed, on stderr past the test's capture, and counted per
+//! [`Ardour`] value (one per test); when it is dropped, the test fails if
+//! more than one run in ten needed a retry. A crash or a deadlock that often
+//! is a bug to find, Ardour's or ours, not noise to retry past.
 
 #![allow(dead_code)]
 
