@@ -8,7 +8,7 @@ use std::ops::Range;
 use runtime::dsp;
 use runtime::dsp::NoteValue;
 use runtime::limits::MAX_PARAMS;
-use runtime::plugin::{BYPASS_PARAM_ID, FILL_PARAM_ID, ParamSpec, UNDERRUNS_PARAM_ID};
+use runtime::plugin::{ParamSpec, RESERVED_PARAM_IDS};
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::Diagnostic;
@@ -17,6 +17,7 @@ use crate::formats::Formats;
 use crate::latency::LatencyKeys;
 use crate::layouts;
 use crate::limits::MAX_PLUGINS;
+use crate::presets::{self, Preset};
 pub(crate) use crate::table::Table;
 use crate::{class_id, names, sync, text};
 
@@ -133,6 +134,8 @@ pub struct Plugin {
     /// The window it opens (`editor`, `editor_size`), and whether its meters
     /// are parameters too (`meter_params`).
     pub editor: EditorChoice,
+    /// Its presets (`[[plugins.presets]]`).
+    pub presets: Vec<Preset>,
 }
 
 /// The validated contents of `plugins.toml`.
@@ -337,6 +340,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
             "formats",
             "sync",
             "sync_rate",
+            "presets",
             EditorKeys::KEYS[0],
             EditorKeys::KEYS[1],
             EditorKeys::KEYS[2],
@@ -423,6 +427,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
     });
     let sync = sync::read(table, dsp, errors);
     let params = dsp.map(|dsp| read_params(table, dsp, dsp.params_synced(sync.is_some()), errors)).unwrap_or_default();
+    let presets = presets::read(table, &params, errors);
     if errors.len() > before {
         return None;
     }
@@ -448,6 +453,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
         formats,
         sync,
         editor,
+        presets,
     };
     Some(ReadPlugin { plugin, name_span: name.span(), class_id_span: class_id_value.map(|v| v.span()) })
 }
@@ -517,7 +523,7 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
                     text::check(&text::PARAM_NAME, &key_name, key.span(), errors);
                 }
                 let id = class_id::param_id(&key_name);
-                if [BYPASS_PARAM_ID, UNDERRUNS_PARAM_ID, FILL_PARAM_ID].contains(&id) {
+                if RESERVED_PARAM_IDS.contains(&id) {
                     errors.push(
                         Diagnostic::new(key.span(), format!("parameter `{key_name}` gets an id the engine reserves"))
                             .hint("ids are derived from the names: rename it"),

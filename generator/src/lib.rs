@@ -17,6 +17,7 @@ pub mod layouts;
 pub mod limits;
 pub mod names;
 pub mod output;
+pub mod presets;
 pub mod render;
 pub mod rustfmt;
 pub mod source;

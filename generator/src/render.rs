@@ -140,6 +140,7 @@ pub fn context(plugin: &Plugin) -> Value {
         "custom_editor": plugin.editor.kind == EditorKind::Custom,
         "editor_size": editor_size(plugin),
         "meter_params": plugin.editor.meter_params,
+        "presets_lit": presets_lit(plugin),
         "processor": processor,
         "type_name": type_name,
         "params": plugin.params.iter().map(|param| param_context(plugin, param)).collect::<Vec<_>>(),
@@ -204,6 +205,33 @@ fn editor_size(plugin: &Plugin) -> String {
         Some((width, height)) => format!("runtime::editor::Size::new({width}, {height})"),
         None => format!("runtime::editor::EguiEditor::generic_size({}, {})", plugin.params.len(), plugin.buffering),
     }
+}
+
+/// The plugin's presets as a `&[Preset]` expression, each value by its
+/// parameter's id constant.
+fn presets_lit(plugin: &Plugin) -> String {
+    if plugin.presets.is_empty() {
+        return "&[]".to_string();
+    }
+    let presets: Vec<String> = plugin
+        .presets
+        .iter()
+        .map(|preset| {
+            let values: Vec<String> = preset
+                .values
+                .iter()
+                .map(|&(id, plain)| {
+                    let id = match plugin.params.iter().find(|p| p.id == id) {
+                        Some(param) => format!("params::{}", param.key.to_ascii_uppercase()),
+                        None => "runtime::plugin::BYPASS_PARAM_ID".to_string(),
+                    };
+                    format!("({id}, {})", rust_f64(plain))
+                })
+                .collect();
+            format!("runtime::plugin::Preset {{ name: {}, values: &[{}] }}", rust_str(&preset.name), values.join(", "))
+        })
+        .collect();
+    format!("&[{}]", presets.join(", "))
 }
 
 /// `"a"` or `"an"` for a word.

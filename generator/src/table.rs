@@ -21,6 +21,18 @@ impl<'a> Table<'a> {
         Self { table, span, what }
     }
 
+    /// The table's keys.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> + '_ {
+        self.table.iter().map(|(key, _)| key.get_ref().as_ref())
+    }
+
+    /// The table's keys and values, with their spans.
+    pub(crate) fn entries(
+        &self,
+    ) -> impl Iterator<Item = (&'a Spanned<std::borrow::Cow<'a, str>>, &'a Spanned<DeValue<'a>>)> + 'a {
+        self.table.iter()
+    }
+
     pub(crate) fn get(&self, key: &str) -> Option<&'a Spanned<DeValue<'a>>> {
         self.table.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
     }
@@ -92,7 +104,10 @@ impl<'a> Table<'a> {
         match parsed.filter(|n| n.is_finite()) {
             Some(n) => Some(n),
             None => {
-                errors.push(Diagnostic::new(value.span(), format!("`{key}` must be a finite number")));
+                errors.push(
+                    Diagnostic::new(value.span(), format!("`{key}` must be a finite number"))
+                        .hint("write a number without quotes, such as 0.5 or -6"),
+                );
                 None
             }
         }

@@ -54,6 +54,13 @@ pub const TITLE: Field = Field {
     measure: Measure::Utf16,
     host_field: "ParameterInfo::title",
 };
+/// A preset's name.
+pub const PRESET_NAME: Field = Field {
+    what: "the preset's name",
+    max: limits::MAX_PRESET_NAME_UTF16,
+    measure: Measure::Utf16,
+    host_field: "IUnitInfo::getProgramName's String128",
+};
 /// A custom parameter's name: its title unless `title` is given.
 pub const PARAM_NAME: Field = Field { what: "the parameter name", ..TITLE };
 pub const UNITS: Field = Field {

@@ -547,3 +547,49 @@ fn parameter_ids_survive_adding_removing_and_reordering() {
     assert_eq!(filter.len(), kind.len());
     assert!(filter.iter().all(|id| kind.contains(id)), "a built-in kind's ids are the kind's own");
 }
+
+#[test]
+fn presets_are_read_in_the_plugins_units_and_checked_against_its_parameters() {
+    let source = |presets: &str| {
+        format!(
+            "[defaults]\nvendor = \"V\"\n\n[[plugins]]\nname = \"F\"\nkind = \"effect\"\ndsp = \"filter\"\n{presets}\n"
+        )
+    };
+    let presets = |text: &str| config::parse(&source(text)).map(|c| c.plugins[0].presets.clone());
+    let filter = config::parse(&source("")).unwrap().plugins[0].params.clone();
+    let id = |key: &str| filter.iter().find(|p| p.key == key).unwrap().id;
+    assert_eq!(presets(""), Ok(Vec::new()), "none by default");
+    let read = presets("[[plugins.presets]]\nname = \"Warm\"\nresonance = 2\ncutoff = 800\n[[plugins.presets]]\nname = \"Off\"\nbypass = true")
+        .unwrap();
+    assert_eq!(read.len(), 2);
+    assert_eq!(read[0].name, "Warm");
+    assert_eq!(read[0].values, vec![(id("resonance"), 2.0), (id("cutoff"), 800.0)], "in the order written");
+    assert_eq!(read[1].values, vec![(runtime::plugin::BYPASS_PARAM_ID, 1.0)]);
+    let many: String = (0..=runtime::limits::MAX_PRESETS)
+        .map(|i| format!("[[plugins.presets]]\nname = \"P{i}\"\ncutoff = 800\n"))
+        .collect();
+    for (presets, place, problem) in [
+        ("presets = 3", "8:11", "`presets` must be a list of tables"),
+        ("[[plugins.presets]]\ncutoff = 800", "8:1", "missing `name` in a preset"),
+        ("[[plugins.presets]]\nname = \"A\"", "8:1", "this preset sets no parameter"),
+        ("[[plugins.presets]]\nname = \"A\"\nq = 1", "10:1", "the plugin has no parameter `q`"),
+        ("[[plugins.presets]]\nname = \"A\"\ncutoff = 1", "10:10", "cutoff = 1 is outside its range"),
+        ("[[plugins.presets]]\nname = \"A\"\nmode = 0.5", "10:8", "mode = 0.5 is between its steps"),
+        ("[[plugins.presets]]\nname = \"A\"\ncutoff = \"high\"", "10:10", "`cutoff` must be a finite number"),
+        ("[[plugins.presets]]\nname = \"A\"\nbypass = 1", "10:10", "`bypass` must be true or false"),
+        (
+            "[[plugins.presets]]\nname = \"A\"\ncutoff = 800\n[[plugins.presets]]\nname = \"a\"\ncutoff = 900",
+            "12:8",
+            "two presets are named `a`",
+        ),
+        ("[[plugins.presets]]\nname = \"\"\ncutoff = 800", "9:8", "empty"),
+        (many.as_str(), "", "more than 128 presets"),
+    ] {
+        let text = source(presets);
+        let errors = config::parse(&text).expect_err(presets);
+        let shown = render("f.toml", &text, &errors);
+        assert_eq!(errors.len(), 1, "{shown}");
+        assert!(shown.contains(&format!("--> f.toml:{place}")), "{shown}");
+        assert!(shown.contains(problem) && shown.contains("= hint:"), "{shown}");
+    }
+}

@@ -17,6 +17,7 @@ use e2e::x11_host::Screen;
 use e2e::{Shipped, clap_file, library, shipped, workspace};
 use generator::config::Plugin;
 use generator::editor::EditorKind;
+use vst3::Steinberg::Vst::IEditControllerTrait;
 
 /// One test at a time: they share the X server's pointer.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -221,3 +222,45 @@ fn paced_audio(instance: &e2e::host::Instance, channels: usize, running: &std::s
         std::thread::sleep(next.saturating_duration_since(std::time::Instant::now()));
     }
 }
+
+/// The generic editor's preset menu: a click opens it, a click on a preset
+/// loads it as a user would by hand (a gesture per parameter it sets, the
+/// host told each value), and the menu then shows that preset's name.
+#[test]
+fn the_generic_editors_preset_menu_loads_a_preset_the_host_hears() {
+    let _serial = serial();
+    let shipped = shipped();
+    let screen = Screen::open();
+    let plugin = shipped.plugins.iter().find(|p| p.name == "WA Gain").unwrap();
+    let half = plugin.presets.iter().position(|p| p.name == "Half").expect("WA Gain has a preset Half");
+    let module = Module::load(&library(&shipped.bundles, plugin));
+    let instance = module.create();
+    let handler = ComponentHandler::new();
+    ComponentHandler::install(&handler, &instance);
+    let mut view: View = instance.create_view().unwrap();
+    let (width, height) = expected_size(plugin);
+    let window = screen.host_window(width as u16, height as u16);
+    assert_eq!(view.attach(window.id), vst3::Steinberg::kResultOk);
+    let closed = screen.wait_for_frame(window.id);
+    screen.click(window.id, PRESET_MENU);
+    let open = screen.wait_for_change(window.id, &closed, (0, 40, width, 120), Duration::from_secs(5));
+    open.save_png(&workspace().join("target/editor-shots/wa-gain-presets.png"));
+    screen.click(window.id, (PRESET_MENU.0, PRESET_LIST_TOP + PRESET_ROW * half as i16));
+    view.pump(Duration::from_millis(300));
+    let gain = &plugin.params[0];
+    let expected = (-6.0 - gain.min) / (gain.max - gain.min);
+    let edits: Vec<HostEdit> = handler.take_edits().into_iter().map(|(edit, _)| edit).collect();
+    assert_eq!(edits, [HostEdit::Begin(gain.id), HostEdit::Perform(gain.id, expected), HostEdit::End(gain.id)]);
+    // SAFETY: a live controller, on the thread that made it.
+    let value = unsafe { instance.controller.getParamNormalized(gain.id) };
+    assert_eq!(value, expected, "the controller holds the preset's value");
+    let chosen = screen.wait_for_change(window.id, &open, (0, 0, width, 40), Duration::from_secs(5));
+    chosen.save_png(&workspace().join("target/editor-shots/wa-gain-preset-chosen.png"));
+    assert_eq!(view.remove(), vst3::Steinberg::kResultOk);
+}
+
+/// Where the generic editor's preset menu is in a 420-pixel-wide header,
+/// the middle of its list's first row once open, and a row's height.
+const PRESET_MENU: (i16, i16) = (245, 19);
+const PRESET_LIST_TOP: i16 = 47;
+const PRESET_ROW: i16 = 23;

@@ -96,8 +96,10 @@ fn every_generated_plugin_is_the_plugin_plugins_toml_describes() {
             assert_eq!(offer_layout(&instance, plugin, plugin.channels), kResultTrue, "{}", plugin.name);
 
             // Its parameters with their plugins.toml defaults, then Bypass (and
-            // the meters only with `meter_params`).
-            let engine_params = if plugin.editor.meter_params { 3 } else { 1 };
+            // the meters only with `meter_params`, the program change only
+            // with presets).
+            let engine_params =
+                1 + if plugin.editor.meter_params { 2 } else { 0 } + usize::from(!plugin.presets.is_empty());
             let count = instance.controller.getParameterCount() as usize;
             assert_eq!(count, plugin.params.len() + engine_params, "{}", plugin.name);
             for (index, param) in plugin.params.iter().enumerate() {

@@ -51,3 +51,9 @@ pub const MAX_PARAM_UNITS_UTF16: usize = 32;
 pub const EDITOR_MIN_SIZE: (u32, u32) = (240, 160);
 /// The largest editor size a plugin may ask to open at, in logical pixels.
 pub const EDITOR_MAX_SIZE: (u32, u32) = (4096, 4096);
+
+/// Presets one plugin may list (VST3 shows them as one program list).
+pub const MAX_PRESETS: usize = 128;
+/// A preset's name, in UTF-16 units: VST3's `getProgramName` fills a
+/// `String128`.
+pub const MAX_PRESET_NAME_UTF16: usize = 127;

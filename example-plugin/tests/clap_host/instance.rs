@@ -15,10 +15,12 @@ use clap_sys::ext::gui::{CLAP_EXT_GUI, clap_host_gui};
 use clap_sys::ext::latency::{CLAP_EXT_LATENCY, clap_host_latency, clap_plugin_latency};
 use clap_sys::ext::note_ports::{CLAP_EXT_NOTE_PORTS, clap_note_port_info, clap_plugin_note_ports};
 use clap_sys::ext::params::{CLAP_EXT_PARAMS, clap_host_params, clap_param_info, clap_plugin_params};
+use clap_sys::ext::preset_load::{CLAP_EXT_PRESET_LOAD, clap_host_preset_load, clap_plugin_preset_load};
 use clap_sys::ext::render::{CLAP_EXT_RENDER, CLAP_RENDER_OFFLINE, CLAP_RENDER_REALTIME, clap_plugin_render};
 use clap_sys::ext::state::{CLAP_EXT_STATE, clap_host_state, clap_plugin_state};
 use clap_sys::ext::tail::{CLAP_EXT_TAIL, clap_plugin_tail};
 use clap_sys::ext::thread_check::{CLAP_EXT_THREAD_CHECK, clap_host_thread_check};
+use clap_sys::factory::preset_discovery::clap_preset_discovery_location_kind;
 use clap_sys::host::clap_host;
 use clap_sys::plugin::clap_plugin;
 use clap_sys::process::{clap_process, clap_process_status};
@@ -46,6 +48,9 @@ pub struct Requests {
     pub callbacks: usize,
     /// `gui.request_resize` sizes, with whether each came on the main thread.
     pub resizes: Vec<((u32, u32), bool)>,
+    /// `preset-load.loaded` calls, and its `on_error` messages.
+    pub presets_loaded: usize,
+    pub preset_errors: Vec<String>,
 }
 
 /// The host object one plugin instance is created for.
@@ -79,6 +84,8 @@ const THREAD_CHECK: clap_host_thread_check =
 const LATENCY: clap_host_latency = clap_host_latency { changed: Some(latency_changed) };
 const PARAMS: clap_host_params =
     clap_host_params { rescan: Some(params_rescan), clear: Some(params_clear), request_flush: Some(request_flush) };
+const PRESET_LOAD: clap_host_preset_load =
+    clap_host_preset_load { on_error: Some(preset_error), loaded: Some(preset_loaded) };
 const GUI: clap_host_gui = clap_host_gui {
     resize_hints_changed: Some(request_nothing),
     request_resize: Some(request_resize),
@@ -101,6 +108,8 @@ unsafe extern "C" fn get_extension(_host: *const clap_host, id: *const c_char) -
         std::ptr::from_ref(&STATE).cast()
     } else if id == CLAP_EXT_GUI {
         std::ptr::from_ref(&GUI).cast()
+    } else if id == CLAP_EXT_PRESET_LOAD {
+        std::ptr::from_ref(&PRESET_LOAD).cast()
     } else {
         std::ptr::null()
     }
@@ -139,6 +148,34 @@ unsafe extern "C" fn request_refused(_raw: *const clap_host) -> bool {
 }
 
 unsafe extern "C" fn gui_closed(_raw: *const clap_host, _was_destroyed: bool) {}
+
+unsafe extern "C" fn preset_loaded(
+    raw: *const clap_host,
+    _kind: clap_preset_discovery_location_kind,
+    _location: *const c_char,
+    _load_key: *const c_char,
+) {
+    // SAFETY: the plugin passes our own host.
+    unsafe { host(raw) }.requests.lock().unwrap().presets_loaded += 1;
+}
+
+unsafe extern "C" fn preset_error(
+    raw: *const clap_host,
+    _kind: clap_preset_discovery_location_kind,
+    _location: *const c_char,
+    _load_key: *const c_char,
+    _os_error: i32,
+    message: *const c_char,
+) {
+    let message = if message.is_null() {
+        String::new()
+    } else {
+        // SAFETY: the plugin's NUL-terminated message.
+        unsafe { CStr::from_ptr(message) }.to_string_lossy().into_owned()
+    };
+    // SAFETY: the plugin passes our own host.
+    unsafe { host(raw) }.requests.lock().unwrap().preset_errors.push(message);
+}
 
 unsafe extern "C" fn request_flush(raw: *const clap_host) {
     // SAFETY: the plugin passes our own host.
@@ -239,6 +276,14 @@ impl<'module> Instance<'module> {
             unsafe { (self.raw().on_main_thread.unwrap())(self.plugin) };
         }
         count
+    }
+
+    /// `preset-load`'s `from_location` (main thread); false when the plugin
+    /// has no such extension or refuses.
+    pub fn load_preset(&self, kind: clap_preset_discovery_location_kind, location: *const c_char, key: &CStr) -> bool {
+        let Some(load) = self.extension::<clap_plugin_preset_load>(CLAP_EXT_PRESET_LOAD) else { return false };
+        // SAFETY: the plugin's own function with the host's strings.
+        unsafe { (load.from_location.unwrap())(self.plugin, kind, location, key.as_ptr()) }
     }
 
     /// Takes the count of `request_flush` calls since the last look.

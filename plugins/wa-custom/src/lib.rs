@@ -120,7 +120,11 @@ pub static INFO: PluginInfo = PluginInfo {
     buffering: true,
     params: PARAMS,
     meter_params: false,
-    presets: &[],
+    presets: &[
+        runtime::plugin::Preset { name: "Clean", values: &[(params::DRIVE, 1.0), (params::MIX, 1.0)] },
+        runtime::plugin::Preset { name: "Warm", values: &[(params::DRIVE, 2.5), (params::MIX, 0.8)] },
+        runtime::plugin::Preset { name: "Crushed", values: &[(params::DRIVE, 9.0), (params::MIX, 1.0)] },
+    ],
     editor: Some(&EDITOR),
 };
 

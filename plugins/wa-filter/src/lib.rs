@@ -41,7 +41,20 @@ pub static INFO: PluginInfo = PluginInfo {
     buffering: true,
     params: PARAMS,
     meter_params: false,
-    presets: &[],
+    presets: &[
+        runtime::plugin::Preset {
+            name: "Warm",
+            values: &[(params::MODE, 0.0), (params::CUTOFF, 800.0), (params::RESONANCE, 0.707)],
+        },
+        runtime::plugin::Preset {
+            name: "Telephone",
+            values: &[(params::MODE, 2.0), (params::CUTOFF, 1500.0), (params::RESONANCE, 2.0)],
+        },
+        runtime::plugin::Preset {
+            name: "Thin",
+            values: &[(params::MODE, 1.0), (params::CUTOFF, 400.0), (params::RESONANCE, 0.707)],
+        },
+    ],
     editor: Some(&EDITOR),
 };
 

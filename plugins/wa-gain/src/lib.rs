@@ -34,7 +34,11 @@ pub static INFO: PluginInfo = PluginInfo {
     buffering: true,
     params: PARAMS,
     meter_params: false,
-    presets: &[],
+    presets: &[
+        runtime::plugin::Preset { name: "Unity", values: &[(params::GAIN, 0.0)] },
+        runtime::plugin::Preset { name: "Half", values: &[(params::GAIN, -6.0)] },
+        runtime::plugin::Preset { name: "Quiet", values: &[(params::GAIN, -20.0)] },
+    ],
     editor: Some(&EDITOR),
 };
 

@@ -1,5 +1,6 @@
 //! The module's entry: `clap_entry` (see [`crate::export_clap!`]), its
-//! `init`/`deinit`, and the plugin factory `get_factory` hands out.
+//! `init`/`deinit`, and the factories `get_factory` hands out: the plugin
+//! factory, and the preset-discovery factory when the plugin has presets.
 //!
 //! `init` builds the module's state (the descriptor's C strings and a way to
 //! create the plugin) and `deinit` frees it, so a host that loads and unloads
@@ -11,6 +12,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use clap_sys::entry::clap_plugin_entry;
 use clap_sys::factory::plugin_factory::{CLAP_PLUGIN_FACTORY_ID, clap_plugin_factory};
+use clap_sys::factory::preset_discovery::{CLAP_PRESET_DISCOVERY_FACTORY_ID, CLAP_PRESET_DISCOVERY_FACTORY_ID_COMPAT};
 use clap_sys::host::clap_host;
 use clap_sys::plugin::{clap_plugin, clap_plugin_descriptor};
 use clap_sys::version::CLAP_VERSION;
@@ -18,6 +20,7 @@ use clap_sys::version::CLAP_VERSION;
 use super::descriptor::Descriptor;
 use super::guard;
 use super::plugin::Plugin;
+use super::presets::{FACTORY as PRESET_FACTORY, ProviderDescriptor};
 use crate::engine::Processor;
 use crate::plugin::PluginInfo;
 
@@ -49,11 +52,14 @@ impl PluginEntry {
 /// Creates one plugin instance for a host.
 type Create = Box<dyn Fn(*const clap_host, *const clap_plugin_descriptor) -> *const clap_plugin + Send>;
 
-struct Module {
+pub(crate) struct Module {
     /// `init` calls not yet matched by `deinit`.
     refs: usize,
+    pub(crate) info: &'static PluginInfo,
     descriptor: Box<Descriptor>,
     create: Create,
+    /// The preset provider's descriptor, when the plugin has presets.
+    pub(crate) presets: Option<Box<ProviderDescriptor>>,
 }
 
 /// The module's state between `init` and `deinit`. A plain static: it has no
@@ -62,6 +68,11 @@ static MODULE: Mutex<Option<Module>> = Mutex::new(None);
 
 fn module() -> MutexGuard<'static, Option<Module>> {
     MODULE.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// `call` on the module's state, if it is initialised.
+pub(crate) fn with_module<T>(call: impl FnOnce(&Module) -> T) -> Option<T> {
+    module().as_ref().map(call)
 }
 
 /// The body of the exported entry's `init`.
@@ -73,7 +84,8 @@ pub fn init<P: Processor>(info: &'static PluginInfo, make: fn() -> P, _path: *co
             return true;
         }
         let create: Create = Box::new(move |host, descriptor| Plugin::create(info, make, host, descriptor));
-        *module = Some(Module { refs: 1, descriptor: Box::new(Descriptor::new(info)), create });
+        let presets = (!info.presets.is_empty()).then(|| Box::new(ProviderDescriptor::new(info)));
+        *module = Some(Module { refs: 1, info, descriptor: Box::new(Descriptor::new(info)), create, presets });
         true
     })
 }
@@ -103,7 +115,16 @@ pub unsafe fn get_factory(id: *const c_char) -> *const c_void {
         }
         // SAFETY: a non-null id is a NUL-terminated string (CLAP's contract).
         let id = unsafe { CStr::from_ptr(id) };
-        if id == CLAP_PLUGIN_FACTORY_ID { std::ptr::from_ref(&FACTORY).cast() } else { std::ptr::null() }
+        let has_presets = with_module(|module| module.presets.is_some()).unwrap_or(false);
+        if id == CLAP_PLUGIN_FACTORY_ID {
+            std::ptr::from_ref(&FACTORY).cast()
+        } else if has_presets
+            && (id == CLAP_PRESET_DISCOVERY_FACTORY_ID || id == CLAP_PRESET_DISCOVERY_FACTORY_ID_COMPAT)
+        {
+            std::ptr::from_ref(&PRESET_FACTORY).cast()
+        } else {
+            std::ptr::null()
+        }
     })
 }
 

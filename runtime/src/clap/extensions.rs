@@ -10,6 +10,7 @@ use clap_sys::ext::gui::CLAP_EXT_GUI;
 use clap_sys::ext::latency::{CLAP_EXT_LATENCY, clap_plugin_latency};
 use clap_sys::ext::note_ports::CLAP_EXT_NOTE_PORTS;
 use clap_sys::ext::params::CLAP_EXT_PARAMS;
+use clap_sys::ext::preset_load::{CLAP_EXT_PRESET_LOAD, CLAP_EXT_PRESET_LOAD_COMPAT};
 use clap_sys::ext::render::{CLAP_EXT_RENDER, CLAP_RENDER_OFFLINE, clap_plugin_render, clap_plugin_render_mode};
 use clap_sys::ext::state::CLAP_EXT_STATE;
 use clap_sys::ext::surround::{CLAP_EXT_SURROUND, CLAP_EXT_SURROUND_COMPAT};
@@ -22,6 +23,7 @@ use super::layouts::Layouts;
 use super::params::Params;
 use super::plugin::Plugin;
 use super::ports::Ports;
+use super::presets::PresetLoad;
 use super::state::State;
 use crate::engine::Processor;
 use crate::plugin::PluginKind;
@@ -65,6 +67,8 @@ pub(crate) unsafe extern "C" fn get<P: Processor>(plugin: *const clap_plugin, id
             std::ptr::from_ref(&Small::<P>::TAIL).cast()
         } else if id == CLAP_EXT_RENDER {
             std::ptr::from_ref(&Small::<P>::RENDER).cast()
+        } else if (id == CLAP_EXT_PRESET_LOAD || id == CLAP_EXT_PRESET_LOAD_COMPAT) && !plugin.info.presets.is_empty() {
+            std::ptr::from_ref(&PresetLoad::<P>::EXTENSION).cast()
         } else if id == CLAP_EXT_GUI && plugin.info.editor.is_some() {
             std::ptr::from_ref(&GuiExtension::<P>::EXTENSION).cast()
         } else {

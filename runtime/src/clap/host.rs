@@ -7,7 +7,9 @@ use std::ffi::CStr;
 use clap_sys::ext::gui::{CLAP_EXT_GUI, clap_host_gui};
 use clap_sys::ext::latency::{CLAP_EXT_LATENCY, clap_host_latency};
 use clap_sys::ext::params::{CLAP_EXT_PARAMS, CLAP_PARAM_RESCAN_VALUES, clap_host_params};
+use clap_sys::ext::preset_load::{CLAP_EXT_PRESET_LOAD, CLAP_EXT_PRESET_LOAD_COMPAT, clap_host_preset_load};
 use clap_sys::ext::thread_check::{CLAP_EXT_THREAD_CHECK, clap_host_thread_check};
+use clap_sys::factory::preset_discovery::clap_preset_discovery_location_kind;
 use clap_sys::host::clap_host;
 
 /// The host's callbacks. Every pointer is the host's and outlives the plugin
@@ -19,6 +21,7 @@ pub(crate) struct Host {
     latency: *const clap_host_latency,
     params: *const clap_host_params,
     gui: *const clap_host_gui,
+    preset_load: *const clap_host_preset_load,
 }
 
 // SAFETY: CLAP hosts' callbacks are callable from the threads the spec names
@@ -37,6 +40,7 @@ impl Host {
             latency: std::ptr::null(),
             params: std::ptr::null(),
             gui: std::ptr::null(),
+            preset_load: std::ptr::null(),
         }
     }
 
@@ -46,6 +50,10 @@ impl Host {
         self.latency = self.extension(CLAP_EXT_LATENCY).cast();
         self.params = self.extension(CLAP_EXT_PARAMS).cast();
         self.gui = self.extension(CLAP_EXT_GUI).cast();
+        self.preset_load = self.extension(CLAP_EXT_PRESET_LOAD).cast();
+        if self.preset_load.is_null() {
+            self.preset_load = self.extension(CLAP_EXT_PRESET_LOAD_COMPAT).cast();
+        }
     }
 
     /// The name the host gives itself (`clap_host.name`), if it gives one.
@@ -131,5 +139,21 @@ impl Host {
         let Some(resize) = unsafe { self.gui.as_ref() }.and_then(|gui| gui.request_resize) else { return false };
         // SAFETY: called on the main thread, as gui.h requires.
         unsafe { resize(self.raw, width, height) }
+    }
+}
+
+impl Host {
+    /// Tells the host a preset loaded (main thread, from `preset-load`).
+    pub(crate) fn preset_loaded(
+        &self,
+        kind: clap_preset_discovery_location_kind,
+        location: *const std::ffi::c_char,
+        load_key: *const std::ffi::c_char,
+    ) {
+        // SAFETY: null or the host's extension, alive as long as the host.
+        if let Some(loaded) = unsafe { self.preset_load.as_ref() }.and_then(|p| p.loaded) {
+            // SAFETY: called on the main thread with the host's own arguments.
+            unsafe { loaded(self.raw, kind, location, load_key) };
+        }
     }
 }

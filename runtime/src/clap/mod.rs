@@ -11,6 +11,7 @@
 //! - `process.rs` and `host_buffers.rs`: one `process` call to one engine call,
 //!   `transport.rs` the host's transport as the engine's;
 //! - `gui.rs`: the editor's window (`clap.gui`);
+//! - `presets.rs`: the preset-discovery factory and `clap.preset-load`;
 //! - `ports.rs` (audio and note ports, surround channel maps), `layouts.rs`
 //!   (the layouts a host may select), `params.rs`, `state.rs`, `host.rs` (the
 //!   host's callbacks and extensions).
@@ -28,6 +29,7 @@ mod layouts;
 mod params;
 mod plugin;
 mod ports;
+mod presets;
 mod process;
 mod state;
 mod transport;

@@ -100,11 +100,7 @@ impl EditorContext {
 
     /// The preset whose values every parameter has now, if one does.
     pub fn current_preset(&self) -> Option<usize> {
-        self.presets().iter().position(|preset| {
-            preset.values.iter().all(|&(id, plain)| {
-                self.param(id).is_some_and(|p| (p.normalized() - p.param.to_normalized(plain)).abs() < 1e-9)
-            })
-        })
+        self.info.matching_preset(&self.values)
     }
 
     /// Loads preset `index` as a user would by hand: every parameter it names

@@ -11,10 +11,13 @@
 //! - [`Preset`]s, and the [`Editor`](crate::editor::Editor) a plugin opens.
 
 pub(crate) mod params;
+mod presets;
 pub(crate) mod state;
 pub(crate) mod tail;
 
-pub use params::{BYPASS_PARAM_ID, FILL_PARAM_ID, UNDERRUNS_MAX, UNDERRUNS_PARAM_ID};
+pub use params::{
+    BYPASS_PARAM_ID, FILL_PARAM_ID, PROGRAM_PARAM_ID, RESERVED_PARAM_IDS, UNDERRUNS_MAX, UNDERRUNS_PARAM_ID,
+};
 
 use crate::editor::Editor;
 use crate::engine::EngineConfig;

@@ -23,6 +23,12 @@ pub const BYPASS_PARAM_ID: u32 = 0x7FFF_0001;
 pub const UNDERRUNS_PARAM_ID: u32 = 0x7FFF_0002;
 /// Read-only parameter: how full the write-ahead buffer is (0 to 100 %).
 pub const FILL_PARAM_ID: u32 = 0x7FFF_0003;
+/// VST3's program-change parameter, which selects a preset (a plugin with
+/// presets has it after every other parameter; CLAP loads presets through
+/// its own extension instead).
+pub const PROGRAM_PARAM_ID: u32 = 0x7FFF_0004;
+/// Every id the engine's parameters use: a plugin's own must differ.
+pub const RESERVED_PARAM_IDS: [u32; 4] = [BYPASS_PARAM_ID, UNDERRUNS_PARAM_ID, FILL_PARAM_ID, PROGRAM_PARAM_ID];
 /// The largest underrun count the meter shows (normalized 1.0); counts are
 /// exact up to it and stay there beyond it.
 pub const UNDERRUNS_MAX: f64 = 1_000_000.0;

@@ -16,9 +16,9 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering}
 use vst3::Steinberg::Vst::{
     BusDirection, BusDirections_, BusInfo, BusInfo_, BusTypes_, IAudioProcessor, IAudioProcessorTrait, IComponent,
     IComponentHandler, IComponentTrait, IEditController, IEditControllerTrait, IProcessContextRequirements,
-    IProcessContextRequirementsTrait, IoMode, MediaType, MediaTypes_, ParamID, ParameterInfo, ParameterInfo_,
-    ProcessData, ProcessSetup as VstProcessSetup, RoutingInfo, SpeakerArrangement, String128, SymbolicSampleSizes_,
-    TChar, ViewType, kInfiniteTail,
+    IProcessContextRequirementsTrait, IUnitInfo, IoMode, MediaType, MediaTypes_, ParamID, ParameterInfo,
+    ParameterInfo_, ProcessData, ProcessSetup as VstProcessSetup, RoutingInfo, SpeakerArrangement, String128,
+    SymbolicSampleSizes_, TChar, ViewType, kInfiniteTail,
 };
 use vst3::Steinberg::{
     FIDString, FUnknown, IBStream, IBStreamTrait, IPlugView, IPluginBaseTrait, TBool, TUID, kInvalidArgument,
@@ -29,8 +29,9 @@ use vst3::{Class, ComRef};
 use super::component_handler::ComponentHandler;
 use super::editor_link::EditorLink;
 use super::host_application::host_name;
-use super::latency_notice::LatencyNotice;
 use super::process::{self, Audio};
+use super::programs::Programs;
+use super::restart_notice::RestartNotice;
 use super::speakers;
 use super::strings::{copy_wstring, read_wstring};
 use super::view::PlugView;
@@ -38,7 +39,7 @@ use crate::editor::EditorContext;
 use crate::engine::{Engine, EngineStatsHandle, PositionReference, ProcessSetup, Processor};
 use crate::exclusive::{Exclusive, ExclusiveGuard};
 use crate::plugin::params::{HostParam, Role};
-use crate::plugin::{PluginInfo, PluginKind, state};
+use crate::plugin::{PROGRAM_PARAM_ID, PluginInfo, PluginKind, state};
 
 /// What a host that never calls `setupProcessing` gets (the SDK's defaults).
 const DEFAULT_SETUP: (f64, usize) = (44_100.0, 1024);
@@ -64,15 +65,17 @@ pub(crate) struct Plugin<P: Processor> {
     /// Reads the engine's tail (and other published figures) from any thread.
     stats: EngineStatsHandle,
     /// Adaptive latency: tells the host when the engine wants more.
-    notice: LatencyNotice,
+    notice: RestartNotice,
     /// The host's component handler (latency changes, the editor's edits).
     handler: Arc<ComponentHandler>,
     /// The editor's context and edits, for the views.
     editor: Arc<EditorLink>,
+    /// The program (preset) chosen last.
+    programs: Programs,
 }
 
 impl<P: Processor> Class for Plugin<P> {
-    type Interfaces = (IComponent, IAudioProcessor, IEditController, IProcessContextRequirements);
+    type Interfaces = (IComponent, IAudioProcessor, IEditController, IProcessContextRequirements, IUnitInfo);
 }
 
 impl<P: Processor> Plugin<P> {
@@ -81,7 +84,7 @@ impl<P: Processor> Plugin<P> {
         let params: Arc<[AtomicU64]> =
             info.host_params().map(|(_, p)| AtomicU64::new(p.default_normalized().to_bits())).collect();
         let handler = Arc::new(ComponentHandler::default());
-        let notice = LatencyNotice::new(engine.stats_handle(), Arc::clone(&handler));
+        let notice = RestartNotice::new(engine.stats_handle(), Arc::clone(&handler));
         let stats = engine.stats_handle();
         let resend_params = Arc::new(AtomicBool::new(true));
         let context = EditorContext::new(info, Arc::clone(&params), engine.stats_handle());
@@ -98,7 +101,31 @@ impl<P: Processor> Plugin<P> {
             notice,
             handler,
             editor,
+            programs: Programs::default(),
         }
+    }
+
+    pub(super) fn info(&self) -> &'static PluginInfo {
+        self.info
+    }
+
+    /// Parameters a host sees: the described ones, then the program-change
+    /// parameter if the plugin has presets.
+    fn param_count(&self) -> usize {
+        self.info.host_param_count() + usize::from(Programs::exist(self.info))
+    }
+
+    /// Applies program `index`'s preset: its values stored, the processor
+    /// given every value again, the host told to read them.
+    fn choose_program(&self, index: usize) -> bool {
+        if !self.info.apply_preset(index, &self.params) {
+            return false;
+        }
+        self.programs.select(index);
+        self.resend_params.store(true, Ordering::Release);
+        self.notice.values_changed();
+        self.notice.poll();
+        true
     }
 
     /// The engine, for calls from the main thread: waits while `process` runs.
@@ -173,6 +200,8 @@ impl<P: Processor> Plugin<P> {
         for (id, value) in values {
             self.set_normalized(id, value);
         }
+        // The values are the state's, whatever program was chosen before.
+        self.programs.forget();
         self.resend_params.store(true, Ordering::Release);
         kResultOk
     }
@@ -417,7 +446,15 @@ impl<P: Processor> IAudioProcessorTrait for Plugin<P> {
             }
             // SAFETY: `data` and everything it points to are the host's, valid for
             // this call, as `process` requires.
-            unsafe { process::run(&mut audio, self.info, &self.params, &self.resend_params, data) }
+            let (result, program) =
+                unsafe { process::run(&mut audio, self.info, &self.params, &self.resend_params, data) };
+            if let Some(program) = program {
+                // Applied with the audio; the host reads the values again
+                // on its next main-thread call.
+                self.programs.select(program);
+                self.notice.values_changed();
+            }
+            result
         })
     }
 
@@ -452,15 +489,18 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
 
     unsafe fn getParameterCount(&self) -> i32 {
         self.notice.poll();
-        self.info.host_param_count() as i32
+        self.param_count() as i32
     }
 
     unsafe fn getParameterInfo(&self, index: i32, info: *mut ParameterInfo) -> tresult {
         // SAFETY: the host passes a writable ParameterInfo or null, checked here.
         let Some(info) = (unsafe { info.as_mut() }) else { return kInvalidArgument };
-        let Some(param) = usize::try_from(index).ok().and_then(|i| self.info.host_param(i)) else {
-            return kInvalidArgument;
-        };
+        let index = usize::try_from(index).unwrap_or(usize::MAX);
+        if index == self.info.host_param_count() && Programs::exist(self.info) {
+            Programs::param_info(self.info, info);
+            return kResultOk;
+        }
+        let Some(param) = self.info.host_param(index) else { return kInvalidArgument };
         info.id = param.id();
         copy_wstring(param.spec.title, &mut info.title);
         copy_wstring(param.spec.title, &mut info.shortTitle);
@@ -475,6 +515,10 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
     unsafe fn getParamStringByValue(&self, id: ParamID, value: f64, string: *mut String128) -> tresult {
         // SAFETY: the host passes a writable String128 or null, checked here.
         let Some(string) = (unsafe { string.as_mut() }) else { return kInvalidArgument };
+        if id == PROGRAM_PARAM_ID && Programs::exist(self.info) {
+            copy_wstring(Programs::text(self.info, value), string);
+            return kResultOk;
+        }
         let Some((_, param)) = self.info.host_param_by_id(id) else { return kInvalidArgument };
         copy_wstring(&param.text(value), string);
         kResultOk
@@ -485,8 +529,13 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
         let Some(text) = (unsafe { read_wstring(string, 128) }) else { return kInvalidArgument };
         // SAFETY: the host passes a writable f64 or null, checked here.
         let Some(value) = (unsafe { value.as_mut() }) else { return kInvalidArgument };
-        let Some((_, param)) = self.info.host_param_by_id(id) else { return kInvalidArgument };
-        match param.parse(&text) {
+        let parsed = if id == PROGRAM_PARAM_ID && Programs::exist(self.info) {
+            Programs::parse(self.info, &text)
+        } else {
+            let Some((_, param)) = self.info.host_param_by_id(id) else { return kInvalidArgument };
+            param.parse(&text)
+        };
+        match parsed {
             Some(normalized) => {
                 *value = normalized;
                 kResultOk
@@ -496,6 +545,9 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
     }
 
     unsafe fn normalizedParamToPlain(&self, id: ParamID, value: f64) -> f64 {
+        if id == PROGRAM_PARAM_ID && Programs::exist(self.info) {
+            return Programs::index_of(self.info, value) as f64;
+        }
         match self.info.host_param_by_id(id) {
             Some((_, param)) => param.to_plain(value),
             None => value,
@@ -503,6 +555,10 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
     }
 
     unsafe fn plainParamToNormalized(&self, id: ParamID, plain: f64) -> f64 {
+        if id == PROGRAM_PARAM_ID && Programs::exist(self.info) {
+            let index = if plain.is_finite() { plain.round().max(0.0) as usize } else { 0 };
+            return Programs::normalized_of(self.info, index);
+        }
         match self.info.host_param_by_id(id) {
             Some((_, param)) => param.to_normalized(plain),
             None => plain.clamp(0.0, 1.0),
@@ -511,10 +567,23 @@ impl<P: Processor> IEditControllerTrait for Plugin<P> {
 
     unsafe fn getParamNormalized(&self, id: ParamID) -> f64 {
         self.notice.poll();
+        if id == PROGRAM_PARAM_ID && Programs::exist(self.info) {
+            return Programs::normalized_of(self.info, self.programs.selected().unwrap_or(0));
+        }
         self.normalized(id).unwrap_or(0.0)
     }
 
     unsafe fn setParamNormalized(&self, id: ParamID, value: f64) -> tresult {
+        if id == PROGRAM_PARAM_ID && Programs::exist(self.info) && value.is_finite() {
+            let index = Programs::index_of(self.info, value);
+            // A host restoring its own copy of the parameter sets the program
+            // already chosen: only a different one is applied, so the values
+            // a state load restored stay.
+            if Some(index) == self.programs.selected() {
+                return kResultOk;
+            }
+            return guard(|| if self.choose_program(index) { kResultOk } else { kInvalidArgument });
+        }
         if self.set_normalized(id, value) { kResultOk } else { kInvalidArgument }
     }
 

@@ -9,18 +9,19 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use vst3::ComRef;
 use vst3::Steinberg::Vst::{
-    AudioBusBuffers, Event as VstEvent, Event_, IEventListTrait, IParamValueQueueTrait, IParameterChangesTrait,
-    ProcessData, ProcessModes_, SymbolicSampleSizes_,
+    AudioBusBuffers, Event as VstEvent, Event_, IEventListTrait, IParamValueQueue, IParamValueQueueTrait,
+    IParameterChangesTrait, ProcessData, ProcessModes_, SymbolicSampleSizes_,
 };
 use vst3::Steinberg::{kInvalidArgument, kResultFalse, kResultOk, tresult};
 
 use super::host_buffers::{HostBuffers, HostSample};
+use super::programs::Programs;
 use crate::engine::{
     AudioBuffers, Engine, EngineError, Event, EventKind, ProcessMode, ProcessSetup, Processor, Transport,
 };
 use crate::limits::MAX_CHANNELS;
 use crate::plugin::params::meter_readings;
-use crate::plugin::{PluginInfo, PluginKind};
+use crate::plugin::{PROGRAM_PARAM_ID, PluginInfo, PluginKind};
 
 /// Events one call can carry; more are dropped (hosts send a few dozen).
 const EVENT_CAPACITY: usize = 2048;
@@ -55,15 +56,17 @@ impl<P: Processor> Audio<P> {
 /// `data` and every buffer, list and queue it points to are valid for this
 /// call, as the VST3 contract requires: `numSamples` samples per channel
 /// buffer, `numChannels` buffers per bus, `numInputs`/`numOutputs` buses.
+/// Returns the call's result, and the program a program change in the call
+/// chose (its preset's values applied at its frame), if one did.
 pub(crate) unsafe fn run<P: Processor>(
     audio: &mut Audio<P>,
     info: &PluginInfo,
     params: &[AtomicU64],
     resend_params: &AtomicBool,
     data: &mut ProcessData,
-) -> tresult {
+) -> (tresult, Option<usize>) {
     if audio.setup.is_none() {
-        return kResultFalse;
+        return (kResultFalse, None);
     }
     let mode = match data.processMode as u32 {
         ProcessModes_::kOffline => ProcessMode::Offline,
@@ -77,7 +80,7 @@ pub(crate) unsafe fn run<P: Processor>(
         queue_all_params(events, info, params);
     }
     // SAFETY: per this function's contract.
-    unsafe { queue_param_changes(events, info, params, data, frames) };
+    let program = unsafe { queue_param_changes(events, info, params, data, frames) };
     if info.kind == PluginKind::Instrument {
         // SAFETY: per this function's contract.
         unsafe { queue_notes(events, data, frames) };
@@ -118,7 +121,7 @@ pub(crate) unsafe fn run<P: Processor>(
     };
     // SAFETY: per this function's contract.
     unsafe { report_telemetry(&audio.engine, info, params, data) };
-    result
+    (result, program)
 }
 
 /// Publishes the engine's meters (underruns, buffer fill) as the read-only
@@ -219,7 +222,9 @@ fn queue_all_params(events: &mut Vec<Event>, info: &PluginInfo, params: &[Atomic
     }
 }
 
-/// Every point of every parameter queue, at its offset, in plain values.
+/// Every point of every parameter queue, at its offset, in plain values; a
+/// program change as its preset's values at its offset. Returns the last
+/// program chosen, if any.
 ///
 /// # Safety
 /// As for [`run`].
@@ -229,15 +234,21 @@ unsafe fn queue_param_changes(
     params: &[AtomicU64],
     data: &ProcessData,
     frames: usize,
-) {
+) -> Option<usize> {
     // SAFETY: a live IParameterChanges for this call, or null.
-    let Some(changes) = (unsafe { ComRef::from_raw(data.inputParameterChanges) }) else { return };
+    let changes = unsafe { ComRef::from_raw(data.inputParameterChanges) }?;
+    let mut program = None;
     // SAFETY: calls on a live interface.
     for q in 0..unsafe { changes.getParameterCount() } {
         // SAFETY: a live queue for this call, or null.
         let Some(queue) = (unsafe { ComRef::from_raw(changes.getParameterData(q)) }) else { continue };
         // SAFETY: calls on a live interface.
         let id = unsafe { queue.getParameterId() };
+        if id == PROGRAM_PARAM_ID && Programs::exist(info) {
+            // SAFETY: per this function's contract.
+            program = unsafe { queue_program_changes(events, info, params, &queue, frames) }.or(program);
+            continue;
+        }
         let Some((index, param)) = info.host_param_by_id(id) else { continue };
         // SAFETY: calls on a live interface.
         for p in 0..unsafe { queue.getPointCount() } {
@@ -254,6 +265,41 @@ unsafe fn queue_param_changes(
             push(events, Event::new(offset, kind));
         }
     }
+    program
+}
+
+/// The points of the program-change queue: each program's preset values,
+/// stored and sent to the processor at the point's offset. Returns the last
+/// program chosen.
+///
+/// # Safety
+/// `queue` is the host's, valid for this call.
+unsafe fn queue_program_changes(
+    events: &mut Vec<Event>,
+    info: &PluginInfo,
+    params: &[AtomicU64],
+    queue: &ComRef<'_, IParamValueQueue>,
+    frames: usize,
+) -> Option<usize> {
+    let mut program = None;
+    // SAFETY: calls on a live interface.
+    for p in 0..unsafe { queue.getPointCount() } {
+        let (mut offset, mut value) = (0_i32, 0.0_f64);
+        // SAFETY: both out-pointers are valid locals.
+        if unsafe { queue.getPoint(p, &mut offset, &mut value) } != kResultOk || !value.is_finite() {
+            continue;
+        }
+        let index = Programs::index_of(info, value);
+        let offset = (offset.max(0) as usize).min(frames);
+        for (param, normalized) in info.preset_values(index).into_iter().flatten() {
+            params[param].store(normalized.to_bits(), Ordering::Relaxed);
+            if let Some(kind) = info.host_param(param).and_then(|p| p.event(normalized)) {
+                push(events, Event::new(offset, kind));
+            }
+        }
+        program = Some(index);
+    }
+    program
 }
 
 /// Note on/off events at their offsets.

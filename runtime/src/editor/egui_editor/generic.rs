@@ -4,7 +4,7 @@
 //! as the width allows, scrolling when the height does not), and the
 //! write-ahead panel at the bottom.
 
-use egui::{Align, ComboBox, Layout, Rect, RichText, Ui, vec2};
+use egui::{Align, ComboBox, Label, Layout, Rect, RichText, Ui, vec2};
 
 use super::widgets::{CELL, param_control, switch_button};
 use super::{EditorView, panel};
@@ -46,14 +46,16 @@ pub(super) fn draw(ui: &mut Ui, view: &EditorView<'_>, cells: &mut Vec<(u32, Rec
     let context = view.context;
     let info = context.info();
     egui::Panel::top("writeahead-header").exact_size(HEADER).show(ui, |ui| {
-        ui.horizontal_centered(|ui| {
-            ui.label(RichText::new(info.name).heading().strong());
-            ui.label(RichText::new(info.vendor).weak());
-            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                let bypass = context.bypass();
-                switch_button(ui, &bypass);
-                ui.label("Bypass");
-                presets(ui, view);
+        // The controls first, from the right, so the name and vendor get the
+        // room left and are cut short (…) rather than drawn under them.
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            let bypass = context.bypass();
+            switch_button(ui, &bypass);
+            ui.label("Bypass");
+            presets(ui, view);
+            ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                ui.add(Label::new(RichText::new(info.name).heading().strong()).truncate());
+                ui.add(Label::new(RichText::new(info.vendor).weak()).truncate());
             });
         });
     });

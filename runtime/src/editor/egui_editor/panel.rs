@@ -16,6 +16,8 @@ const WARNING: Color32 = Color32::from_rgb(0xe8, 0x6a, 0x5c);
 const PLOT_HEIGHT: f32 = 56.0;
 /// The width of a figure's label.
 const LABEL_WIDTH: f32 = 84.0;
+/// Room for the buffer fill's percentage beside its bar.
+const FIGURE_WIDTH: f32 = 64.0;
 
 /// The panel's height in logical pixels, buffered or not (the generic
 /// editor reserves it).
@@ -41,7 +43,15 @@ pub fn write_ahead_panel(ui: &mut Ui, view: &EditorView<'_>) {
         return;
     }
     let fill = stats.fill as f32;
-    ui.add(ProgressBar::new(fill).desired_height(14.0).fill(ACCENT).text(format!("buffer fill {:.1} %", fill * 100.0)));
+    // The figure beside the bar, not on it: over an empty bar's rounded end
+    // the text would sit on the fill.
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Buffer fill").weak()).on_hover_text("How much of the latency the worker has filled");
+        let figure = format!("{:5.1} %", fill * 100.0);
+        let width = ui.available_width() - FIGURE_WIDTH;
+        ui.add(ProgressBar::new(fill).desired_width(width).desired_height(14.0).fill(ACCENT));
+        ui.label(RichText::new(figure).monospace());
+    });
     plot(ui, view, &stats);
     let rate = if stats.sample_rate > 0.0 { stats.sample_rate } else { 48_000.0 };
     let underruns = format!("{} frames", stats.underruns);
