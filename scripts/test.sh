@@ -61,6 +61,9 @@ step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "API documentation builds without a warning (broken intra-doc links included)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+
 step "plugins/ is what plugins.toml renders (the generated crates are committed)"
 cargo run -q --locked -p generator -- check
 

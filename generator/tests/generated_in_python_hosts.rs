@@ -15,19 +15,10 @@ mod e2e;
 use std::path::PathBuf;
 use std::process::Command;
 
-use e2e::{Note, noise, reference, reference_with, shipped, test_notes, workspace};
+use e2e::{Note, noise, python, reference, reference_with, shipped, test_notes, workspace};
 use generator::config::{Dsp, Kind, Plugin};
 
 const RATE: f64 = 48_000.0;
-
-/// The Python with the pinned hosts: `HOSTS_PYTHON`, or the test command's venv.
-fn python() -> PathBuf {
-    let python = std::env::var_os("HOSTS_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("target/venv/bin/python"));
-    assert!(python.exists(), "no Python with the host packages at {}: run scripts/test.sh", python.display());
-    python
-}
 
 fn write_f32(path: &std::path::Path, channels: &[Vec<f32>]) {
     let bytes: Vec<u8> = channels.iter().flatten().flat_map(|s| s.to_le_bytes()).collect();

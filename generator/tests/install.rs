@@ -179,7 +179,7 @@ fn the_install_command_installs_into_home_and_reports_each_bundle() {
     }
     let left = format!("error: left {} alone: the generator did not install it", theirs.display());
     assert!(stderr.contains(&left), "{left:?} in\n{stderr}");
-    assert!(stderr.contains("1 bundles were not installed"), "{stderr}");
+    assert!(stderr.contains("error: 1 bundle was not installed (see above)"), "one bundle, in the singular: {stderr}");
     assert_eq!(read(&theirs.join("theirs.txt")), "someone else's");
     assert_eq!(std::fs::read_dir(&theirs).unwrap().count(), 1);
     // What landed in ~/.clap is the plugin, loadable through its C ABI.

@@ -27,6 +27,15 @@ pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
+/// The Python with the pinned hosts: `HOSTS_PYTHON`, or the test command's venv.
+pub fn python() -> PathBuf {
+    let python = std::env::var_os("HOSTS_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target/venv/bin/python"));
+    assert!(python.exists(), "no Python with the host packages at {}: run scripts/test.sh", python.display());
+    python
+}
+
 /// Where builds started from tests go: the `cargo test` running them holds the
 /// lock on target/ itself.
 pub fn builds_dir() -> PathBuf {

@@ -3,58 +3,30 @@
 
 use generator::config::{Kind, Plugin};
 use runtime::plugin::BYPASS_PARAM_ID;
-use vst3::Steinberg::Vst::{
-    IAudioProcessorTrait, IComponentTrait, ProcessSetup, SpeakerArr, SpeakerArrangement, SymbolicSampleSizes_,
-};
-use vst3::Steinberg::{IPluginBaseTrait, kResultOk, kResultTrue, tresult};
+use vst3::Steinberg::{kResultOk, kResultTrue, tresult};
 
 use super::Note;
+#[allow(unused_imports)] // some test binaries use it
+pub use super::host::natural_layout;
 use super::host::{Buffers, EventList, Extras, Instance, Module, ParamChanges, REALTIME, block_sizes};
 use super::timeline::Timeline;
 
 pub const RATE: f64 = 48_000.0;
 pub const MAX_BLOCK: usize = 4096;
 
-/// The speaker layout a user expects for 1 to 8 channels, by its SDK name.
-pub fn natural_layout(channels: usize) -> SpeakerArrangement {
-    use SpeakerArr::*;
-    [kMono, kStereo, k30Cine, k40Music, k50, k51, k70Music, k71Music][channels - 1]
-}
-
 /// Offers `channels` channels in their natural layout (in and out for an
 /// effect, out for an instrument), as a host does before activating.
 pub fn offer_layout(instance: &Instance, plugin: &Plugin, channels: usize) -> tresult {
-    let effect = plugin.kind == Kind::Effect;
-    let (mut ins, mut outs) = (natural_layout(channels), natural_layout(channels));
-    let ins_ptr = if effect { &mut ins as *mut SpeakerArrangement } else { std::ptr::null_mut() };
-    // SAFETY: a live interface; as many arrangements as the counts say.
-    unsafe { instance.processor.setBusArrangements(ins_ptr, i32::from(effect), &mut outs, 1) }
+    instance.offer_channels(plugin.kind == Kind::Effect, channels)
 }
 
 /// setupProcessing, setActive(true), setProcessing(true); returns the latency.
 pub fn start(instance: &Instance, rate: f64) -> usize {
-    let mut setup = ProcessSetup {
-        processMode: REALTIME as i32,
-        symbolicSampleSize: SymbolicSampleSizes_::kSample32 as i32,
-        maxSamplesPerBlock: MAX_BLOCK as i32,
-        sampleRate: rate,
-    };
-    // SAFETY: live interfaces and a valid setup.
-    unsafe {
-        assert_eq!(instance.processor.setupProcessing(&mut setup), kResultOk);
-        assert_eq!(instance.component.setActive(1), kResultOk);
-        assert_eq!(instance.processor.setProcessing(1), kResultOk);
-        instance.processor.getLatencySamples() as usize
-    }
+    instance.start(REALTIME, rate, MAX_BLOCK).unwrap()
 }
 
 pub fn stop(instance: &Instance) {
-    // SAFETY: live interfaces.
-    unsafe {
-        assert_eq!(instance.processor.setProcessing(0), kResultOk);
-        assert_eq!(instance.component.setActive(0), kResultOk);
-        assert_eq!(instance.component.terminate(), kResultOk);
-    }
+    instance.stop().unwrap()
 }
 
 /// Plays `input` (effects) or `notes` (instruments) through a fresh instance

@@ -1,5 +1,5 @@
 //! Typed parameters for DSP code: each parameter a field the DSP reads, built
-//! from its [`ParamSpec`] (range, default, `smooth_ms`), instead of untyped
+//! from its [`ParamSpec`](crate::plugin::ParamSpec) (range, default, `smooth_ms`), instead of untyped
 //! `(id, value)` events matched by hand.
 //!
 //! - [`FloatParam`]: continuous, smoothed per sample over `smooth_ms`;

@@ -167,7 +167,8 @@ const RUST_KEYWORDS: &[&str] = &[
 
 /// Why `slug` cannot name a crate in this workspace, if it cannot.
 fn crate_name_problem(slug: &str) -> Option<&'static str> {
-    const TAKEN: &[&str] = &["runtime", "generator", "benches", "example-plugin", "loom-tests"];
+    const TAKEN: &[&str] =
+        &["runtime", "generator", "generator-core", "plugin-host", "benches", "example-plugin", "loom-tests"];
     const RESERVED: &[&str] = &["test", "core", "std", "alloc", "proc-macro"];
     if slug.starts_with(|c: char| c.is_ascii_digit()) {
         Some("starts with a digit (Cargo refuses that)")
@@ -404,6 +405,20 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
     let layouts = layouts::read(table, errors);
     let latency = LatencyKeys::read(table, errors).over(&defaults.latency).resolve(errors);
     let buffering = table.boolean("buffering", errors).unwrap_or(defaults.buffering);
+    if !buffering {
+        // A latency set for this plugin that it would not have: without
+        // buffering the DSP runs inline and the plugin reports none. (One in
+        // [defaults] is for the plugins that do buffer.)
+        for key in ["latency_ms", "latency_max_ms"] {
+            if let Some(value) = table.get(key) {
+                errors.push(
+                    Diagnostic::new(value.span(), format!("`{key}` does nothing with buffering = false")).hint(
+                        "without buffering the DSP runs inline and adds no latency: remove it, or set buffering = true",
+                    ),
+                );
+            }
+        }
+    }
     let formats = Formats::read(table, errors).unwrap_or(defaults.formats);
     let editor = EditorKeys::read(table, errors).over(&defaults.editor).resolve(errors);
     let vendor = table.host_string("vendor", &text::VENDOR, errors).or_else(|| defaults.vendor.clone());
@@ -514,6 +529,11 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
                         )
                         .hint("the generated code names a constant after it: use a-z, 0-9 and _, e.g. `wet_mix`"),
                     );
+                } else if key_name.eq_ignore_ascii_case("bypass") {
+                    errors.push(
+                        Diagnostic::new(key.span(), format!("parameter name `{key_name}` is taken"))
+                            .hint("every plugin has a built-in Bypass (hosts switch it): name yours otherwise"),
+                    );
                 } else if RUST_KEYWORDS.contains(&key_name.as_str()) || key_name == "sample_rate" {
                     errors.push(
                         Diagnostic::new(key.span(), format!("parameter name `{key_name}` is taken"))
@@ -573,6 +593,14 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
                 if let Some(text) = fields.host_string(key, &field, errors) {
                     *slot = text;
                 }
+            }
+            if param.title.trim().eq_ignore_ascii_case("bypass")
+                && let Some(title) = fields.get("title")
+            {
+                errors.push(
+                    Diagnostic::new(title.span(), "the title `Bypass` is taken")
+                        .hint("every plugin has a built-in Bypass; hosts would list two: title yours otherwise"),
+                );
             }
             if let Some(steps) = fields.integer("steps", errors) {
                 match u32::try_from(*steps.get_ref()) {

@@ -11,6 +11,9 @@ use std::thread::ThreadId;
 use clap_sys::audio_buffer::clap_audio_buffer;
 use clap_sys::events::clap_event_transport;
 use clap_sys::ext::audio_ports::{CLAP_EXT_AUDIO_PORTS, clap_audio_port_info, clap_plugin_audio_ports};
+use clap_sys::ext::audio_ports_config::{
+    CLAP_EXT_AUDIO_PORTS_CONFIG, clap_audio_ports_config, clap_plugin_audio_ports_config,
+};
 use clap_sys::ext::gui::{CLAP_EXT_GUI, clap_host_gui};
 use clap_sys::ext::latency::{CLAP_EXT_LATENCY, clap_host_latency, clap_plugin_latency};
 use clap_sys::ext::note_ports::{CLAP_EXT_NOTE_PORTS, clap_note_port_info, clap_plugin_note_ports};
@@ -59,7 +62,8 @@ struct Host {
     main: ThreadId,
     in_activate: Cell<bool>,
     requests: Mutex<Requests>,
-    name: CString,
+    /// Owns the strings `raw`'s name, vendor, url and version point into.
+    _name: CString,
 }
 
 impl Host {
@@ -242,7 +246,7 @@ impl<'module> Instance<'module> {
             main: std::thread::current().id(),
             in_activate: Cell::new(false),
             requests: Mutex::new(Requests::default()),
-            name,
+            _name: name,
         });
         host.raw.host_data = std::ptr::from_mut::<Host>(&mut host).cast();
         // SAFETY: the factory's own function, with a live host and id.
@@ -279,7 +283,9 @@ impl<'module> Instance<'module> {
     }
 
     /// `preset-load`'s `from_location` (main thread); false when the plugin
-    /// has no such extension or refuses.
+    /// has no such extension or refuses. `location` goes to the plugin as it
+    /// is (null for a preset inside the plugin), never read here.
+    #[allow(clippy::not_unsafe_ptr_arg_deref)]
     pub fn load_preset(&self, kind: clap_preset_discovery_location_kind, location: *const c_char, key: &CStr) -> bool {
         let Some(load) = self.extension::<clap_plugin_preset_load>(CLAP_EXT_PRESET_LOAD) else { return false };
         // SAFETY: the plugin's own function with the host's strings.
@@ -477,6 +483,34 @@ impl<'module> Instance<'module> {
                 })
                 .collect()
         }
+    }
+
+    /// Selects the `clap.audio-ports-config` whose main ports have
+    /// `channels` channels (in and out; out only for an instrument), unless
+    /// the main output already has them; false when no configuration fits.
+    /// Main thread, while inactive.
+    pub fn select_channels(&self, channels: usize) -> bool {
+        let effect = !self.audio_ports(true).is_empty();
+        let fits = |ins: u32, outs: u32| outs as usize == channels && (!effect || ins as usize == channels);
+        let main = |is_input: bool| self.audio_ports(is_input).first().map_or(0, |p| p.channel_count);
+        if fits(main(true), main(false)) {
+            return true;
+        }
+        let Some(configs) = self.extension::<clap_plugin_audio_ports_config>(CLAP_EXT_AUDIO_PORTS_CONFIG) else {
+            return false;
+        };
+        // SAFETY: the plugin's own functions; a zeroed config is a valid out-struct.
+        unsafe {
+            for index in 0..(configs.count.unwrap())(self.plugin) {
+                let mut config: clap_audio_ports_config = std::mem::zeroed();
+                if (configs.get.unwrap())(self.plugin, index, &mut config)
+                    && fits(config.main_input_channel_count, config.main_output_channel_count)
+                {
+                    return (configs.select.unwrap())(self.plugin, config.id);
+                }
+            }
+        }
+        false
     }
 
     /// Note ports, or None without the extension.
