@@ -156,12 +156,15 @@ fn install(home: &Path, built: &[PathBuf]) -> Result<(), Failure> {
 pub(crate) fn load(path: &Path) -> Result<Config, Failure> {
     let bytes = source::read(path).map_err(|err| Failure::Failed(format!("cannot read {}: {err}", path.display())))?;
     source::load(&bytes).map_err(|rejected| {
-        // As the user would type it: relative to where they are, when inside it.
-        let cwd = std::env::current_dir().unwrap_or_default();
-        let shown = path.strip_prefix(&cwd).unwrap_or(path);
-        eprintln!("{}", render_diagnostics(&shown.display().to_string(), &rejected.source, &rejected.diagnostics));
+        eprintln!("{}", render_diagnostics(&shown(path), &rejected.source, &rejected.diagnostics));
         Failure::Reported
     })
+}
+
+/// A path as the user would type it: relative to where they are, when inside it.
+fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&cwd).unwrap_or(path).display().to_string()
 }
 
 /// The plugins `--plugin` names (all of them without it).
@@ -173,7 +176,7 @@ fn select(config: &Config, names: &[String], config_file: &Path) -> Result<Confi
     for name in names {
         let found = config.plugins.iter().find(|p| &p.name == name || &p.slug == name).ok_or_else(|| {
             let known: Vec<&str> = config.plugins.iter().map(|p| p.name.as_str()).collect();
-            let file = config_file.display();
+            let file = shown(config_file);
             Failure::Usage(format!("no plugin `{name}` in {file}; there are: {}", known.join(", ")))
         })?;
         if !plugins.contains(found) {

@@ -47,7 +47,8 @@ fn an_unknown_plugin_name_lists_the_known_ones() {
     let (code, _, stderr) = generator(&["validate", "--plugin", "WA Gian"]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("no plugin `WA Gian` in plugins.toml; there are: WA Gain, WA Gain Inline, WA Filter"),
+        stderr.contains("no plugin `WA Gian` in /") // the workspace's file, found from tests' working directory
+            && stderr.contains("/plugins.toml; there are: WA Gain, WA Gain Inline, WA Filter"),
         "{stderr}"
     );
     let (code, stdout, _) = generator(&["validate", "--plugin", "wa-delay", "--plugin", "WA Synth"]);

@@ -132,7 +132,7 @@ fn a_custom_parameter_cannot_be_another_bypass() {
     let base = "[defaults]\nvendor = \"V\"\n\n[[plugins]]\nname = \"Mine\"\nkind = \"effect\"\ndsp = \"custom\"\n";
     let shown = refused(&format!("{base}[plugins.params.bypass]\ndefault = 0\n"));
     assert!(shown.starts_with("error: parameter name `bypass` is taken"), "{shown}");
-    assert!(shown.contains("--> plugins.toml:8:16"), "{shown}");
+    assert!(shown.contains("--> plugins.toml:8:17"), "{shown}");
     assert!(shown.contains("hint: every plugin has a built-in Bypass"), "{shown}");
     let shown = refused(&format!("{base}[plugins.params.skip]\ntitle = \"Bypass\"\n"));
     assert!(shown.starts_with("error: the title `Bypass` is taken"), "{shown}");

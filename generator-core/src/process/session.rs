@@ -76,7 +76,9 @@ pub fn render(
         let n = job.block;
         for (row, source) in in_block.iter_mut().zip(job.input) {
             let have = source.len().saturating_sub(t).min(n);
-            row[..have].copy_from_slice(&source[t..t + have]);
+            if have > 0 {
+                row[..have].copy_from_slice(&source[t..t + have]);
+            }
             row[have..].fill(0.0);
         }
         let notes: Vec<Note> = job
