@@ -14,6 +14,7 @@ use toml::de::{DeTable, DeValue};
 use crate::diagnostic::Diagnostic;
 use crate::editor::{EditorChoice, EditorKeys};
 use crate::formats::Formats;
+use crate::ir::{self, IrFile};
 use crate::latency::LatencyKeys;
 use crate::layouts;
 use crate::limits::MAX_PLUGINS;
@@ -36,6 +37,8 @@ pub enum Dsp {
     Delay,
     Tremolo,
     Synth,
+    /// Convolution with an impulse response (`ir`), the file embedded.
+    Convolver,
     /// The user's own processor in the plugin crate's `src/dsp.rs`.
     Custom,
 }
@@ -47,6 +50,7 @@ impl Dsp {
         ("delay", Dsp::Delay),
         ("tremolo", Dsp::Tremolo),
         ("synth", Dsp::Synth),
+        ("convolver", Dsp::Convolver),
         ("custom", Dsp::Custom),
     ];
 
@@ -71,6 +75,7 @@ impl Dsp {
             Dsp::Delay => dsp::delay::PARAMS,
             Dsp::Tremolo => dsp::tremolo::PARAMS,
             Dsp::Synth => dsp::synth::PARAMS,
+            Dsp::Convolver => dsp::convolver::PARAMS,
             Dsp::Custom => &[],
         }
     }
@@ -136,6 +141,8 @@ pub struct Plugin {
     pub editor: EditorChoice,
     /// Its presets (`[[plugins.presets]]`).
     pub presets: Vec<Preset>,
+    /// A convolver's impulse response (`ir`).
+    pub ir: Option<IrFile>,
 }
 
 /// The validated contents of `plugins.toml`.
@@ -341,6 +348,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
             "sync",
             "sync_rate",
             "presets",
+            "ir",
             EditorKeys::KEYS[0],
             EditorKeys::KEYS[1],
             EditorKeys::KEYS[2],
@@ -398,7 +406,10 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
         let wanted = if kind == Kind::Effect { "an effect" } else { "an instrument" };
         errors.push(
             Diagnostic::new(value.span(), format!("dsp `{}` cannot make {wanted}", dsp.name()))
-                .hint("synth makes instruments; gain, filter, delay and tremolo make effects; custom makes either"),
+                .hint(
+                    "synth makes instruments; gain, filter, delay, tremolo and convolver make effects; custom makes \
+                     either",
+                ),
         );
     }
     let layouts = layouts::read(table, errors);
@@ -426,6 +437,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
         parsed
     });
     let sync = sync::read(table, dsp, errors);
+    let ir = ir::read(table, dsp, errors);
     let params = dsp.map(|dsp| read_params(table, dsp, dsp.params_synced(sync.is_some()), errors)).unwrap_or_default();
     let presets = presets::read(table, &params, errors);
     if errors.len() > before {
@@ -454,6 +466,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
         sync,
         editor,
         presets,
+        ir,
     };
     Some(ReadPlugin { plugin, name_span: name.span(), class_id_span: class_id_value.map(|v| v.span()) })
 }

@@ -12,6 +12,7 @@ pub mod editor;
 pub mod formats;
 pub mod header;
 pub mod install;
+pub mod ir;
 pub mod latency;
 pub mod layouts;
 pub mod limits;
