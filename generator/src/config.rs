@@ -404,13 +404,10 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
         && !dsp.fits(kind)
     {
         let wanted = if kind == Kind::Effect { "an effect" } else { "an instrument" };
-        errors.push(
-            Diagnostic::new(value.span(), format!("dsp `{}` cannot make {wanted}", dsp.name()))
-                .hint(
-                    "synth makes instruments; gain, filter, delay, tremolo and convolver make effects; custom makes \
+        errors.push(Diagnostic::new(value.span(), format!("dsp `{}` cannot make {wanted}", dsp.name())).hint(
+            "synth makes instruments; gain, filter, delay, tremolo and convolver make effects; custom makes \
                      either",
-                ),
-        );
+        ));
     }
     let layouts = layouts::read(table, errors);
     let latency = LatencyKeys::read(table, errors).over(&defaults.latency).resolve(errors);

@@ -50,8 +50,11 @@ pub(crate) fn read(table: &Table<'_>, dsp: Option<Dsp>, errors: &mut Vec<Diagnos
     match (dsp, value) {
         (Some(Dsp::Convolver), None) => {
             errors.push(
-                Diagnostic::new(table.span.start..table.span.start, "missing `ir`: a convolver needs an impulse response")
-                    .hint(PATH_HINT),
+                Diagnostic::new(
+                    table.span.start..table.span.start,
+                    "missing `ir`: a convolver needs an impulse response",
+                )
+                .hint(PATH_HINT),
             );
             return None;
         }
@@ -135,7 +138,7 @@ pub fn read_file(dir: &Path, path: &str) -> Result<Summary, (String, String)> {
     let full = dir.join(path);
     let (Ok(folder), Ok(file)) = (dir.canonicalize(), full.canonicalize()) else {
         let why = std::fs::metadata(&full).err().map_or("cannot be read".to_string(), |err| err.to_string());
-        return Err((format!("{why} ({})", full.display()), fix));
+        return Err((why, fix));
     };
     if !file.starts_with(&folder) {
         return Err((

@@ -43,7 +43,8 @@ fn the_shipped_plugins_toml_is_valid() {
             "WA Tremolo",
             "WA Tremolo Sync",
             "WA Synth",
-            "WA Custom"
+            "WA Custom",
+            "WA Reverb"
         ]
     );
     let gain = &config.plugins[0];
@@ -79,9 +80,14 @@ fn the_shipped_plugins_toml_is_valid() {
     assert_eq!(smoothing(3), [0.0, 20.0, 20.0], "delay: feedback and mix ramp, the time never");
     assert_eq!((smoothing(4), smoothing(5)), (vec![20.0, 20.0], vec![20.0]), "tremolo: rate and depth");
     assert_eq!(smoothing(6), [0.0, 0.0, 0.0, 20.0], "synth: the level only");
+    let reverb = &config.plugins[8];
+    assert_eq!((reverb.dsp, reverb.kind, reverb.layouts.as_slice()), (Dsp::Convolver, Kind::Effect, &[2][..]));
+    assert_eq!(reverb.ir.as_ref().map(|ir| ir.path.as_str()), Some("irs/wa-reverb.wav"));
+    let keys: Vec<(&str, f64, f64)> = reverb.params.iter().map(|p| (p.key.as_str(), p.default, p.smooth_ms)).collect();
+    assert_eq!(keys, [("mix", 0.3, 20.0), ("output", 0.0, 20.0)], "mix and output gain, typed and smoothed");
     let mut ids: Vec<[u32; 4]> = config.plugins.iter().map(|p| p.class_id).collect();
     ids.dedup();
-    assert_eq!(ids.len(), 8, "every plugin has its own class id");
+    assert_eq!(ids.len(), 9, "every plugin has its own class id");
 }
 
 #[test]

@@ -548,6 +548,9 @@ fn the_generated_reverb_is_stereo_and_deterministic() {
 #[test]
 fn the_shipped_wa_reverb_file_is_the_generated_response() {
     let shipped = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../irs/wa-reverb.wav")).unwrap();
-    assert!(shipped == reverb::wav_bytes(), "irs/wa-reverb.wav differs: run `cargo run -p runtime --example wa_reverb_ir`");
+    assert!(
+        shipped == reverb::wav_bytes(),
+        "irs/wa-reverb.wav differs: run `cargo run -p runtime --example wa_reverb_ir`"
+    );
     assert_eq!(ImpulseResponse::from_wav(&shipped).unwrap(), reverb::wa_reverb());
 }
