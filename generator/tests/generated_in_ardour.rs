@@ -135,8 +135,12 @@ fn every_shipped_effect_in_ardour_equals_its_dsp_at_offset_zero() {
             continue;
         }
         let mut lead = 0;
-        let mut result =
-            compare(&plugin.name, &rendered.output, &reference(plugin, f64::from(RATE), &input, &[], FRAMES));
+        let want = reference(plugin, f64::from(RATE), &input, &[], FRAMES);
+        let mut result = match plugin.dsp {
+            // Within float rounding of its f64 model (e2e/convolver.rs).
+            Dsp::Convolver => e2e::convolver::close(&rendered.output, &want, &plugin.name),
+            _ => compare(&plugin.name, &rendered.output, &want),
+        };
         if result.is_err() && plugin.dsp == Dsp::Tremolo {
             match lfo_lead(plugin, &input, &rendered.output) {
                 Ok(found) => (lead, result) = (found, Ok(())),

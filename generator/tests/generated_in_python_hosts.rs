@@ -94,7 +94,7 @@ fn entry(plugin: &Plugin, bundles: &std::path::Path, dir: &std::path::Path, chan
         .map(|n| format!("[{}, {}, {}, {}]", n.frame, n.on, n.pitch, (n.velocity * 127.0).round()))
         .collect();
     format!(
-        r#"{{"name": {:?}, "bundle": {:?}, "dir": {:?}, "instrument": {instrument}, "channels": {channels}, "frames": {frames}, "latency": {}, "notes": [{}], "sync_quarter_notes": {}, "depth": {}, "old_state": {}, "smoothing": {}}}"#,
+        r#"{{"name": {:?}, "bundle": {:?}, "dir": {:?}, "instrument": {instrument}, "channels": {channels}, "frames": {frames}, "latency": {}, "notes": [{}], "sync_quarter_notes": {}, "depth": {}, "old_state": {}, "smoothing": {}, "tolerance": {}}}"#,
         plugin.name,
         bundles.join(format!("{}.vst3", plugin.name)).display().to_string(),
         plugin_dir.display().to_string(),
@@ -110,7 +110,17 @@ fn entry(plugin: &Plugin, bundles: &std::path::Path, dir: &std::path::Path, chan
             }
             None => "null".to_string(),
         },
-        smoothing(plugin).unwrap_or_else(|| "null".to_string())
+        smoothing(plugin).unwrap_or_else(|| "null".to_string()),
+        // A convolver matches its f64 model within float rounding.
+        if plugin.dsp == generator::config::Dsp::Convolver {
+            format!(
+                r#"{{"relative_rms": {:e}, "max_error": {:e}}}"#,
+                e2e::convolver::MAX_RELATIVE_RMS,
+                e2e::convolver::MAX_ERROR
+            )
+        } else {
+            "null".to_string()
+        }
     )
 }
 
