@@ -224,7 +224,13 @@ fn every_generated_clap_plugin_sounds_like_its_dsp_delayed_by_its_latency() {
             let mut events = note_events(plugin);
             events.insert(0, (0, HostEvent::Param { time: 0, id: param.id, value: plain }));
             let got = play(&instance, &host_input, plugin.channels, &block_sizes(frames, 47, 4096), &events);
-            assert_delayed_as(plugin, &got, &want, latency, &format!("{} with {} at {plain}", plugin.name, param.title));
+            assert_delayed_as(
+                plugin,
+                &got,
+                &want,
+                latency,
+                &format!("{} with {} at {plain}", plugin.name, param.title),
+            );
             instance.stop();
         }
         println!("ok: {} as CLAP equals its DSP delayed by {latency} frames, real time and offline", plugin.name);

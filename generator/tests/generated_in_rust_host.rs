@@ -11,8 +11,8 @@ use e2e::session::{
 };
 use e2e::timeline::{JUMP, TEMPO, Timeline, first_departure, host_timeline, tremolo_gain};
 use e2e::{
-    Shipped, assert_same, assert_sounds_like, delayed, latency_samples, library, noise, reference, reference_on_timeline, shipped,
-    test_notes,
+    Shipped, assert_same, assert_sounds_like, delayed, latency_samples, library, noise, reference,
+    reference_on_timeline, shipped, test_notes,
 };
 use generator::config::{Kind, Plugin};
 use runtime::bundle::class_id_hex;

@@ -73,7 +73,19 @@ fn convolve(input: &[f32], response: &[f32], frames: usize) -> Vec<f64> {
 /// parameters at their defaults or as `params` set them at frame 0
 /// (`(id, normalized)`).
 pub fn model(plugin: &Plugin, rate: f64, input: &[Vec<f32>], frames: usize, params: &[(u32, f64)]) -> Vec<Vec<f32>> {
-    let response = response(plugin, rate);
+    model_with(plugin, &response(plugin, rate), rate, input, frames, params)
+}
+
+/// [`model`] with another response than the plugin's own (one its state or
+/// editor chose), given at `rate`.
+pub fn model_with(
+    plugin: &Plugin,
+    response: &ImpulseResponse,
+    rate: f64,
+    input: &[Vec<f32>],
+    frames: usize,
+    params: &[(u32, f64)],
+) -> Vec<Vec<f32>> {
     let (responses, paths) = routing::route(response.channels(), input.len());
     let mut wet = vec![vec![0.0_f64; frames]; input.len()];
     for path in paths {
@@ -97,8 +109,7 @@ pub fn model(plugin: &Plugin, rate: f64, input: &[Vec<f32>], frames: usize, para
         param
     };
     let (mut mix, mut gain_db) = (typed(MIX), typed(GAIN_DB));
-    let factors: Vec<(f64, f64)> =
-        (0..frames).map(|_| (mix.next(), f64::from(db_to_gain(gain_db.next())))).collect();
+    let factors: Vec<(f64, f64)> = (0..frames).map(|_| (mix.next(), f64::from(db_to_gain(gain_db.next())))).collect();
     wet.iter()
         .zip(input)
         .map(|(wet, dry)| {
