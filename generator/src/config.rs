@@ -207,7 +207,7 @@ pub fn parse(source: &str) -> Result<Config, Vec<Diagnostic>> {
             .iter()
             .map(|e| {
                 Diagnostic::new(e.span().unwrap_or(0..0), format!("invalid TOML: {}", e.message().trim()))
-                    .hint("see the plugins.toml reference in the README")
+                    .hint("see the plugins.toml reference: docs/book/src/plugins-toml.md")
             })
             .collect());
     }

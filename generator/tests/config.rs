@@ -593,3 +593,35 @@ fn presets_are_read_in_the_plugins_units_and_checked_against_its_parameters() {
         assert!(shown.contains(problem) && shown.contains("= hint:"), "{shown}");
     }
 }
+
+/// Every plugins.toml example in the book and the README is a file the
+/// generator accepts (with a vendor added where the example leaves
+/// `[defaults]` out), so a user who copies one gets a plugin, not an error.
+#[test]
+fn the_documentations_plugins_toml_examples_are_valid() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let book = root.join("docs/book/src");
+    let mut files: Vec<std::path::PathBuf> =
+        std::fs::read_dir(&book).unwrap().map(|entry| entry.unwrap().path()).collect();
+    files.push(root.join("README.md"));
+    files.sort();
+    let mut checked = 0;
+    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "md")) {
+        let text = std::fs::read_to_string(file).unwrap();
+        for block in text.split("```toml\n").skip(1).map(|rest| rest.split("```").next().unwrap()) {
+            if !block.contains("[[plugins]]") {
+                continue;
+            }
+            let source = if block.contains("[defaults]") {
+                block.to_string()
+            } else {
+                format!("[defaults]\nvendor = \"V\"\n{block}")
+            };
+            if let Err(errors) = config::parse(&source) {
+                panic!("{}:\n{}", file.display(), render("example.toml", &source, &errors));
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "the examples were found: {checked}");
+}

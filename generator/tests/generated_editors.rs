@@ -145,7 +145,7 @@ fn a_plugin_without_an_editor_offers_none() {
 /// While audio runs, the write-ahead panel (and WA Custom's lead strip)
 /// shows the engine: the picture changes within a few frames of the audio
 /// starting, and after a few seconds the plot holds the worker's lead. The
-/// captures are the README's screenshots (`scripts/screenshots.sh`).
+/// captures are the book's screenshots (`scripts/screenshots.sh`).
 #[test]
 fn the_editor_shows_the_engine_live_while_audio_runs() {
     use std::sync::atomic::{AtomicBool, Ordering};
