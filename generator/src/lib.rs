@@ -25,3 +25,4 @@ pub mod sync;
 mod table;
 pub mod templates;
 pub mod text;
+mod value_names;

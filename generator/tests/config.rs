@@ -625,3 +625,45 @@ fn the_documentations_plugins_toml_examples_are_valid() {
     }
     assert!(checked >= 5, "the examples were found: {checked}");
 }
+
+#[test]
+fn named_values_make_a_stepped_parameter_and_presets_may_use_them() {
+    let source = |params: &str| {
+        format!(
+            "[defaults]\nvendor = \"V\"\n\n[[plugins]]\nname = \"C\"\nkind = \"effect\"\ndsp = \"custom\"\n{params}\n"
+        )
+    };
+    let shape = |params: &str| config::parse(&source(params)).map(|c| c.plugins[0].params[0].clone());
+    let param = shape("[plugins.params.shape]\nvalues = [\"Soft\", \"Hard\", \"Fold\"]\nmax = 2").unwrap();
+    assert_eq!((param.steps, param.value_names.clone()), (2, vec!["Soft".into(), "Hard".into(), "Fold".into()]));
+    let param = shape("[plugins.params.shape]\nvalues = [\"Soft\", \"Hard\"]\nsteps = 1").unwrap();
+    assert_eq!(param.steps, 1, "steps may be given when it agrees");
+    let filter = config::parse(
+        "[defaults]\nvendor = \"V\"\n\n[[plugins]]\nname = \"F\"\nkind = \"effect\"\ndsp = \"filter\"\n\
+         [[plugins.presets]]\nname = \"B\"\nmode = \"band-pass\"",
+    )
+    .unwrap();
+    let mode = filter.plugins[0].params.iter().find(|p| p.key == "mode").unwrap();
+    assert_eq!(mode.value_names, ["Low-pass", "High-pass", "Band-pass"], "a built-in kind's names");
+    assert_eq!(filter.plugins[0].presets[0].values, vec![(mode.id, 2.0)], "a preset names a value, any case");
+    for (params, place, problem) in [
+        ("[plugins.params.shape]\nvalues = \"Soft\"", "9:10", "`values` must be a list of names"),
+        ("[plugins.params.shape]\nvalues = [\"Soft\"]", "9:10", "`values` lists 1 names"),
+        ("[plugins.params.shape]\nvalues = [\"Soft\", 2]", "9:19", "a value's name is a string"),
+        ("[plugins.params.shape]\nvalues = [\"Soft\", \" \"]", "9:19", "a value's name is empty"),
+        ("[plugins.params.shape]\nvalues = [\"Soft\", \"soft\"]", "9:19", "`soft` is listed twice"),
+        ("[plugins.params.shape]\nvalues = [\"A\", \"B\"]\nsteps = 2", "9:10", "2 names for the 3 values of `shape`"),
+        (
+            "[plugins.params.shape]\nvalues = [\"A\", \"B\"]\n[[plugins.presets]]\nname = \"P\"\nshape = \"C\"",
+            "12:9",
+            "`shape` has no value named `C`",
+        ),
+    ] {
+        let text = source(params);
+        let errors = config::parse(&text).expect_err(params);
+        let shown = render("f.toml", &text, &errors);
+        assert_eq!(errors.len(), 1, "{shown}");
+        assert!(shown.contains(&format!("--> f.toml:{place}")), "{shown}");
+        assert!(shown.contains(problem) && shown.contains("= hint:"), "{shown}");
+    }
+}

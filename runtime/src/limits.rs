@@ -57,3 +57,6 @@ pub const MAX_PRESETS: usize = 128;
 /// A preset's name, in UTF-16 units: VST3's `getProgramName` fills a
 /// `String128`.
 pub const MAX_PRESET_NAME_UTF16: usize = 127;
+
+/// Named values one stepped parameter may list (`values`): a menu's worth.
+pub const MAX_VALUE_NAMES: usize = 128;

@@ -146,6 +146,7 @@ fn spec(plugin: &Plugin, index: usize) -> ParamSpec {
         automatable: true,
         steps: param.steps,
         smooth_ms: param.smooth_ms,
+        value_names: &[],
     }
 }
 
