@@ -20,7 +20,7 @@ use crate::layouts;
 use crate::limits::MAX_PLUGINS;
 use crate::presets::{self, Preset};
 pub(crate) use crate::table::Table;
-use crate::{class_id, names, sync, text};
+use crate::{class_id, names, sync, text, value_names};
 
 /// Effect or instrument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +105,8 @@ pub struct Param {
     pub steps: u32,
     /// How long a change ramps in the DSP; 0: at once.
     pub smooth_ms: f64,
+    /// A stepped parameter's values as hosts show them (empty: numbers).
+    pub value_names: Vec<String>,
 }
 
 /// One plugin, validated, with defaults filled in.
@@ -214,7 +216,7 @@ pub fn parse(source: &str) -> Result<Config, Vec<Diagnostic>> {
             .iter()
             .map(|e| {
                 Diagnostic::new(e.span().unwrap_or(0..0), format!("invalid TOML: {}", e.message().trim()))
-                    .hint("see the plugins.toml reference in the README")
+                    .hint("see the plugins.toml reference: docs/book/src/plugins-toml.md")
             })
             .collect());
     }
@@ -484,6 +486,7 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
             default: spec.default,
             steps: spec.steps,
             smooth_ms: spec.smooth_ms,
+            value_names: spec.value_names.iter().map(|name| name.to_string()).collect(),
         })
         .collect();
     let Some(value) = table.get("params") else { return params };
@@ -515,7 +518,7 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
         let index = match params.iter().position(|p| p.title.eq_ignore_ascii_case(&key_name)) {
             Some(index) => index,
             None if dsp == Dsp::Custom => {
-                fields.check_keys(&["min", "max", "default", "units", "title", "steps", "smooth_ms"], errors);
+                fields.check_keys(&["min", "max", "default", "units", "title", "steps", "values", "smooth_ms"], errors);
                 if !is_identifier(&key_name) {
                     errors.push(
                         Diagnostic::new(
@@ -557,6 +560,7 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
                     default: 0.0,
                     steps: 0,
                     smooth_ms: 0.0,
+                    value_names: Vec::new(),
                 });
                 params.len() - 1
             }
@@ -596,6 +600,7 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
                     ),
                 }
             }
+            value_names::read(&fields, param, &key_name, errors);
         }
         let param = &mut params[index];
         for (field, slot) in [("min", &mut param.min), ("max", &mut param.max), ("default", &mut param.default)] {

@@ -26,3 +26,4 @@ pub mod sync;
 mod table;
 pub mod templates;
 pub mod text;
+mod value_names;

@@ -199,14 +199,15 @@ fn spec_lit(plugin: &Plugin, param: &Param, const_name: &str) -> String {
     }
     format!(
         "ParamSpec {{ id: params::{const_name}, title: {}, units: {}, min: {}, max: {}, default: {}, automatable: true, \
-         steps: {}, smooth_ms: {} }}",
+         steps: {}, smooth_ms: {}, value_names: &[{}] }}",
         rust_str(&param.title),
         rust_str(&param.units),
         rust_f64(param.min),
         rust_f64(param.max),
         rust_f64(param.default),
         param.steps,
-        rust_f64(param.smooth_ms)
+        rust_f64(param.smooth_ms),
+        param.value_names.iter().map(|name| rust_str(name)).collect::<Vec<_>>().join(", ")
     )
 }
 

@@ -402,7 +402,7 @@ fn a_delays_echoes_after_its_region_ends_are_in_ardours_export() {
 /// no zipper, and no ramp stretched by the values Ardour sends again while
 /// automation plays. Ardour hands a plugin its automation for the time the
 /// plugin's output is heard, as it does positions (see the Tempo sync
-/// section of the README): the ramp starts at 48001 + L, not at 48001.
+/// section of the book's plugins.toml reference): the ramp starts at 48001 + L, not at 48001.
 #[test]
 fn an_automated_gain_step_in_ardour_ramps_over_smooth_ms() {
     const FRAMES: usize = 96_000;

@@ -12,6 +12,7 @@ use e2e::session::{MAX_BLOCK, RATE, start, stop};
 use e2e::{convolver, delayed, library, noise, shipped};
 use generator::config::{Dsp, Plugin};
 use runtime::dsp::convolver::{ImpulseResponse, encode_wav_f32};
+use vst3::Steinberg::IPluginBaseTrait;
 use vst3::Steinberg::Vst::IComponentTrait;
 use vst3::Steinberg::{IBStream, kResultOk};
 

@@ -72,3 +72,6 @@ pub const MAX_IR_FILE_BYTES: u64 = 96 << 20;
 /// The longest impulse response path a plugin's saved state holds, in UTF-8
 /// bytes (Linux's `PATH_MAX`, NUL excluded).
 pub const MAX_IR_PATH_BYTES: usize = 4095;
+
+/// Named values one stepped parameter may list (`values`): a menu's worth.
+pub const MAX_VALUE_NAMES: usize = 128;

@@ -32,7 +32,9 @@ pub const MAX_ERROR: f64 = 1e-4;
 
 /// The plugin's response at `rate`, read once per rate.
 fn response(plugin: &Plugin, rate: f64) -> Arc<ImpulseResponse> {
-    static CACHE: OnceLock<Mutex<HashMap<(String, u64), Arc<ImpulseResponse>>>> = OnceLock::new();
+    /// Responses by (file, rate bits).
+    type Cache = Mutex<HashMap<(String, u64), Arc<ImpulseResponse>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let ir = plugin.ir.as_ref().expect("a convolver names its impulse response");
     let key = (ir.path.clone(), rate.to_bits());
     let mut cache = CACHE.get_or_init(Default::default).lock().unwrap();
@@ -146,13 +148,13 @@ pub fn close(got: &[Vec<f32>], want: &[Vec<f32>], what: &str) -> Result<(), Stri
             let e = (f64::from(*g) - f64::from(*w)).abs();
             err += e * e;
             norm += f64::from(*w) * f64::from(*w);
-            if !(e <= worst.0) {
+            if e.is_nan() || e > worst.0 {
                 worst = (e, t);
             }
         }
         let relative = if norm > 0.0 { (err / norm).sqrt() } else { err.sqrt() };
         let (e, t) = worst;
-        if !(relative <= MAX_RELATIVE_RMS && e <= MAX_ERROR * peak) {
+        if relative.is_nan() || e.is_nan() || relative > MAX_RELATIVE_RMS || e > MAX_ERROR * peak {
             return Err(format!(
                 "{what}: channel {ch} is {relative:e} relative RMS from the model (allowed {MAX_RELATIVE_RMS:e}); \
                  worst frame {t}: got {}, expected {} (error {e:e}, allowed {:e})",

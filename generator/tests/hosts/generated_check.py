@@ -10,7 +10,9 @@ handling puts it. Then:
   plugin's buses (DawDreamer 0.9.0's set_bus does not reach the plugin);
 - "tails": minihost's MIDI renderer, which renders for as long as the plugin
   reports its tail after the last note (2 s when it reports none), renders a
-  2.5 s synth release whole.
+  2.5 s synth release whole;
+- "presets": each shipped preset chosen by name in pedalboard's program
+  list, and rendered.
 Exits non-zero on the first mismatch.
 """
 import json
@@ -360,6 +362,19 @@ def minihost_smoothing_check(entry):
     print(f"ok: {name}: a gain change at frame {k} ramps from frame {k + latency} over {ramp} frames ({g0:.4f} to {g1:.4f})")
 
 
+def pedalboard_preset_check(entry):
+    """A preset chosen from the program list the way a pedalboard user does:
+    by name, through the `preset` parameter JUCE makes of the VST3
+    program-change parameter; the render must be the DSP at its values."""
+    plugin = pedalboard.load_plugin(entry["bundle"])
+    preset = plugin.parameters["preset"]
+    if list(preset.valid_values) != entry["presets"]:
+        raise AssertionError(f"{entry['name']}: pedalboard lists {list(preset.valid_values)}, expected {entry['presets']}")
+    plugin.preset = entry["preset"]
+    got = plugin.process(load(entry, "input.f32"), RATE)
+    check_equal(f"{entry['name']} in pedalboard: preset {entry['preset']!r}", got, load(entry, "expected.f32"))
+
+
 manifest = json.loads(Path(sys.argv[1]).read_text())
 for entry in manifest["plugins"]:
     x = None if entry["instrument"] else load(entry, "input.f32")
@@ -382,7 +397,9 @@ for entry in manifest["layouts"]:
     minihost_check(entry, x, want)
 for entry in manifest["tails"]:
     minihost_tail_check(entry)
+for entry in manifest["presets"]:
+    pedalboard_preset_check(entry)
 print(
     f"ok: {len(manifest['plugins'])} plugins in pedalboard, DawDreamer and minihost, "
-    f"{len(manifest['layouts'])} more layouts, {len(manifest['tails'])} tails"
+    f"{len(manifest['layouts'])} more layouts, {len(manifest['tails'])} tails, {len(manifest['presets'])} presets"
 )

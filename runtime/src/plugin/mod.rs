@@ -53,6 +53,10 @@ pub struct ParamSpec {
     /// How long a change ramps, in ms, in the DSP ([`crate::typed::FloatParam`]);
     /// 0: changes apply at once.
     pub smooth_ms: f64,
+    /// A stepped parameter's values as hosts and editors show them, one per
+    /// step from `min` (a filter's "Low-pass", "High-pass", "Band-pass");
+    /// empty: shown as numbers with the units.
+    pub value_names: &'static [&'static str],
 }
 
 impl ParamSpec {

@@ -34,6 +34,7 @@ pub const PARAMS: &[ParamSpec] = &[
         automatable: true,
         steps: 0,
         smooth_ms: SMOOTH_MS,
+        value_names: &[],
     },
     ParamSpec {
         id: GAIN_DB,
@@ -45,6 +46,7 @@ pub const PARAMS: &[ParamSpec] = &[
         automatable: true,
         steps: 0,
         smooth_ms: SMOOTH_MS,
+        value_names: &[],
     },
 ];
 

@@ -29,6 +29,7 @@ fn specs(count: usize) -> &'static [ParamSpec] {
                 automatable: true,
                 steps,
                 smooth_ms: 0.0,
+                value_names: &[],
             }
         })
         .collect();
