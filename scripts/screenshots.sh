@@ -20,6 +20,6 @@ fi
 
 cargo test --locked -p generator --test generated_editors the_editor_shows_the_engine_live_while_audio_runs \
     -- --exact --nocapture
-cp target/editor-shots/wa-gain-live.png docs/editor-generic.png
-cp target/editor-shots/wa-custom-live.png docs/editor-custom.png
-echo "wrote docs/editor-generic.png and docs/editor-custom.png"
+cp target/editor-shots/wa-gain-live.png docs/book/src/images/editor-generic.png
+cp target/editor-shots/wa-custom-live.png docs/book/src/images/editor-custom.png
+echo "wrote docs/book/src/images/editor-generic.png and docs/book/src/images/editor-custom.png"

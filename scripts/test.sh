@@ -5,9 +5,10 @@
 # (added through rustup when missing), the crates pinned in Cargo.lock, the
 # Debian libraries the host wheels load, Debian's Ardour 7, and an X server
 # with Mesa's software OpenGL for the editor tests (Xvfb; apt-get, when
-# missing), and a Python virtualenv in target/venv with the pinned VST3 hosts
-# (pedalboard, DawDreamer, minihost). The RealtimeSanitizer step needs the
-# machine's nightly toolchain. It runs as root (apt-get).
+# missing), mdbook for the book (built into target/tools), and a Python
+# virtualenv in target/venv with the pinned VST3 hosts (pedalboard, DawDreamer,
+# minihost). The RealtimeSanitizer step needs the machine's nightly toolchain.
+# It runs as root (apt-get).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,6 +64,13 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "API documentation builds without a warning (broken intra-doc links included)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+
+step "the book (docs/book): built with mdbook 0.5.4 from the registry (installed once into target/tools), every link checked"
+if [ "$(target/tools/bin/mdbook --version 2>/dev/null)" != "mdbook v0.5.4" ]; then
+    cargo install mdbook --version =0.5.4 --locked --no-default-features --features search --root target/tools
+fi
+target/tools/bin/mdbook build docs/book
+python3 scripts/check-links.py target/book README.md generator/tests/ardour/README.md
 
 step "plugins/ is what plugins.toml renders (the generated crates are committed)"
 cargo run -q --locked -p generator -- check

@@ -40,7 +40,7 @@ const COUNTS: [usize; 4] = [1, 16, 64, 256];
 /// machine's two cores (about 130 µs each per 5.33 ms block).
 const FIR_COUNTS: [usize; 3] = [1, 16, 64];
 /// What buffering cost per block per instance before the shared pool, when
-/// every instance had its own worker thread (issue 10, measured by this bench).
+/// every instance had its own worker thread (measured by this bench then).
 const OLD_OVERHEAD_US: [(&str, f64); 2] = [("gain", 24.0), ("low-pass", 27.0)];
 
 /// How long the sessions run.
@@ -490,7 +490,7 @@ fn main() {
         paced::COUNT_THREADS_EVERY,
         scenario_table(&scenarios)
     );
-    println!("### Targets (issue 10)\n\n{}", targets(&pairs, &scenarios));
+    println!("### Goals of the shared worker pool\n\n{}", targets(&pairs, &scenarios));
 
     let latencies: &[f64] = if full { &[10.0, 20.0, 50.0, 100.0] } else { &[10.0] };
     println!(

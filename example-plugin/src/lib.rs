@@ -17,6 +17,7 @@ const PARAMS: &[ParamSpec] = &[ParamSpec {
     automatable: true,
     steps: 0,
     smooth_ms: 0.0,
+    value_names: &[],
 }];
 
 /// The plugin as shipped: buffered, 50 ms ahead.

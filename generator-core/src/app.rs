@@ -155,7 +155,8 @@ fn install(home: &Path, built: &[PathBuf]) -> Result<(), Failure> {
 /// Reads and validates the TOML; diagnostics are printed here.
 pub(crate) fn load(path: &Path) -> Result<Config, Failure> {
     let bytes = source::read(path).map_err(|err| Failure::Failed(format!("cannot read {}: {err}", path.display())))?;
-    source::load(&bytes).map_err(|rejected| {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    source::load_in(&bytes, dir).map_err(|rejected| {
         eprintln!("{}", render_diagnostics(&shown(path), &rejected.source, &rejected.diagnostics));
         Failure::Reported
     })
@@ -306,9 +307,10 @@ fn describe(plugin: &Plugin) -> String {
         config::Kind::Effect => "effect",
         config::Kind::Instrument => "instrument",
     };
-    let dsp = match plugin.sync {
-        Some(note) => format!("{} synced to {note} notes", plugin.dsp.name()),
-        None => plugin.dsp.name().to_string(),
+    let dsp = match (plugin.sync, &plugin.ir) {
+        (Some(note), _) => format!("{} synced to {note} notes", plugin.dsp.name()),
+        (None, Some(ir)) => format!("{} with {}", plugin.dsp.name(), ir.path),
+        (None, None) => plugin.dsp.name().to_string(),
     };
     let layouts: Vec<String> = plugin.layouts.iter().map(usize::to_string).collect();
     format!("({kind}, {dsp}, {} ch, {mode})", layouts.join("/"))

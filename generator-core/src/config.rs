@@ -14,12 +14,13 @@ use toml::de::{DeTable, DeValue};
 use crate::diagnostic::Diagnostic;
 use crate::editor::{EditorChoice, EditorKeys};
 use crate::formats::Formats;
+use crate::ir::{self, IrFile};
 use crate::latency::LatencyKeys;
 use crate::layouts;
 use crate::limits::MAX_PLUGINS;
 use crate::presets::{self, Preset};
 pub(crate) use crate::table::Table;
-use crate::{class_id, names, sync, text};
+use crate::{class_id, names, sync, text, value_names};
 
 /// Effect or instrument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +37,8 @@ pub enum Dsp {
     Delay,
     Tremolo,
     Synth,
+    /// Convolution with an impulse response (`ir`), the file embedded.
+    Convolver,
     /// The user's own processor in the plugin crate's `src/dsp.rs`.
     Custom,
 }
@@ -47,6 +50,7 @@ impl Dsp {
         ("delay", Dsp::Delay),
         ("tremolo", Dsp::Tremolo),
         ("synth", Dsp::Synth),
+        ("convolver", Dsp::Convolver),
         ("custom", Dsp::Custom),
     ];
 
@@ -71,6 +75,7 @@ impl Dsp {
             Dsp::Delay => dsp::delay::PARAMS,
             Dsp::Tremolo => dsp::tremolo::PARAMS,
             Dsp::Synth => dsp::synth::PARAMS,
+            Dsp::Convolver => dsp::convolver::PARAMS,
             Dsp::Custom => &[],
         }
     }
@@ -100,6 +105,8 @@ pub struct Param {
     pub steps: u32,
     /// How long a change ramps in the DSP; 0: at once.
     pub smooth_ms: f64,
+    /// A stepped parameter's values as hosts show them (empty: numbers).
+    pub value_names: Vec<String>,
 }
 
 /// One plugin, validated, with defaults filled in.
@@ -136,6 +143,8 @@ pub struct Plugin {
     pub editor: EditorChoice,
     /// Its presets (`[[plugins.presets]]`).
     pub presets: Vec<Preset>,
+    /// A convolver's impulse response (`ir`).
+    pub ir: Option<IrFile>,
 }
 
 /// The validated contents of `plugins.toml`.
@@ -208,7 +217,7 @@ pub fn parse(source: &str) -> Result<Config, Vec<Diagnostic>> {
             .iter()
             .map(|e| {
                 Diagnostic::new(e.span().unwrap_or(0..0), format!("invalid TOML: {}", e.message().trim()))
-                    .hint("see the plugins.toml reference in the README")
+                    .hint("see the plugins.toml reference: docs/book/src/plugins-toml.md")
             })
             .collect());
     }
@@ -342,6 +351,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
             "sync",
             "sync_rate",
             "presets",
+            "ir",
             EditorKeys::KEYS[0],
             EditorKeys::KEYS[1],
             EditorKeys::KEYS[2],
@@ -397,10 +407,10 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
         && !dsp.fits(kind)
     {
         let wanted = if kind == Kind::Effect { "an effect" } else { "an instrument" };
-        errors.push(
-            Diagnostic::new(value.span(), format!("dsp `{}` cannot make {wanted}", dsp.name()))
-                .hint("synth makes instruments; gain, filter, delay and tremolo make effects; custom makes either"),
-        );
+        errors.push(Diagnostic::new(value.span(), format!("dsp `{}` cannot make {wanted}", dsp.name())).hint(
+            "synth makes instruments; gain, filter, delay, tremolo and convolver make effects; custom makes \
+                     either",
+        ));
     }
     let layouts = layouts::read(table, errors);
     let latency = LatencyKeys::read(table, errors).over(&defaults.latency).resolve(errors);
@@ -441,6 +451,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
         parsed
     });
     let sync = sync::read(table, dsp, errors);
+    let ir = ir::read(table, dsp, errors);
     let params = dsp.map(|dsp| read_params(table, dsp, dsp.params_synced(sync.is_some()), errors)).unwrap_or_default();
     let presets = presets::read(table, &params, errors);
     if errors.len() > before {
@@ -469,6 +480,7 @@ fn read_plugin(table: &Table<'_>, defaults: &Defaults, errors: &mut Vec<Diagnost
         sync,
         editor,
         presets,
+        ir,
     };
     Some(ReadPlugin { plugin, name_span: name.span(), class_id_span: class_id_value.map(|v| v.span()) })
 }
@@ -489,6 +501,7 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
             default: spec.default,
             steps: spec.steps,
             smooth_ms: spec.smooth_ms,
+            value_names: spec.value_names.iter().map(|name| name.to_string()).collect(),
         })
         .collect();
     let Some(value) = table.get("params") else { return params };
@@ -520,7 +533,7 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
         let index = match params.iter().position(|p| p.title.eq_ignore_ascii_case(&key_name)) {
             Some(index) => index,
             None if dsp == Dsp::Custom => {
-                fields.check_keys(&["min", "max", "default", "units", "title", "steps", "smooth_ms"], errors);
+                fields.check_keys(&["min", "max", "default", "units", "title", "steps", "values", "smooth_ms"], errors);
                 if !is_identifier(&key_name) {
                     errors.push(
                         Diagnostic::new(
@@ -567,6 +580,7 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
                     default: 0.0,
                     steps: 0,
                     smooth_ms: 0.0,
+                    value_names: Vec::new(),
                 });
                 params.len() - 1
             }
@@ -614,6 +628,7 @@ fn read_params(table: &Table<'_>, dsp: Dsp, specs: &[ParamSpec], errors: &mut Ve
                     ),
                 }
             }
+            value_names::read(&fields, param, &key_name, errors);
         }
         let param = &mut params[index];
         for (field, slot) in [("min", &mut param.min), ("max", &mut param.max), ("default", &mut param.default)] {

@@ -2,8 +2,9 @@
 //! (VST3 as a program list, CLAP through its preset-discovery factory) and
 //! the generic editor offers. Each table has a `name` and, for any of the
 //! plugin's parameters, its key with a value in the parameter's unit
-//! (`gain = -6`), or `bypass = true`; a parameter a preset leaves out keeps
-//! its value when the preset is loaded.
+//! (`gain = -6`), or one of its value names (`mode = "Band-pass"`), or
+//! `bypass = true`; a parameter a preset leaves out keeps its value when the
+//! preset is loaded.
 //!
 //! ```toml
 //! [[plugins.presets]]
@@ -117,7 +118,23 @@ fn read_values(fields: &Table<'_>, params: &[Param], errors: &mut Vec<Diagnostic
             );
             continue;
         };
-        let Some(plain) = fields.number(key_name, errors) else { continue };
+        // A named value (`mode = "Band-pass"`) stands for its step.
+        let named = match value.get_ref() {
+            DeValue::String(name) if !param.value_names.is_empty() => {
+                match param.value_names.iter().position(|v| v.eq_ignore_ascii_case(name)) {
+                    Some(step) => Some(param.min + step as f64 * (param.max - param.min) / f64::from(param.steps)),
+                    None => {
+                        errors.push(
+                            Diagnostic::new(value.span(), format!("`{key_name}` has no value named `{name}`"))
+                                .hint(format!("its values: {}", param.value_names.join(", "))),
+                        );
+                        continue;
+                    }
+                }
+            }
+            _ => None,
+        };
+        let Some(plain) = named.or_else(|| fields.number(key_name, errors)) else { continue };
         let hint = || format!("`{key_name}` goes from {} to {}", short(param.min), short(param.max));
         if !(param.min..=param.max).contains(&plain) {
             errors.push(

@@ -95,7 +95,8 @@ pub fn context(plugin: &Plugin) -> Value {
     let channels = channels_text(&plugin.layouts);
     let synced =
         plugin.sync.map(|note| format!(" synced to the host's tempo (one period per {note} note)")).unwrap_or_default();
-    let summary = format!("{} {kind_name}{synced}, {channels}; {mode}.", article(plugin.dsp.name()));
+    let with_ir = plugin.ir.as_ref().map(|ir| format!(" with the impulse response {}", ir.path)).unwrap_or_default();
+    let summary = format!("{} {kind_name}{synced}{with_ir}, {channels}; {mode}.", article(plugin.dsp.name()));
     let type_name = type_name(&plugin.slug);
     let processor = match plugin.dsp {
         Dsp::Gain => "|| runtime::dsp::gain::Gain::new(PARAMS)".to_string(),
@@ -106,8 +107,19 @@ pub fn context(plugin: &Plugin) -> Value {
             None => "|| runtime::dsp::tremolo::Tremolo::new(PARAMS)".to_string(),
         },
         Dsp::Synth => "|| runtime::dsp::synth::Synth::new(PARAMS)".to_string(),
+        Dsp::Convolver => {
+            let name = plugin.ir.as_ref().map_or("", |ir| ir.name());
+            format!("|| runtime::dsp::convolver::Convolver::embedded(PARAMS, {}, IMPULSE_RESPONSE)", rust_str(name))
+        }
         Dsp::Custom => format!("dsp::{type_name}::default"),
     };
+    // The file next to plugins.toml, from `plugins/<slug>/src/lib.rs`.
+    let ir = plugin.ir.as_ref().map(|ir| {
+        json!({
+            "path": ir.path,
+            "include_lit": rust_str(&format!("../../../{}", ir.path)),
+        })
+    });
     let class_id_words: Vec<String> = plugin.class_id.iter().map(|word| format!("0x{word:08X}")).collect();
     let class_id_hex: String = plugin.class_id.iter().map(|word| format!("{word:08X}")).collect();
     json!({
@@ -142,6 +154,7 @@ pub fn context(plugin: &Plugin) -> Value {
         "meter_params": plugin.editor.meter_params,
         "presets_lit": presets_lit(plugin),
         "processor": processor,
+        "ir": ir,
         "type_name": type_name,
         "params": plugin.params.iter().map(|param| param_context(plugin, param)).collect::<Vec<_>>(),
     })
@@ -186,14 +199,15 @@ fn spec_lit(plugin: &Plugin, param: &Param, const_name: &str) -> String {
     }
     format!(
         "ParamSpec {{ id: params::{const_name}, title: {}, units: {}, min: {}, max: {}, default: {}, automatable: true, \
-         steps: {}, smooth_ms: {} }}",
+         steps: {}, smooth_ms: {}, value_names: &[{}] }}",
         rust_str(&param.title),
         rust_str(&param.units),
         rust_f64(param.min),
         rust_f64(param.max),
         rust_f64(param.default),
         param.steps,
-        rust_f64(param.smooth_ms)
+        rust_f64(param.smooth_ms),
+        param.value_names.iter().map(|name| rust_str(name)).collect::<Vec<_>>().join(", ")
     )
 }
 
@@ -203,6 +217,12 @@ fn spec_lit(plugin: &Plugin, param: &Param, const_name: &str) -> String {
 fn editor_size(plugin: &Plugin) -> String {
     match plugin.editor.size {
         Some((width, height)) => format!("runtime::editor::Size::new({width}, {height})"),
+        // A convolver's editor also has the impulse response's row.
+        None if plugin.ir.is_some() => format!(
+            "runtime::editor::EguiEditor::generic_size_with_file({}, {})",
+            plugin.params.len(),
+            plugin.buffering
+        ),
         None => format!("runtime::editor::EguiEditor::generic_size({}, {})", plugin.params.len(), plugin.buffering),
     }
 }

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use crate::config::{self, Config};
 use crate::diagnostic::Diagnostic;
+use crate::ir;
 use crate::limits::MAX_FILE_BYTES;
 
 /// Why a file was refused: its diagnostics and the text they point into (the
@@ -30,6 +31,18 @@ pub fn read(path: &Path) -> io::Result<Vec<u8>> {
 pub fn load(bytes: &[u8]) -> Result<Config, Rejected> {
     let text = decode(bytes)?;
     config::parse(text).map_err(|diagnostics| Rejected { source: text.to_string(), diagnostics })
+}
+
+/// [`load`] for a plugins.toml in `dir`, whose files it names (impulse
+/// responses) are read and checked too.
+pub fn load_in(bytes: &[u8], dir: &Path) -> Result<Config, Rejected> {
+    let config = load(bytes)?;
+    let diagnostics = ir::check_files(&config, dir);
+    if diagnostics.is_empty() {
+        return Ok(config);
+    }
+    let source = decode(bytes)?.to_string();
+    Err(Rejected { source, diagnostics })
 }
 
 /// The text of `bytes`, or the diagnostic for the first thing in the way.

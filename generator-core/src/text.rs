@@ -61,6 +61,13 @@ pub const PRESET_NAME: Field = Field {
     measure: Measure::Utf16,
     host_field: "IUnitInfo::getProgramName's String128",
 };
+/// The name of one of a stepped parameter's values (`values`).
+pub const VALUE_NAME: Field = Field {
+    what: "a value's name",
+    max: limits::MAX_PARAM_TITLE_UTF16,
+    measure: Measure::Utf16,
+    host_field: "the String128 of getParamStringByValue",
+};
 /// A custom parameter's name: its title unless `title` is given.
 pub const PARAM_NAME: Field = Field { what: "the parameter name", ..TITLE };
 pub const UNITS: Field = Field {

@@ -15,7 +15,7 @@ fn generator(args: &[&str]) -> (i32, String, String) {
 fn validate_accepts_the_shipped_plugins_toml() {
     let (code, stdout, _) = generator(&["validate"]);
     assert_eq!(code, 0);
-    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok: ")).count(), 8);
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok: ")).count(), 9);
 }
 
 #[test]
@@ -63,5 +63,5 @@ fn an_unknown_plugin_name_lists_the_known_ones() {
 fn the_shipped_plugins_folder_is_up_to_date_with_plugins_toml() {
     let (code, stdout, stderr) = generator(&["check"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("is up to date with plugins.toml (8 crates)"), "{stdout}");
+    assert!(stdout.contains("is up to date with plugins.toml (9 crates)"), "{stdout}");
 }

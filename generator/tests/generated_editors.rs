@@ -2,9 +2,9 @@
 //! on a real X server (Xvfb in the test command): embedded in a window of
 //! the host's at the size plugins.toml gives (or the generic editor's
 //! natural size), its first frame captured to `target/editor-shots/`
-//! (`scripts/screenshots.sh` copies two of them into `docs/`), and its first
-//! control dragged with XTest, which the host hears as a gesture on that
-//! parameter.
+//! (`scripts/screenshots.sh` copies two of them into the book), and the
+//! control of its first continuous parameter dragged with XTest, which the
+//! host hears as a gesture on that parameter.
 
 mod e2e;
 
@@ -34,25 +34,36 @@ fn expected_size(plugin: &Plugin) -> (u32, u32) {
     })
 }
 
-/// What changes the plugin's first parameter: a drag on the generic
-/// editor's first knob or WA Custom's drive fader (from, to), or a click on
-/// a switch or on the last option of a stepped parameter's segments (from =
-/// to).
+/// The plugin's first continuous parameter: the one [`first_control`]
+/// drags.
+fn first_continuous(plugin: &Plugin) -> (usize, &generator::config::Param) {
+    plugin
+        .params
+        .iter()
+        .enumerate()
+        .find(|(_, p)| p.steps == 0)
+        .expect("every shipped plugin has a continuous parameter")
+}
+
+/// Where a drag changes the plugin's first continuous parameter (from, to):
+/// up across its knob in the generic editor's first row (cells of 104
+/// pixels from x = 8), or along WA Custom's drive fader.
 fn first_control(plugin: &Plugin) -> ((i16, i16), (i16, i16)) {
     match plugin.editor.kind {
         EditorKind::Custom => ((266, 98), (426, 98)),
-        _ if plugin.params[0].steps > 1 => ((92, 80), (92, 80)),
-        _ if plugin.params[0].steps == 1 => ((60, 79), (60, 79)),
-        _ => ((60, 96), (60, 36)),
+        _ => {
+            let (index, _) = first_continuous(plugin);
+            assert!(index < 4, "{}: the knob is in the first row", plugin.name);
+            let x = 60 + 104 * index as i16;
+            ((x, 96), (x, 36))
+        }
     }
 }
 
-/// Acts on the first control as [`first_control`] says.
+/// Drags the first continuous parameter's control.
 fn use_first_control(screen: &Screen, window: u32, plugin: &Plugin) {
-    match first_control(plugin) {
-        (from, to) if from == to => screen.click(window, from),
-        (from, to) => screen.drag(window, from, to, 6),
-    }
+    let (from, to) = first_control(plugin);
+    screen.drag(window, from, to, 6);
 }
 
 fn with_editor(shipped: &Shipped) -> impl Iterator<Item = &Plugin> {
@@ -64,7 +75,7 @@ fn shot(plugin: &Plugin, format: &str) -> std::path::PathBuf {
 }
 
 #[test]
-fn every_generated_vst3_editor_opens_draws_and_edits_its_first_parameter() {
+fn every_generated_vst3_editor_opens_draws_and_edits_a_parameter() {
     let _serial = serial();
     let shipped = shipped();
     let screen = Screen::open();
@@ -83,7 +94,7 @@ fn every_generated_vst3_editor_opens_draws_and_edits_its_first_parameter() {
         frame.save_png(&shot(plugin, "vst3"));
         use_first_control(&screen, window.id, plugin);
         view.pump(Duration::from_millis(200));
-        let id = plugin.params[0].id;
+        let id = first_continuous(plugin).1.id;
         let edits: Vec<HostEdit> = handler.take_edits().into_iter().map(|(edit, _)| edit).collect();
         assert_eq!(edits.first(), Some(&HostEdit::Begin(id)), "{}: {edits:?}", plugin.name);
         assert_eq!(edits.last(), Some(&HostEdit::End(id)), "{}: {edits:?}", plugin.name);
@@ -94,7 +105,7 @@ fn every_generated_vst3_editor_opens_draws_and_edits_its_first_parameter() {
 }
 
 #[test]
-fn every_generated_clap_editor_opens_draws_and_edits_its_first_parameter() {
+fn every_generated_clap_editor_opens_draws_and_edits_a_parameter() {
     let _serial = serial();
     let shipped = shipped();
     let screen = Screen::open();
@@ -112,7 +123,7 @@ fn every_generated_clap_editor_opens_draws_and_edits_its_first_parameter() {
         use_first_control(&screen, window.id, plugin);
         std::thread::sleep(Duration::from_millis(200));
         let out = instance.flush(&[]);
-        let id = plugin.params[0].id;
+        let id = first_continuous(plugin).1.id;
         let events: Vec<OutEvent> = out.events.borrow().clone();
         assert_eq!(events.first(), Some(&OutEvent::GestureBegin(id)), "{}: {events:?}", plugin.name);
         assert_eq!(events.last(), Some(&OutEvent::GestureEnd(id)), "{}: {events:?}", plugin.name);
@@ -145,7 +156,7 @@ fn a_plugin_without_an_editor_offers_none() {
 /// While audio runs, the write-ahead panel (and WA Custom's lead strip)
 /// shows the engine: the picture changes within a few frames of the audio
 /// starting, and after a few seconds the plot holds the worker's lead. The
-/// captures are the README's screenshots (`scripts/screenshots.sh`).
+/// captures are the book's screenshots (`scripts/screenshots.sh`).
 #[test]
 fn the_editor_shows_the_engine_live_while_audio_runs() {
     use std::sync::atomic::{AtomicBool, Ordering};

@@ -135,8 +135,12 @@ fn every_shipped_effect_in_ardour_equals_its_dsp_at_offset_zero() {
             continue;
         }
         let mut lead = 0;
-        let mut result =
-            compare(&plugin.name, &rendered.output, &reference(plugin, f64::from(RATE), &input, &[], FRAMES));
+        let want = reference(plugin, f64::from(RATE), &input, &[], FRAMES);
+        let mut result = match plugin.dsp {
+            // Within float rounding of its f64 model (e2e/convolver.rs).
+            Dsp::Convolver => e2e::convolver::close(&rendered.output, &want, &plugin.name),
+            _ => compare(&plugin.name, &rendered.output, &want),
+        };
         if result.is_err() && plugin.dsp == Dsp::Tremolo {
             match lfo_lead(plugin, &input, &rendered.output) {
                 Ok(found) => (lead, result) = (found, Ok(())),
@@ -398,7 +402,7 @@ fn a_delays_echoes_after_its_region_ends_are_in_ardours_export() {
 /// no zipper, and no ramp stretched by the values Ardour sends again while
 /// automation plays. Ardour hands a plugin its automation for the time the
 /// plugin's output is heard, as it does positions (see the Tempo sync
-/// section of the README): the ramp starts at 48001 + L, not at 48001.
+/// section of the book's plugins.toml reference): the ramp starts at 48001 + L, not at 48001.
 #[test]
 fn an_automated_gain_step_in_ardour_ramps_over_smooth_ms() {
     const FRAMES: usize = 96_000;

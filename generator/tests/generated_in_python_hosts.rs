@@ -85,7 +85,7 @@ fn entry(plugin: &Plugin, bundles: &std::path::Path, dir: &std::path::Path, chan
         .map(|n| format!("[{}, {}, {}, {}]", n.frame, n.on, n.pitch, (n.velocity * 127.0).round()))
         .collect();
     format!(
-        r#"{{"name": {:?}, "bundle": {:?}, "dir": {:?}, "instrument": {instrument}, "channels": {channels}, "frames": {frames}, "latency": {}, "notes": [{}], "sync_quarter_notes": {}, "depth": {}, "old_state": {}, "smoothing": {}}}"#,
+        r#"{{"name": {:?}, "bundle": {:?}, "dir": {:?}, "instrument": {instrument}, "channels": {channels}, "frames": {frames}, "latency": {}, "notes": [{}], "sync_quarter_notes": {}, "depth": {}, "old_state": {}, "smoothing": {}, "tolerance": {}}}"#,
         plugin.name,
         bundles.join(format!("{}.vst3", plugin.name)).display().to_string(),
         plugin_dir.display().to_string(),
@@ -101,7 +101,17 @@ fn entry(plugin: &Plugin, bundles: &std::path::Path, dir: &std::path::Path, chan
             }
             None => "null".to_string(),
         },
-        smoothing(plugin).unwrap_or_else(|| "null".to_string())
+        smoothing(plugin).unwrap_or_else(|| "null".to_string()),
+        // A convolver matches its f64 model within float rounding.
+        if plugin.dsp == generator::config::Dsp::Convolver {
+            format!(
+                r#"{{"relative_rms": {:e}, "max_error": {:e}}}"#,
+                e2e::convolver::MAX_RELATIVE_RMS,
+                e2e::convolver::MAX_ERROR
+            )
+        } else {
+            "null".to_string()
+        }
     )
 }
 
@@ -133,12 +143,46 @@ fn tail_entry(plugin: &Plugin, bundles: &std::path::Path, dir: &std::path::Path)
     )
 }
 
+/// One preset check: pedalboard's `preset` parameter (the VST3 program
+/// list) set to `preset`'s name, then noise through the plugin; the expected
+/// output is the DSP run at the preset's values from the start.
+fn preset_entry(plugin: &Plugin, bundles: &std::path::Path, dir: &std::path::Path, index: usize) -> String {
+    let preset = &plugin.presets[index];
+    let frames = RATE as usize / 2;
+    let plugin_dir = dir.join(format!("{}-preset-{index}", plugin.slug));
+    std::fs::create_dir_all(&plugin_dir).unwrap();
+    let input = noise(plugin.channels, frames, 11);
+    let values: Vec<(u32, f64)> = preset
+        .values
+        .iter()
+        .map(|&(id, plain)| {
+            let param = plugin.params.iter().find(|p| p.id == id).expect("the shipped presets set own parameters");
+            (id, (plain - param.min) / (param.max - param.min))
+        })
+        .collect();
+    write_f32(&plugin_dir.join("input.f32"), &input);
+    write_f32(&plugin_dir.join("expected.f32"), &reference_with(plugin, RATE, &input, &[], frames, &values));
+    let names: Vec<String> = plugin.presets.iter().map(|p| format!("{:?}", p.name)).collect();
+    format!(
+        r#"{{"name": {:?}, "bundle": {:?}, "dir": {:?}, "channels": {}, "frames": {frames}, "preset": {:?}, "presets": [{}]}}"#,
+        plugin.name,
+        bundles.join(format!("{}.vst3", plugin.name)).display().to_string(),
+        plugin_dir.display().to_string(),
+        plugin.channels,
+        preset.name,
+        names.join(", "),
+    )
+}
+
 #[test]
 fn every_generated_plugin_in_pedalboard_dawdreamer_and_minihost() {
     let shipped = shipped();
     let dir = workspace().join("target/generated-host-checks");
-    let (mut plugins, mut layouts, mut tails) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut plugins, mut layouts, mut tails, mut presets) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for plugin in &shipped.plugins {
+        for index in 0..plugin.presets.len() {
+            presets.push(preset_entry(plugin, &shipped.bundles, &dir, index));
+        }
         plugins.push(entry(plugin, &shipped.bundles, &dir, plugin.channels));
         for &channels in &plugin.layouts[1..] {
             layouts.push(entry(plugin, &shipped.bundles, &dir, channels));
@@ -147,11 +191,19 @@ fn every_generated_plugin_in_pedalboard_dawdreamer_and_minihost() {
             tails.push(tail_entry(plugin, &shipped.bundles, &dir));
         }
     }
-    assert!(!layouts.is_empty() && !tails.is_empty(), "the shipped plugins.toml has both to check");
+    assert!(
+        !layouts.is_empty() && !tails.is_empty() && !presets.is_empty(),
+        "the shipped plugins.toml has all to check"
+    );
     let manifest_path = dir.join("manifest.json");
     let list = |entries: &[String]| format!("[\n{}\n]", entries.join(",\n"));
-    let manifest =
-        format!(r#"{{"plugins": {}, "layouts": {}, "tails": {}}}"#, list(&plugins), list(&layouts), list(&tails));
+    let manifest = format!(
+        r#"{{"plugins": {}, "layouts": {}, "tails": {}, "presets": {}}}"#,
+        list(&plugins),
+        list(&layouts),
+        list(&tails),
+        list(&presets)
+    );
     std::fs::write(&manifest_path, manifest + "\n").unwrap();
     let script = workspace().join("generator/tests/hosts/generated_check.py");
     let output = Command::new("timeout").arg("600").arg(python()).arg(script).arg(&manifest_path).output().unwrap();
@@ -168,6 +220,8 @@ fn every_generated_plugin_in_pedalboard_dawdreamer_and_minihost() {
     // And one smoothing check per gain plugin.
     let smoothed = shipped.plugins.iter().filter(|p| smoothing(p).is_some()).count();
     assert!(smoothed > 0, "the shipped plugins.toml has a gain");
-    let expected = 3 * plugins.len() + 2 * layouts.len() + tails.len() + 4 * synced + released + smoothed + 1;
+    // And one render per preset.
+    let expected =
+        3 * plugins.len() + 2 * layouts.len() + tails.len() + 4 * synced + released + smoothed + presets.len() + 1;
     assert_eq!(stdout.lines().filter(|l| l.starts_with("ok: ")).count(), expected, "{stdout}");
 }

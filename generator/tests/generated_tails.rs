@@ -10,7 +10,7 @@ mod e2e;
 
 use e2e::host::{Module, OFFLINE};
 use e2e::session::{RATE, play, start, stop};
-use e2e::{Note, assert_same, delayed, latency_samples, library, reference, shipped};
+use e2e::{Note, delayed, latency_samples, library, reference, shipped};
 use generator::config::{Dsp, Kind, Plugin};
 use vst3::Steinberg::Vst::{IAudioProcessorTrait, kInfiniteTail};
 
@@ -47,6 +47,8 @@ fn dsp_tail(plugin: &Plugin) -> Option<usize> {
         }
         // The release, from full level to silence.
         Dsp::Synth => Some(ms(default(plugin, "release"))),
+        // The impulse response's length (at the session's rate).
+        Dsp::Convolver => Some(e2e::convolver::response_frames(plugin, RATE)),
         Dsp::Filter => None,
     }
 }
@@ -92,7 +94,7 @@ fn every_generated_plugin_reports_its_tail_and_a_host_that_honours_it_hears_ever
         let (input, notes, end) = last_input(plugin, frames);
         let (_, got) = play(&module, plugin, OFFLINE, &input, &notes, frames, None);
         let want = delayed(&reference(plugin, RATE, &input, &notes, frames), latency);
-        assert_same(&got, &want, &format!("{}: the full response", plugin.name));
+        e2e::assert_sounds_like(plugin, &got, &want, &format!("{}: the full response", plugin.name));
 
         // A host that stops `tail` frames after the input ends misses nothing.
         let heard = last_audible(&got).unwrap_or_else(|| panic!("{}: the response is not silence", plugin.name));

@@ -1,5 +1,5 @@
 //! Ardour 7.3 races when an instrument goes on a MIDI track in any of several
-//! orders (see `ardour/session.lua` and the README's "Inserting an instrument
+//! orders (see `ardour/session.lua` and `ardour/README.md`, "Inserting an instrument
 //! in Ardour 7.3"): on a loaded machine a third to three quarters of those
 //! session builds abort or hang. The harness inserts instruments the way
 //! Ardour's Add Track dialog does, which leaves nothing to race. This test holds it to that where the race shows most: a fresh
@@ -9,7 +9,7 @@
 //! abort, no hang. The last session then renders its notes, bit for bit the
 //! synth's DSP at offset 0: the instrument put there this way plays.
 //!
-//! The experiment behind the README's figures, every way of inserting the
+//! The experiment behind the figures in `ardour/README.md`, every way of inserting the
 //! instrument under the same load, is here too, ignored by default (it takes
 //! minutes, hangs included):
 //! `cargo test -p generator --test instruments_in_ardour_under_load -- --ignored --nocapture`.
@@ -163,7 +163,7 @@ fn twenty_fresh_sessions_with_the_synth_on_a_midi_track_build_under_load_without
     println!("ok: the last session renders the notes bit for bit, at offset 0 (latency {latency})");
 }
 
-/// The experiment behind the README's figures: every way `session.lua` knows
+/// The experiment behind the figures in `ardour/README.md`: every way `session.lua` knows
 /// to put an instrument on a MIDI track, in turn, `ARDOUR_RACE_BUILDS` times
 /// each (20 unless set), under the same two busy threads. The ways that race
 /// must fail at least once among them (each failed in 12 to 15 of its 20

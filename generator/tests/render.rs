@@ -162,6 +162,16 @@ fn scratch(name: &str, toml: &str) -> PathBuf {
     }
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("plugins.toml"), toml).unwrap();
+    // The impulse responses the shipped plugins.toml names, next to it.
+    if !toml.contains("\nir = ") {
+        return dir;
+    }
+    let irs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../irs");
+    std::fs::create_dir_all(dir.join("irs")).unwrap();
+    for entry in std::fs::read_dir(irs).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.join("irs").join(entry.file_name())).unwrap();
+    }
     dir
 }
 

@@ -57,3 +57,21 @@ pub const MAX_PRESETS: usize = 128;
 /// A preset's name, in UTF-16 units: VST3's `getProgramName` fills a
 /// `String128`.
 pub const MAX_PRESET_NAME_UTF16: usize = 127;
+
+// Impulse responses (`dsp = "convolver"`): the generator refuses a file past
+// these limits, and the runtime refuses one loaded while playing.
+
+/// The longest impulse response, in seconds at its own rate. Longer ones are
+/// refused rather than silently cut: 60 s of a true-stereo response already
+/// takes about 150 MB once transformed.
+pub const MAX_IR_SECONDS: f64 = 60.0;
+/// The largest impulse response file, in bytes: 60 s of true stereo at
+/// 96 kHz in 32-bit samples is about 92 MB. The file is embedded in the
+/// plugin's library, or read whole into memory when loaded while playing.
+pub const MAX_IR_FILE_BYTES: u64 = 96 << 20;
+/// The longest impulse response path a plugin's saved state holds, in UTF-8
+/// bytes (Linux's `PATH_MAX`, NUL excluded).
+pub const MAX_IR_PATH_BYTES: usize = 4095;
+
+/// Named values one stepped parameter may list (`values`): a menu's worth.
+pub const MAX_VALUE_NAMES: usize = 128;

@@ -541,3 +541,16 @@ fn the_generated_reverb_is_stereo_and_deterministic() {
     assert_eq!((buffered.first, buffered.latency), (512, 512));
     assert!(plan::Plan::new(buffered, ir.len(), plan::Shape { inputs: 2, outputs: 2, paths: 2 }).stages.len() > 1);
 }
+
+/// The shipped `irs/wa-reverb.wav` (plugins.toml's WA Reverb) is exactly what
+/// `reverb::wav_bytes` makes (the example `wa_reverb_ir` writes it), so the
+/// committed file is the generated response, byte for byte.
+#[test]
+fn the_shipped_wa_reverb_file_is_the_generated_response() {
+    let shipped = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../irs/wa-reverb.wav")).unwrap();
+    assert!(
+        shipped == reverb::wav_bytes(),
+        "irs/wa-reverb.wav differs: run `cargo run -p runtime --example wa_reverb_ir`"
+    );
+    assert_eq!(ImpulseResponse::from_wav(&shipped).unwrap(), reverb::wa_reverb());
+}

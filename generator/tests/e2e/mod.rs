@@ -5,6 +5,7 @@
 
 #[path = "../../../example-plugin/tests/clap_host/mod.rs"]
 pub mod clap_host;
+pub mod convolver;
 #[path = "../../../example-plugin/tests/host/mod.rs"]
 pub mod host;
 pub mod session;
@@ -155,6 +156,7 @@ fn spec(plugin: &Plugin, index: usize) -> ParamSpec {
         automatable: true,
         steps: param.steps,
         smooth_ms: param.smooth_ms,
+        value_names: &[],
     }
 }
 
@@ -212,27 +214,40 @@ fn reference_run(run: Run<'_>) -> Vec<Vec<f32>> {
             None => run.with(Tremolo::new(&specs)),
         },
         Dsp::Synth => run.with(Synth::new(&specs)),
+        Dsp::Convolver => convolver::model(plugin, run.rate, run.input, run.frames, run.params),
         Dsp::Custom => soft_saturator(plugin, run.input, run.params),
     }
 }
 
 /// The shipped WA Custom's `src/dsp.rs` (the user's code, so restated here):
-/// `tanh(drive·x) / tanh(drive)` with drive at its default or as `params`
-/// set it (`(id, normalized)`; mix must stay at its default, fully wet),
-/// computed with flush-to-zero set as the engine runs every DSP.
+/// `tanh(drive·x) / tanh(drive)` mixed with the dry signal, drive and mix at
+/// their defaults or as `params` set them from the start (`(id,
+/// normalized)`), computed with flush-to-zero set as the engine runs every
+/// DSP.
 fn soft_saturator(plugin: &Plugin, input: &[Vec<f32>], params: &[(u32, f64)]) -> Vec<Vec<f32>> {
-    assert_eq!(plugin.params[0].key, "drive", "the custom plugin this reference describes");
+    assert_eq!(
+        plugin.params.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(),
+        ["drive", "mix"],
+        "the custom plugin this reference describes"
+    );
+    let value = |index: usize| {
+        let id = plugin.params[index].id;
+        match params.iter().find(|(param, _)| *param == id) {
+            Some(&(_, normalized)) => plain_value(plugin, index, normalized),
+            None => default_value(plugin, index),
+        }
+    };
     assert!(
-        params.iter().all(|(id, _)| *id == plugin.params[0].id),
-        "the custom reference knows drive and nothing else: {params:?}"
+        params.iter().all(|(id, _)| plugin.params.iter().any(|p| p.id == *id)),
+        "the custom reference knows drive and mix and nothing else: {params:?}"
     );
     let _flush_to_zero = FlushToZero::enable();
-    let drive = match params.first() {
-        Some(&(_, normalized)) => plain_value(plugin, 0, normalized),
-        None => default_value(plugin, 0),
-    } as f32;
-    let normalise = 1.0 / drive.tanh();
-    input.iter().map(|channel| channel.iter().map(|x| (drive * x).tanh() * normalise).collect()).collect()
+    let (drive, mix) = (value(0) as f32, value(1) as f32);
+    let sample = |x: f32| {
+        let wet = if drive < 1e-3 { x } else { (drive * x).tanh() * (1.0 / drive.tanh()) };
+        wet * mix + x * (1.0 - mix)
+    };
+    input.iter().map(|channel| channel.iter().map(|&x| sample(x)).collect()).collect()
 }
 
 /// One unbuffered run of a plugin's DSP in this process.
@@ -305,6 +320,17 @@ pub fn delayed(reference: &[Vec<f32>], latency: usize) -> Vec<Vec<f32>> {
             out
         })
         .collect()
+}
+
+/// Asserts that `got` is what `plugin` must output (`want`, from
+/// [`reference`] and its kin): bit for bit for every kind but the convolver,
+/// whose model is an f64 convolution it matches within float rounding (see
+/// [`convolver::assert_close`]).
+pub fn assert_sounds_like(plugin: &Plugin, got: &[Vec<f32>], want: &[Vec<f32>], what: &str) {
+    match plugin.dsp {
+        Dsp::Convolver => convolver::assert_close(got, want, what),
+        _ => assert_same(got, want, what),
+    }
 }
 
 /// Asserts bit-equality, naming the first differing frame.

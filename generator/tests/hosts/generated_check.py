@@ -10,7 +10,9 @@ handling puts it. Then:
   plugin's buses (DawDreamer 0.9.0's set_bus does not reach the plugin);
 - "tails": minihost's MIDI renderer, which renders for as long as the plugin
   reports its tail after the last note (2 s when it reports none), renders a
-  2.5 s synth release whole.
+  2.5 s synth release whole;
+- "presets": each shipped preset chosen by name in pedalboard's program
+  list, and rendered.
 Exits non-zero on the first mismatch.
 """
 import json
@@ -44,6 +46,31 @@ def check_notes(name, got, want):
     print(f"ok: {name} (frames {sounding[1][0]} to {sounding[1][-1]})")
 
 
+def check_sound(entry, name, got, want):
+    """An effect's output: bit for bit, or, for a convolver (an f32 partitioned
+    convolution against its f64 model), within the entry's tolerance: the
+    relative RMS error per channel and the largest error relative to the
+    model's peak (at least 1). See generator/tests/e2e/convolver.rs."""
+    tolerance = entry.get("tolerance")
+    if tolerance is None:
+        check_equal(name, got, want)
+        return
+    if got.shape != want.shape:
+        raise AssertionError(f"{name}: shape {got.shape}, expected {want.shape}")
+    for c in range(want.shape[0]):
+        error = got[c].astype(np.float64) - want[c]
+        norm = np.sqrt(np.sum(want[c].astype(np.float64) ** 2))
+        relative = np.sqrt(np.sum(error**2)) / norm if norm > 0 else np.sqrt(np.sum(error**2))
+        peak = max(1.0, float(np.abs(want[c]).max()))
+        worst = int(np.argmax(np.abs(error)))
+        if relative > tolerance["relative_rms"] or abs(error[worst]) > tolerance["max_error"] * peak:
+            raise AssertionError(
+                f"{name}: channel {c} is {relative:.2e} relative RMS from the model; worst frame {worst}: "
+                f"got {got[c, worst]}, expected {want[c, worst]}"
+            )
+    print(f"ok: {name} (within the convolver's tolerance)")
+
+
 def load(entry, name):
     data = np.fromfile(Path(entry["dir"]) / name, dtype="<f4")
     return data.reshape(entry["channels"], entry["frames"])
@@ -63,7 +90,7 @@ def pedalboard_check(entry, x, want):
         check_notes(f"{entry['name']} in pedalboard: notes, delayed by L", got, delayed(want, entry["latency"]))
     else:
         got = plugin.process(x, RATE)
-        check_equal(f"{entry['name']} in pedalboard: on time (PDC)", got, want)
+        check_sound(entry, f"{entry['name']} in pedalboard: on time (PDC)", got, want)
     # pedalboard loads at 44.1 kHz; the latency it reads now is the one at 48 kHz.
     assert plugin.reported_latency_samples == entry["latency"], plugin.reported_latency_samples
 
@@ -81,8 +108,11 @@ def dawdreamer_check(entry, x, want):
     engine.render(entry["frames"] / RATE)
     assert plugin.get_latency_samples() == entry["latency"], plugin.get_latency_samples()
     got = engine.get_audio()[:, : entry["frames"]]
-    check = check_notes if entry["instrument"] else check_equal
-    check(f"{entry['name']} in DawDreamer: delayed by L (no PDC)", got, delayed(want, entry["latency"]))
+    what = f"{entry['name']} in DawDreamer: delayed by L (no PDC)"
+    if entry["instrument"]:
+        check_notes(what, got, delayed(want, entry["latency"]))
+    else:
+        check_sound(entry, what, got, delayed(want, entry["latency"]))
 
 
 def minihost_check(entry, x, want):
@@ -105,8 +135,11 @@ def minihost_check(entry, x, want):
         else:
             plugin.process(np.ascontiguousarray(x[:, start : start + out.shape[1]]), out)
         got[:, start : start + out.shape[1]] = out
-    check = check_notes if entry["instrument"] else check_equal
-    check(f"{entry['name']} in minihost (real-time, unpaced): delayed by L", got, delayed(want, entry["latency"]))
+    what = f"{entry['name']} in minihost (real-time, unpaced): delayed by L"
+    if entry["instrument"]:
+        check_notes(what, got, delayed(want, entry["latency"]))
+    else:
+        check_sound(entry, what, got, delayed(want, entry["latency"]))
 
 
 def tremolo_envelope(entry, beats):
@@ -329,6 +362,19 @@ def minihost_smoothing_check(entry):
     print(f"ok: {name}: a gain change at frame {k} ramps from frame {k + latency} over {ramp} frames ({g0:.4f} to {g1:.4f})")
 
 
+def pedalboard_preset_check(entry):
+    """A preset chosen from the program list the way a pedalboard user does:
+    by name, through the `preset` parameter JUCE makes of the VST3
+    program-change parameter; the render must be the DSP at its values."""
+    plugin = pedalboard.load_plugin(entry["bundle"])
+    preset = plugin.parameters["preset"]
+    if list(preset.valid_values) != entry["presets"]:
+        raise AssertionError(f"{entry['name']}: pedalboard lists {list(preset.valid_values)}, expected {entry['presets']}")
+    plugin.preset = entry["preset"]
+    got = plugin.process(load(entry, "input.f32"), RATE)
+    check_equal(f"{entry['name']} in pedalboard: preset {entry['preset']!r}", got, load(entry, "expected.f32"))
+
+
 manifest = json.loads(Path(sys.argv[1]).read_text())
 for entry in manifest["plugins"]:
     x = None if entry["instrument"] else load(entry, "input.f32")
@@ -351,7 +397,9 @@ for entry in manifest["layouts"]:
     minihost_check(entry, x, want)
 for entry in manifest["tails"]:
     minihost_tail_check(entry)
+for entry in manifest["presets"]:
+    pedalboard_preset_check(entry)
 print(
     f"ok: {len(manifest['plugins'])} plugins in pedalboard, DawDreamer and minihost, "
-    f"{len(manifest['layouts'])} more layouts, {len(manifest['tails'])} tails"
+    f"{len(manifest['layouts'])} more layouts, {len(manifest['tails'])} tails, {len(manifest['presets'])} presets"
 )

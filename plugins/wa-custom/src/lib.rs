@@ -25,6 +25,7 @@ const PARAMS: &[ParamSpec] = &[
         automatable: true,
         steps: 0,
         smooth_ms: 20.0,
+        value_names: &[],
     },
     ParamSpec {
         id: params::MIX,
@@ -36,6 +37,7 @@ const PARAMS: &[ParamSpec] = &[
         automatable: true,
         steps: 0,
         smooth_ms: 20.0,
+        value_names: &[],
     },
 ];
 

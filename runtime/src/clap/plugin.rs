@@ -25,8 +25,8 @@ use super::process::{self, Audio};
 use crate::editor::EditorContext;
 use crate::engine::{EngineStatsHandle, PositionReference, ProcessSetup, Processor};
 use crate::exclusive::{Exclusive, ExclusiveGuard};
-use crate::plugin::PluginInfo;
 use crate::plugin::params::Role;
+use crate::plugin::{FileSlot, PluginInfo};
 
 /// The largest block the engine is prepared for: CLAP hosts may announce up
 /// to `i32::MAX` frames, and the engine splits larger blocks anyway.
@@ -73,6 +73,8 @@ pub(crate) struct Plugin<P: Processor> {
     pub(crate) editor: Arc<EditorContext>,
     /// The editor's window (`clap.gui`).
     pub(crate) gui: Gui,
+    /// The file the processor plays from, if it has one (saved with the state).
+    pub(crate) file: Option<Arc<dyn FileSlot>>,
 }
 
 // SAFETY: the raw pointers are the host's (`host_raw`, and the descriptor in
@@ -104,15 +106,16 @@ impl<P: Processor> Plugin<P> {
 
     fn new(
         info: &'static PluginInfo,
-        processor: P,
+        mut processor: P,
         host: *const clap_host,
         desc: *const clap_plugin_descriptor,
     ) -> Self {
+        let file = processor.take_file_slot();
         let engine = crate::engine::Engine::new(processor, info.engine_config());
         let params: Arc<[AtomicU64]> =
             info.host_params().map(|(_, p)| AtomicU64::new(p.default_normalized().to_bits())).collect();
         let stats = engine.stats_handle();
-        let (editor, edits) = EditorContext::new(info, Arc::clone(&params), engine.stats_handle());
+        let (editor, edits) = EditorContext::new(info, Arc::clone(&params), engine.stats_handle(), file.clone());
         Self {
             raw: clap_plugin {
                 desc,
@@ -143,6 +146,7 @@ impl<P: Processor> Plugin<P> {
             restart_asked_for: AtomicU64::new(0),
             editor,
             gui: Gui::default(),
+            file,
         }
     }
 

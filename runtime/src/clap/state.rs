@@ -33,7 +33,8 @@ unsafe extern "C" fn save<P: Processor>(plugin: *const clap_plugin, stream: *con
             .filter(|(_, p)| p.role != Role::Meter)
             .map(|(index, p)| (p.id(), plugin.normalized(index)))
             .collect();
-        let bytes = state::encode(values.into_iter());
+        let chosen = plugin.file.as_ref().map(|file| file.chosen());
+        let bytes = state::encode(values.into_iter(), state::file_entry(&chosen));
         let mut written = 0;
         while written < bytes.len() {
             let rest = &bytes[written..];
@@ -71,10 +72,15 @@ unsafe extern "C" fn load<P: Processor>(plugin: *const clap_plugin, stream: *con
                 return false;
             }
         }
-        let Ok(values) = state::decode(&bytes) else { return false };
+        let Ok(state::Decoded { values, file }) = state::decode(&bytes) else { return false };
         for (id, value) in values {
             // A parameter this version no longer has is skipped, not an error.
             plugin.set_normalized(id, value);
+        }
+        // The file is read here, on the main thread, before the next
+        // activation prepares the processor with it.
+        if let Some(slot) = &plugin.file {
+            slot.restore(file.as_deref());
         }
         plugin.resend_params.store(true, Ordering::Release);
         if let Some(host) = plugin.host() {

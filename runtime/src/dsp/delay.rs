@@ -26,6 +26,7 @@ pub const PARAMS: &[ParamSpec] = &[
         automatable: true,
         steps: 0,
         smooth_ms: 0.0,
+        value_names: &[],
     },
     ParamSpec {
         id: FEEDBACK,
@@ -37,6 +38,7 @@ pub const PARAMS: &[ParamSpec] = &[
         automatable: true,
         steps: 0,
         smooth_ms: SMOOTH_MS,
+        value_names: &[],
     },
     ParamSpec {
         id: MIX,
@@ -48,6 +50,7 @@ pub const PARAMS: &[ParamSpec] = &[
         automatable: true,
         steps: 0,
         smooth_ms: SMOOTH_MS,
+        value_names: &[],
     },
 ];
 

@@ -20,6 +20,7 @@ pub const PARAMS: &[ParamSpec] = &[
         automatable: true,
         steps: 2,
         smooth_ms: 0.0,
+        value_names: &["Low-pass", "High-pass", "Band-pass"],
     },
     ParamSpec {
         id: CUTOFF_HZ,
@@ -31,6 +32,7 @@ pub const PARAMS: &[ParamSpec] = &[
         automatable: true,
         steps: 0,
         smooth_ms: SMOOTH_MS,
+        value_names: &[],
     },
     ParamSpec {
         id: RESONANCE,
@@ -42,6 +44,7 @@ pub const PARAMS: &[ParamSpec] = &[
         automatable: true,
         steps: 0,
         smooth_ms: SMOOTH_MS,
+        value_names: &[],
     },
 ];
 

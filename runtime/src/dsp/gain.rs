@@ -19,6 +19,7 @@ pub const PARAMS: &[ParamSpec] = &[ParamSpec {
     automatable: true,
     steps: 0,
     smooth_ms: SMOOTH_MS,
+    value_names: &[],
 }];
 
 /// Multiplies every channel by a gain set in decibels. A change ramps over

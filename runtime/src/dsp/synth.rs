@@ -24,6 +24,7 @@ pub const PARAMS: &[ParamSpec] = &[
         automatable: true,
         steps: 1,
         smooth_ms: 0.0,
+        value_names: &["Sine", "Saw"],
     },
     ParamSpec {
         id: ATTACK_MS,
@@ -35,6 +36,7 @@ pub const PARAMS: &[ParamSpec] = &[
         automatable: true,
         steps: 0,
         smooth_ms: 0.0,
+        value_names: &[],
     },
     ParamSpec {
         id: RELEASE_MS,
@@ -46,6 +48,7 @@ pub const PARAMS: &[ParamSpec] = &[
         automatable: true,
         steps: 0,
         smooth_ms: 0.0,
+        value_names: &[],
     },
     ParamSpec {
         id: LEVEL_DB,
@@ -57,6 +60,7 @@ pub const PARAMS: &[ParamSpec] = &[
         automatable: true,
         steps: 0,
         smooth_ms: SMOOTH_MS,
+        value_names: &[],
     },
 ];
 

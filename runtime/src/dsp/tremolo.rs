@@ -22,6 +22,7 @@ const RATE_SPEC: ParamSpec = ParamSpec {
     automatable: true,
     steps: 0,
     smooth_ms: SMOOTH_MS,
+    value_names: &[],
 };
 const DEPTH_SPEC: ParamSpec = ParamSpec {
     id: DEPTH,
@@ -33,6 +34,7 @@ const DEPTH_SPEC: ParamSpec = ParamSpec {
     automatable: true,
     steps: 0,
     smooth_ms: SMOOTH_MS,
+    value_names: &[],
 };
 
 /// The free-running tremolo's parameters.

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::edits::{self, Edit, EditReceiver, EditSender, GestureReport};
 use crate::engine::{EngineStats, EngineStatsHandle};
 use crate::plugin::params::{HostParam, Role};
-use crate::plugin::{ParamSpec, PluginInfo};
+use crate::plugin::{FileSlot, ParamSpec, PluginInfo};
 
 pub use crate::plugin::Preset;
 
@@ -30,6 +30,8 @@ pub struct EditorContext {
     stats: EngineStatsHandle,
     edits: EditSender,
     wake: Mutex<Option<Wake>>,
+    /// The file the plugin plays from, if it has one.
+    file: Option<Arc<dyn FileSlot>>,
 }
 
 impl std::fmt::Debug for EditorContext {
@@ -45,9 +47,16 @@ impl EditorContext {
         info: &'static PluginInfo,
         values: Arc<[AtomicU64]>,
         stats: EngineStatsHandle,
+        file: Option<Arc<dyn FileSlot>>,
     ) -> (Arc<Self>, EditReceiver) {
         let (edits, receiver) = edits::queue(info.host_param_count());
-        (Arc::new(Self { info, values, stats, edits, wake: Mutex::new(None) }), receiver)
+        (Arc::new(Self { info, values, stats, edits, wake: Mutex::new(None), file }), receiver)
+    }
+
+    /// The file the plugin plays from (a convolver's impulse response), if
+    /// it has one: the editor shows it and may choose another.
+    pub fn file(&self) -> Option<&dyn FileSlot> {
+        self.file.as_deref()
     }
 
     /// Sets (or clears) what wakes the queue's drain: the glue's run-loop

@@ -116,6 +116,14 @@ pub trait Processor: Send + 'static {
     fn tail(&self) -> Tail {
         Tail::None
     }
+
+    /// The file this processor plays from, if it has one its plugin's state
+    /// names and its editor can change (a convolver's impulse response): the
+    /// format glue takes it once, before the processor goes into the engine,
+    /// and keeps it on the non-audio side. The default has none.
+    fn take_file_slot(&mut self) -> Option<std::sync::Arc<dyn crate::plugin::FileSlot>> {
+        None
+    }
 }
 
 /// Planar channels of one block, all `frames()` long, and the host's

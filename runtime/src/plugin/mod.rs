@@ -7,9 +7,12 @@
 //! - [`ParamSpec`] and the parameters every plugin gets after its own, with
 //!   their conversions and display text (`params.rs`);
 //! - the saved state's bytes (`state.rs`);
+//! - a [`FileSlot`]: a file the state names and the editor changes while the
+//!   plugin plays (a convolver's impulse response; `file_slot.rs`);
 //! - the tail reported to hosts (`tail.rs`);
 //! - [`Preset`]s, and the [`Editor`](crate::editor::Editor) a plugin opens.
 
+mod file_slot;
 pub(crate) mod params;
 mod presets;
 pub(crate) mod state;
@@ -18,6 +21,8 @@ pub(crate) mod tail;
 pub use params::{
     BYPASS_PARAM_ID, FILL_PARAM_ID, PROGRAM_PARAM_ID, RESERVED_PARAM_IDS, UNDERRUNS_MAX, UNDERRUNS_PARAM_ID,
 };
+
+pub use file_slot::{FileSlot, FileStatus};
 
 use crate::editor::Editor;
 use crate::engine::EngineConfig;
@@ -48,6 +53,10 @@ pub struct ParamSpec {
     /// How long a change ramps, in ms, in the DSP ([`crate::typed::FloatParam`]);
     /// 0: changes apply at once.
     pub smooth_ms: f64,
+    /// A stepped parameter's values as hosts and editors show them, one per
+    /// step from `min` (a filter's "Low-pass", "High-pass", "Band-pass");
+    /// empty: shown as numbers with the units.
+    pub value_names: &'static [&'static str],
 }
 
 impl ParamSpec {

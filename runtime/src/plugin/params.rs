@@ -74,6 +74,7 @@ const BYPASS: HostParam = HostParam {
         automatable: true,
         steps: 1,
         smooth_ms: 0.0,
+        value_names: &[],
     },
     role: Role::Bypass,
     scale: Scale::Stepped { steps: 1, labels: &["Off", "On"] },
@@ -91,6 +92,7 @@ const UNDERRUNS: HostParam = HostParam {
         automatable: false,
         steps: UNDERRUNS_MAX as u32,
         smooth_ms: 0.0,
+        value_names: &[],
     },
     role: Role::Meter,
     scale: Scale::Stepped { steps: UNDERRUNS_MAX as u32, labels: &[] },
@@ -108,6 +110,7 @@ const FILL: HostParam = HostParam {
         automatable: false,
         steps: 0,
         smooth_ms: 0.0,
+        value_names: &[],
     },
     role: Role::Meter,
     scale: Scale::Continuous { decimals: 1 },
@@ -124,11 +127,11 @@ pub(crate) fn meter_readings(stats: &EngineStats) -> [(HostParam, f64); 2] {
 
 impl HostParam {
     /// A plugin's own parameter: continuous, shown with two decimals, or
-    /// stepped, shown as whole numbers.
+    /// stepped, shown by its value names or as whole numbers.
     fn own(spec: ParamSpec) -> Self {
         let scale = match spec.steps {
             0 => Scale::Continuous { decimals: 2 },
-            steps => Scale::Stepped { steps, labels: &[] },
+            steps => Scale::Stepped { steps, labels: spec.value_names },
         };
         Self { spec, role: Role::Own, scale }
     }
@@ -316,9 +319,26 @@ mod tests {
             automatable: true,
             steps: 0,
             smooth_ms: 0.0,
+            value_names: &[],
         });
         assert_eq!(gain.text(0.499_999_9), "0.00 dB", "no -0.00");
         assert_eq!(gain.parse("-6 DB"), Some(0.375));
+    }
+
+    /// A built-in kind's named values: one name per step, shown by hosts and
+    /// read back from a typed name in any case.
+    #[test]
+    fn named_values_are_what_hosts_show_and_read_back() {
+        for specs in [crate::dsp::filter::PARAMS, crate::dsp::synth::PARAMS] {
+            for spec in specs.iter().filter(|spec| !spec.value_names.is_empty()) {
+                assert_eq!(spec.value_names.len() as u32, spec.steps + 1, "{}", spec.title);
+            }
+        }
+        let mode = HostParam::own(ParamSpec::find(crate::dsp::filter::PARAMS, crate::dsp::filter::MODE));
+        assert_eq!([mode.text(0.0), mode.text(0.5), mode.text(1.0)], ["Low-pass", "High-pass", "Band-pass"]);
+        assert_eq!(mode.parse("band-pass"), Some(1.0));
+        assert_eq!(mode.parse("2"), Some(1.0), "the plain value still reads");
+        assert_eq!(mode.parse("notch"), None);
     }
 
     #[test]
@@ -333,6 +353,7 @@ mod tests {
             automatable: true,
             steps: 0,
             smooth_ms: 0.0,
+            value_names: &[],
         }];
         let info = PluginInfo {
             name: "Test",

@@ -59,6 +59,7 @@ mod tests {
         automatable: true,
         steps: 0,
         smooth_ms: 0.0,
+        value_names: &[],
     }];
 
     const PRESETS: &[Preset] = &[

@@ -3,7 +3,7 @@
 //! Always compiled, never dispatched: they define what every SIMD kernel in
 //! [`crate::simd`] must return, and they are the baseline the benches measure
 //! against. Each one is the plainest loop that states the operation, so the
-//! compiler may still vectorise some of them for the baseline target; the README's
+//! compiler may still vectorise some of them for the baseline target; the book's
 //! benchmark table says which.
 
 /// `dst[i] = src[i]` over the common length.

@@ -66,6 +66,7 @@ mod tests {
             automatable: true,
             steps: 7,
             smooth_ms: 0.0,
+            value_names: &[],
         };
         let mut voices = SteppedParam::new(&spec);
         assert_eq!((voices.index(), voices.value()), (3, 4.0));

@@ -39,7 +39,7 @@ use crate::editor::EditorContext;
 use crate::engine::{Engine, EngineStatsHandle, PositionReference, ProcessSetup, Processor};
 use crate::exclusive::{Exclusive, ExclusiveGuard};
 use crate::plugin::params::{HostParam, Role};
-use crate::plugin::{PROGRAM_PARAM_ID, PluginInfo, PluginKind, state};
+use crate::plugin::{FileSlot, PROGRAM_PARAM_ID, PluginInfo, PluginKind, state};
 
 /// What a host that never calls `setupProcessing` gets (the SDK's defaults).
 const DEFAULT_SETUP: (f64, usize) = (44_100.0, 1024);
@@ -72,6 +72,8 @@ pub(crate) struct Plugin<P: Processor> {
     editor: Arc<EditorLink>,
     /// The program (preset) chosen last.
     programs: Programs,
+    /// The file the processor plays from, if it has one (saved with the state).
+    file: Option<Arc<dyn FileSlot>>,
 }
 
 impl<P: Processor> Class for Plugin<P> {
@@ -79,7 +81,8 @@ impl<P: Processor> Class for Plugin<P> {
 }
 
 impl<P: Processor> Plugin<P> {
-    pub(crate) fn new(info: &'static PluginInfo, processor: P) -> Self {
+    pub(crate) fn new(info: &'static PluginInfo, mut processor: P) -> Self {
+        let file = processor.take_file_slot();
         let engine = Engine::new(processor, info.engine_config());
         let params: Arc<[AtomicU64]> =
             info.host_params().map(|(_, p)| AtomicU64::new(p.default_normalized().to_bits())).collect();
@@ -87,7 +90,7 @@ impl<P: Processor> Plugin<P> {
         let notice = RestartNotice::new(engine.stats_handle(), Arc::clone(&handler));
         let stats = engine.stats_handle();
         let resend_params = Arc::new(AtomicBool::new(true));
-        let context = EditorContext::new(info, Arc::clone(&params), engine.stats_handle());
+        let context = EditorContext::new(info, Arc::clone(&params), engine.stats_handle(), file.clone());
         let editor = Arc::new(EditorLink::new(context, Arc::clone(&handler), Arc::clone(&resend_params)));
         Self {
             info,
@@ -102,6 +105,7 @@ impl<P: Processor> Plugin<P> {
             handler,
             editor,
             programs: Programs::default(),
+            file,
         }
     }
 
@@ -164,7 +168,8 @@ impl<P: Processor> Plugin<P> {
             .filter(|(_, p)| p.role != Role::Meter)
             .map(|(index, p)| (p.id(), f64::from_bits(self.params[index].load(Ordering::Relaxed))))
             .collect();
-        let bytes = state::encode(values.into_iter());
+        let chosen = self.file.as_ref().map(|file| file.chosen());
+        let bytes = state::encode(values.into_iter(), state::file_entry(&chosen));
         let mut written = 0;
         // SAFETY: `bytes` is alive for the call and its length fits i32 (it is
         // at most a few kilobytes); the stream only reads from it.
@@ -188,7 +193,7 @@ impl<P: Processor> Plugin<P> {
             }
         }
         // Refused (not ours, a newer format, damaged): nothing changes.
-        let Ok(values) = state::decode(&bytes) else { return kResultFalse };
+        let Ok(state::Decoded { values, file }) = state::decode(&bytes) else { return kResultFalse };
         // A parameter the state does not have (added since it was saved) is
         // at its default, not at whatever it was before the load; one this
         // version no longer has is skipped.
@@ -199,6 +204,11 @@ impl<P: Processor> Plugin<P> {
         }
         for (id, value) in values {
             self.set_normalized(id, value);
+        }
+        // The file is read here, on the host's thread, before the next
+        // activation prepares the processor with it.
+        if let Some(slot) = &self.file {
+            slot.restore(file.as_deref());
         }
         // The values are the state's, whatever program was chosen before.
         self.programs.forget();

@@ -37,6 +37,7 @@ const PARAMS: &[ParamSpec] = &[ParamSpec {
     automatable: true,
     steps: 0,
     smooth_ms: 0.0,
+    value_names: &[],
 }];
 
 /// A buffered stereo effect, 10 ms ahead, over the feedback filter (every

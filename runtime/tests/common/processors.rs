@@ -269,6 +269,7 @@ const TYPED_SPECS: [runtime::plugin::ParamSpec; 2] = [
         automatable: true,
         steps: 0,
         smooth_ms: 5.0,
+        value_names: &[],
     },
     runtime::plugin::ParamSpec {
         id: 1,
@@ -280,6 +281,7 @@ const TYPED_SPECS: [runtime::plugin::ParamSpec; 2] = [
         automatable: true,
         steps: 1,
         smooth_ms: 0.0,
+        value_names: &[],
     },
 ];
 

@@ -7,10 +7,9 @@ use super::resample;
 use super::routing::Routing;
 use super::wav;
 
-/// The longest response, in seconds at its own rate. Longer files are
-/// refused rather than silently cut: 60 s of a true stereo response already
-/// takes about 150 MB once transformed.
-pub const MAX_SECONDS: f64 = 60.0;
+/// The longest response, in seconds at its own rate (see
+/// [`crate::limits::MAX_IR_SECONDS`]).
+pub const MAX_SECONDS: f64 = crate::limits::MAX_IR_SECONDS;
 
 /// Why a response could not be made or loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +32,8 @@ pub enum IrError {
     SampleRate,
     /// A NaN or infinite sample.
     NonFinite,
+    /// A file larger than [`crate::limits::MAX_IR_FILE_BYTES`].
+    TooLarge { bytes: u64 },
 }
 
 impl std::fmt::Display for IrError {
@@ -47,6 +48,11 @@ impl std::fmt::Display for IrError {
             Self::TooLong { frames } => write!(f, "{frames} frames is longer than {MAX_SECONDS} s"),
             Self::SampleRate => write!(f, "the sample rate is not a positive number"),
             Self::NonFinite => write!(f, "the impulse response holds NaN or infinity"),
+            Self::TooLarge { bytes } => write!(
+                f,
+                "{bytes} bytes is larger than the {} MiB an impulse response file may have",
+                crate::limits::MAX_IR_FILE_BYTES >> 20
+            ),
         }
     }
 }
@@ -112,8 +118,24 @@ impl ImpulseResponse {
 
     /// Reads and decodes a WAVE file: a stall (file I/O), for a loader
     /// thread or the worker, never the audio thread.
+    /// A file past [`crate::limits::MAX_IR_FILE_BYTES`] is refused before
+    /// any of it is read.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, IrError> {
-        let bytes = std::fs::read(path).map_err(|e| IrError::Io(e.kind()))?;
+        use std::io::Read as _;
+        let file = std::fs::File::open(path).map_err(|e| IrError::Io(e.kind()))?;
+        let limit = crate::limits::MAX_IR_FILE_BYTES;
+        if let Ok(metadata) = file.metadata()
+            && metadata.len() > limit
+        {
+            return Err(IrError::TooLarge { bytes: metadata.len() });
+        }
+        let mut bytes = Vec::new();
+        // One byte past the limit tells a file that is too large (its length
+        // as the file system reports it may be wrong for special files).
+        file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| IrError::Io(e.kind()))?;
+        if bytes.len() as u64 > limit {
+            return Err(IrError::TooLarge { bytes: bytes.len() as u64 });
+        }
         Self::from_wav(&bytes)
     }
 

@@ -7,7 +7,9 @@
 //! thread that runs the DSP.
 //!
 //! The newest request wins: a load that finishes after a newer one was asked
-//! for is dropped. A prepared response that no longer fits the processor
+//! for is dropped, and one the processor cannot take yet (it is not running,
+//! or its inbox is full) waits on the loader's thread, replaced by any newer
+//! one, so that no request ever blocks the loader. A prepared response that no longer fits the processor
 //! (its setup changed meanwhile: another sample rate, channel count or
 //! latency budget) comes back as stale and is prepared again for the new
 //! setup.
@@ -82,12 +84,19 @@ pub(crate) struct Shared {
     requested: AtomicU64,
     /// The newest request prepared and handed to the processor.
     delivered: AtomicU64,
-    /// The newest request the processor has switched to (its crossfade began).
+    /// The newest request the processor has switched to (its crossfade began,
+    /// or its `prepare` started with it).
     pub(crate) playing: AtomicU64,
+    /// The newest request that failed.
+    failed: AtomicU64,
     /// The last preparation's duration, in nanoseconds.
     prepare_nanos: AtomicU64,
     /// The last failure.
     error: Mutex<Option<IrError>>,
+    /// The newest response restored on a caller's thread
+    /// ([`IrLoader::restore`]), for the processor's next `prepare` to start
+    /// with: `prepare` runs before any audio, never on the audio thread.
+    restored: Mutex<Option<(u64, Arc<ImpulseResponse>)>>,
 }
 
 impl Shared {
@@ -97,6 +106,17 @@ impl Shared {
 
     fn layout(&self) -> Option<Layout> {
         *self.layout.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The restored response, if one newer than request `than` is waiting.
+    pub(crate) fn restored_after(&self, than: u64) -> Option<(u64, Arc<ImpulseResponse>)> {
+        let restored = self.restored.lock().unwrap_or_else(PoisonError::into_inner);
+        restored.as_ref().filter(|(number, _)| *number > than).map(|(number, source)| (*number, Arc::clone(source)))
+    }
+
+    fn fail(&self, number: u64, err: IrError) {
+        *self.error.lock().unwrap_or_else(PoisonError::into_inner) = Some(err);
+        self.failed.fetch_max(number, Ordering::AcqRel);
     }
 }
 
@@ -116,6 +136,8 @@ pub struct LoadStatus {
     pub delivered: u64,
     /// The newest request the processor switched to.
     pub playing: u64,
+    /// The newest request that failed (0: none has).
+    pub failed: u64,
     /// How long the last preparation took (read, decode, resample, transform):
     /// the stall it would have been on the audio thread.
     pub last_prepare: Duration,
@@ -127,6 +149,8 @@ enum Source {
     Wav(Vec<u8>),
     File(std::path::PathBuf),
     Response(ImpulseResponse),
+    /// Decoded already (restored on the caller's thread).
+    Decoded(Arc<ImpulseResponse>),
 }
 
 struct Request {
@@ -135,21 +159,40 @@ struct Request {
 }
 
 /// Loads responses for one [`super::Convolver`] while it plays. Cheap to
-/// clone; every call returns at once. Its thread starts with the first
-/// request and ends once every clone is dropped.
+/// clone; every call returns at once but [`IrLoader::restore`]. Its thread
+/// starts with the first request; when the last clone is dropped, the thread
+/// is told to stop and joined (it finishes a preparation under way first),
+/// so no code of the plugin's library runs after its owner is gone.
 #[derive(Clone)]
 pub struct IrLoader {
-    requests: Sender<Request>,
-    shared: Arc<Shared>,
-    start: Arc<Mutex<Option<Worker>>>,
+    inner: Arc<Inner>,
 }
 
-/// The loader thread's state, until it starts.
+struct Inner {
+    requests: Mutex<Option<Sender<Request>>>,
+    shared: Arc<Shared>,
+    start: Mutex<Option<Worker>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // The thread sees the channel closed, frees what came back and ends.
+        drop(self.requests.get_mut().unwrap_or_else(PoisonError::into_inner).take());
+        if let Some(thread) = self.thread.get_mut().unwrap_or_else(PoisonError::into_inner).take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The loader thread's state.
 struct Worker {
     requests: Receiver<Request>,
     outbox: rtrb::Producer<Box<Prepared>>,
     returns: rtrb::Consumer<Returned>,
     shared: Arc<Shared>,
+    /// A prepared response the processor's full inbox could not take yet.
+    waiting: Option<Box<Prepared>>,
 }
 
 /// The two ends: the processor's and the loaders'.
@@ -158,9 +201,15 @@ pub(crate) fn link() -> (ProcessorLink, IrLoader) {
     let (outbox, inbox) = rtrb::RingBuffer::new(INBOX);
     let (returns_in, returns_out) = rtrb::RingBuffer::new(RETURNS);
     let (requests, receiver) = mpsc::channel();
-    let worker = Worker { requests: receiver, outbox, returns: returns_out, shared: Arc::clone(&shared) };
-    let loader = IrLoader { requests, shared: Arc::clone(&shared), start: Arc::new(Mutex::new(Some(worker))) };
-    (ProcessorLink { inbox, returns: returns_in, shared }, loader)
+    let worker =
+        Worker { requests: receiver, outbox, returns: returns_out, shared: Arc::clone(&shared), waiting: None };
+    let inner = Inner {
+        requests: Mutex::new(Some(requests)),
+        shared: Arc::clone(&shared),
+        start: Mutex::new(Some(worker)),
+        thread: Mutex::new(None),
+    };
+    (ProcessorLink { inbox, returns: returns_in, shared }, IrLoader { inner: Arc::new(inner) })
 }
 
 impl IrLoader {
@@ -179,32 +228,59 @@ impl IrLoader {
         self.request(Source::Response(response))
     }
 
+    /// Makes `response` (read and decoded by the caller: a state load on the
+    /// host's main thread) the one the processor's next `prepare` starts
+    /// with, and also has it prepared and delivered like [`Self::load`] for a
+    /// processor that is playing (which crossfades to it). Returns the
+    /// request's number.
+    pub fn restore(&self, response: Arc<ImpulseResponse>) -> u64 {
+        let number = self.inner.shared.requested.fetch_add(1, Ordering::AcqRel) + 1;
+        *self.inner.shared.restored.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((number, Arc::clone(&response)));
+        self.send(Request { number, source: Source::Decoded(response) });
+        number
+    }
+
+    /// Records that request-to-be failed before it reached the loader (a
+    /// file the caller could not read): the status shows the error.
+    pub fn fail(&self, err: IrError) -> u64 {
+        let number = self.inner.shared.requested.fetch_add(1, Ordering::AcqRel) + 1;
+        self.inner.shared.fail(number, err);
+        number
+    }
+
     pub fn status(&self) -> LoadStatus {
-        let shared = &self.shared;
+        let shared = &self.inner.shared;
         LoadStatus {
             requested: shared.requested.load(Ordering::Acquire),
             delivered: shared.delivered.load(Ordering::Acquire),
             playing: shared.playing.load(Ordering::Acquire),
+            failed: shared.failed.load(Ordering::Acquire),
             last_prepare: Duration::from_nanos(shared.prepare_nanos.load(Ordering::Relaxed)),
             error: *shared.error.lock().unwrap_or_else(PoisonError::into_inner),
         }
     }
 
     fn request(&self, source: Source) -> u64 {
-        let number = self.shared.requested.fetch_add(1, Ordering::AcqRel) + 1;
-        let worker = self.start.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let number = self.inner.shared.requested.fetch_add(1, Ordering::AcqRel) + 1;
+        self.send(Request { number, source });
+        number
+    }
+
+    fn send(&self, request: Request) {
+        let worker = self.inner.start.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(worker) = worker {
-            // The thread ends by itself when every sender is gone.
-            let spawned: std::io::Result<JoinHandle<()>> =
-                std::thread::Builder::new().name("convolver-loader".into()).spawn(move || worker.run());
-            if spawned.is_err() {
-                *self.shared.error.lock().unwrap_or_else(PoisonError::into_inner) =
-                    Some(IrError::Io(std::io::ErrorKind::Other));
+            let spawned = std::thread::Builder::new().name("convolver-loader".into()).spawn(move || worker.run());
+            match spawned {
+                Ok(thread) => *self.inner.thread.lock().unwrap_or_else(PoisonError::into_inner) = Some(thread),
+                Err(_) => self.inner.shared.fail(request.number, IrError::Io(std::io::ErrorKind::Other)),
             }
         }
+        let requests = self.inner.requests.lock().unwrap_or_else(PoisonError::into_inner);
         // Fails only when the thread is gone, which the status shows.
-        let _ = self.requests.send(Request { number, source });
-        number
+        if let Some(requests) = requests.as_ref() {
+            let _ = requests.send(request);
+        }
     }
 }
 
@@ -212,21 +288,23 @@ impl Worker {
     fn run(mut self) {
         let mut expecting_until: Option<Instant> = None;
         loop {
-            let request = match expecting_until {
-                Some(until) if Instant::now() < until => match self.requests.recv_timeout(POLL) {
+            let polling = self.waiting.is_some() || expecting_until.is_some_and(|until| Instant::now() < until);
+            let request = if polling {
+                match self.requests.recv_timeout(POLL) {
                     Ok(request) => Some(request),
                     Err(RecvTimeoutError::Timeout) => None,
-                    Err(RecvTimeoutError::Disconnected) => {
-                        std::thread::sleep(POLL);
-                        None
-                    }
-                },
-                _ => match self.requests.recv() {
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            } else {
+                match self.requests.recv() {
                     Ok(request) => Some(request),
                     Err(_) => break,
-                },
+                }
             };
             self.take_returns(&mut expecting_until);
+            if let Some(waiting) = self.waiting.take() {
+                self.push(waiting, &mut expecting_until);
+            }
             if let Some(request) = request {
                 // Decode and prepare only the newest of what is waiting.
                 let mut newest = request;
@@ -235,13 +313,14 @@ impl Worker {
                 }
                 let started = Instant::now();
                 let decoded = match newest.source {
-                    Source::Wav(bytes) => ImpulseResponse::from_wav(&bytes),
-                    Source::File(path) => ImpulseResponse::from_file(path),
-                    Source::Response(response) => Ok(response),
+                    Source::Wav(bytes) => ImpulseResponse::from_wav(&bytes).map(Arc::new),
+                    Source::File(path) => ImpulseResponse::from_file(path).map(Arc::new),
+                    Source::Response(response) => Ok(Arc::new(response)),
+                    Source::Decoded(response) => Ok(response),
                 };
                 match decoded {
-                    Ok(response) => self.deliver(newest.number, Arc::new(response), started, &mut expecting_until),
-                    Err(err) => *self.shared.error.lock().unwrap_or_else(PoisonError::into_inner) = Some(err),
+                    Ok(response) => self.deliver(newest.number, response, started, &mut expecting_until),
+                    Err(err) => self.shared.fail(newest.number, err),
                 }
             }
         }
@@ -274,19 +353,23 @@ impl Worker {
         let layout = self.shared.layout();
         let convolution = layout.map(|layout| layout.prepare(&source));
         let took = started.elapsed();
-        let mut prepared = Box::new(Prepared { number, source, layout, convolution });
-        loop {
-            match self.outbox.push(prepared) {
-                Ok(()) => break,
-                Err(rtrb::PushError::Full(back)) => {
-                    prepared = back;
-                    std::thread::sleep(POLL);
-                    self.take_returns(&mut None);
-                }
-            }
-        }
         self.shared.prepare_nanos.store(took.as_nanos().min(u128::from(u64::MAX)) as u64, Ordering::Relaxed);
-        self.shared.delivered.store(number, Ordering::Release);
-        *expecting = Some(Instant::now() + EXPECT_BACK_FOR);
+        self.push(Box::new(Prepared { number, source, layout, convolution }), expecting);
+    }
+
+    /// Hands `prepared` to the processor, or keeps it (the newest only) until
+    /// its inbox has room: the loader never waits for the processor.
+    fn push(&mut self, prepared: Box<Prepared>, expecting: &mut Option<Instant>) {
+        if prepared.number < self.shared.requested.load(Ordering::Acquire) {
+            return;
+        }
+        let number = prepared.number;
+        match self.outbox.push(prepared) {
+            Ok(()) => {
+                self.shared.delivered.fetch_max(number, Ordering::AcqRel);
+                *expecting = Some(Instant::now() + EXPECT_BACK_FOR);
+            }
+            Err(rtrb::PushError::Full(back)) => self.waiting = Some(back),
+        }
     }
 }

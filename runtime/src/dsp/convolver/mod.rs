@@ -14,6 +14,8 @@
 //! - [`ImpulseResponse`] (`ir.rs`): a response as decoded, WAVE reading
 //!   (`wav.rs`), resampling to the session's rate ([`resample`]);
 //! - [`IrLoader`] (`loader.rs`): loading another response while playing;
+//! - [`IrSlot`] (`slot.rs`): the response as a plugin's state and editor
+//!   change it (a [`crate::plugin::FileSlot`]);
 //! - [`reverb`]: the generated response of WA Reverb.
 //!
 //! Buffered, the convolution's first partition is as large as the latency
@@ -35,6 +37,7 @@ mod processor;
 pub mod resample;
 pub mod reverb;
 pub mod routing;
+mod slot;
 mod stage;
 mod wav;
 
@@ -45,4 +48,5 @@ pub use loader::{IrLoader, Layout, LoadStatus};
 pub use plan::{Plan, Scheme};
 pub use processor::{CROSSFADE_MS, Convolver, GAIN_DB, MIX, PARAMS, SMOOTH_MS};
 pub use routing::Routing;
+pub use slot::IrSlot;
 pub use wav::encode_f32 as encode_wav_f32;

@@ -9,8 +9,10 @@ use super::buffers::Planar;
 use super::ir::ImpulseResponse;
 use super::loader::{IrLoader, Layout, Prepared, ProcessorLink, Returned, link};
 use super::plan::Scheme;
+use super::slot::IrSlot;
 use crate::dsp::{ParamSpec, db_to_gain};
 use crate::engine::{AudioBlock, EventKind, ProcessSetup, Processor, Tail};
+use crate::plugin::FileSlot;
 use crate::typed::{FloatParam, ParamSet};
 
 pub const MIX: u32 = 0;
@@ -32,6 +34,7 @@ pub const PARAMS: &[ParamSpec] = &[
         automatable: true,
         steps: 0,
         smooth_ms: SMOOTH_MS,
+        value_names: &[],
     },
     ParamSpec {
         id: GAIN_DB,
@@ -43,6 +46,7 @@ pub const PARAMS: &[ParamSpec] = &[
         automatable: true,
         steps: 0,
         smooth_ms: SMOOTH_MS,
+        value_names: &[],
     },
 ];
 
@@ -90,6 +94,9 @@ pub struct Convolver {
     /// Per-frame mix and gain factors while they ramp.
     ramp_mix: Vec<f32>,
     ramp_gain: Vec<f32>,
+    /// The plugin's view of the response (state, editor), until the format
+    /// glue takes it ([`Processor::take_file_slot`]).
+    slot: Option<Arc<IrSlot>>,
 }
 
 /// The switch in progress: the response being replaced, and how far.
@@ -123,8 +130,26 @@ impl Convolver {
             dry: DryDelay::new(0, 0),
             ramp_mix: Vec::new(),
             ramp_gain: Vec::new(),
+            slot: None,
         };
         (convolver, loader)
+    }
+
+    /// What a generated convolver plugin makes: the response built into its
+    /// library (`wav`: a WAVE file's bytes, `name`: the file's name, as the
+    /// editor shows it), and the slot its state and editor change it
+    /// through ([`Processor::take_file_slot`]). A file that does not decode
+    /// (the generator checks it, so only a file swapped since) leaves a
+    /// single tap, the input unchanged, and says why in the slot's status.
+    pub fn embedded(params: &[ParamSpec], name: &str, wav: &[u8]) -> Self {
+        let (response, error) = match ImpulseResponse::from_wav(wav) {
+            Ok(response) => (response, None),
+            Err(err) => (ImpulseResponse::identity(48_000.0), Some(err)),
+        };
+        let (mut convolver, loader) = Self::new(params, response);
+        let built_in = Arc::clone(&convolver.source);
+        convolver.slot = Some(Arc::new(IrSlot::new(loader, built_in, name, error)));
+        convolver
     }
 
     /// The response in force.
@@ -185,6 +210,11 @@ impl Convolver {
             }
         }
         let Some(newest) = newest else { return };
+        if self.current.as_ref().is_some_and(|current| newest.number <= current.number) {
+            // Already in force: restored before `prepare`, delivered since.
+            self.hand_back(Returned::Done(newest));
+            return;
+        }
         if newest.layout != self.layout || newest.convolution.is_none() {
             self.hand_back(Returned::Stale(newest));
             return;
@@ -293,21 +323,28 @@ impl Processor for Convolver {
             scheme: Scheme::for_budget(self.budget),
         };
         self.link.shared.set_layout(layout);
-        // A response loaded meanwhile becomes the one in force.
+        // A response loaded meanwhile becomes the one in force, and so does
+        // one restored since (a state loaded before activation), whichever
+        // was asked for last.
+        let mut number = self.current.as_ref().map_or(0, |c| c.number);
         while let Ok(prepared) = self.link.inbox.pop() {
-            if prepared.number >= self.current.as_ref().map_or(0, |c| c.number) {
+            if prepared.number >= number {
+                number = prepared.number;
                 self.source = Arc::clone(&prepared.source);
                 if prepared.layout == Some(layout) && prepared.convolution.is_some() {
                     self.current = Some(prepared);
                 }
             }
         }
+        if let Some((restored, source)) = self.link.shared.restored_after(number) {
+            number = restored;
+            self.source = source;
+        }
         self.fade = None;
         self.returning = [None, None, None];
         let fits =
             self.current.as_ref().is_some_and(|c| c.layout == Some(layout) && Arc::ptr_eq(&c.source, &self.source));
         if !fits {
-            let number = self.current.as_ref().map_or(0, |c| c.number);
             let convolution = layout.prepare(&self.source);
             self.current = Some(Box::new(Prepared {
                 number,
@@ -315,7 +352,10 @@ impl Processor for Convolver {
                 layout: Some(layout),
                 convolution: Some(convolution),
             }));
+        } else if let Some(current) = &mut self.current {
+            current.number = number;
         }
+        self.link.shared.playing.fetch_max(number, Ordering::AcqRel);
         self.layout = Some(layout);
         self.max_block = setup.max_block;
         self.input = Planar::new(setup.channels, setup.max_block);
@@ -368,6 +408,10 @@ impl Processor for Convolver {
         }
         self.dry.clear();
         ParamSet::reset(self);
+    }
+
+    fn take_file_slot(&mut self) -> Option<Arc<dyn FileSlot>> {
+        self.slot.take().map(|slot| slot as Arc<dyn FileSlot>)
     }
 
     /// The first partition's size when it took a latency budget, else 0.

@@ -95,6 +95,16 @@ pub fn wa_reverb() -> ImpulseResponse {
     ImpulseResponse::new(SAMPLE_RATE, channels).unwrap_or_else(|_| ImpulseResponse::identity(SAMPLE_RATE))
 }
 
+/// The WA Reverb response as a 32-bit float WAVE file at [`SAMPLE_RATE`]
+/// (the bytes of the shipped `irs/wa-reverb.wav`; the example
+/// `wa_reverb_ir` writes them).
+pub fn wav_bytes() -> Vec<u8> {
+    let response = wa_reverb();
+    let channels = response.channels();
+    let interleaved: Vec<f32> = (0..response.len()).flat_map(|i| channels.iter().map(move |c| c[i])).collect();
+    super::wav::encode_f32(SAMPLE_RATE as u32, channels.len() as u16, &interleaved)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

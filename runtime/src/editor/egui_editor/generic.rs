@@ -1,5 +1,6 @@
 //! The generic editor: made from the parameter description alone. A header
-//! (the plugin's name, its presets when it has some, Bypass), a grid of
+//! (the plugin's name, its presets when it has some, Bypass), the file row
+//! for a plugin that plays from a file (`file_row.rs`), a grid of
 //! controls (one per parameter, each in a cell of [`CELL`], as many columns
 //! as the width allows, scrolling when the height does not), and the
 //! write-ahead panel at the bottom.
@@ -59,6 +60,11 @@ pub(super) fn draw(ui: &mut Ui, view: &EditorView<'_>, cells: &mut Vec<(u32, Rec
             });
         });
     });
+    if let Some(file) = context.file() {
+        egui::Panel::top("writeahead-file").exact_size(super::file_row::HEIGHT).show(ui, |ui| {
+            super::file_row::draw(ui, file);
+        });
+    }
     egui::Panel::bottom("writeahead-panel")
         .exact_size(panel::height(info.buffering) + MARGIN)
         .show(ui, |ui| super::write_ahead_panel(ui, view));

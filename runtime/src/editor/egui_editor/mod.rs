@@ -6,9 +6,11 @@
 //! - `watcher.rs`: when to redraw, and the telemetry history;
 //! - `threads.rs`: waiting for the threads a window started to end;
 //! - `generic.rs`: the generic editor's layout; `widgets.rs` its controls;
-//!   `panel.rs` the write-ahead panel;
+//!   `panel.rs` the write-ahead panel; `file_row.rs` the row of a plugin
+//!   that plays from a file;
 //! - `x11.rs`: the XEmbed property and the display's scale.
 
+mod file_row;
 mod generic;
 mod panel;
 #[cfg(test)]
@@ -66,6 +68,13 @@ impl EguiEditor {
     /// rows of four, and the write-ahead panel when it buffers.
     pub const fn generic_size(params: usize, buffered: bool) -> Size {
         generic::natural_size(params, buffered)
+    }
+
+    /// [`Self::generic_size`] with the row of a plugin that plays from a
+    /// file (a convolver's impulse response) on top.
+    pub const fn generic_size_with_file(params: usize, buffered: bool) -> Size {
+        let size = generic::natural_size(params, buffered);
+        Size::new(size.width, size.height + file_row::HEIGHT as u32)
     }
 }
 

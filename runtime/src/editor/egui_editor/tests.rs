@@ -29,6 +29,7 @@ fn specs(count: usize) -> &'static [ParamSpec] {
                 automatable: true,
                 steps,
                 smooth_ms: 0.0,
+                value_names: &[],
             }
         })
         .collect();
@@ -60,7 +61,7 @@ fn context(info: &'static PluginInfo) -> (Arc<EditorContext>, EditReceiver) {
     let values: Arc<[AtomicU64]> =
         info.host_params().map(|(_, p)| AtomicU64::new(p.default_normalized().to_bits())).collect();
     let engine = Engine::new(crate::dsp::gain::Gain::default(), EngineConfig::default());
-    EditorContext::new(info, values, engine.stats_handle())
+    EditorContext::new(info, values, engine.stats_handle(), None)
 }
 
 /// Draws frames of the generic editor at `size`, each with its input events.

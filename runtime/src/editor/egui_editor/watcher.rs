@@ -118,6 +118,7 @@ fn watch(context: &EditorContext, egui: &OnceLock<egui::Context>, history: &Mute
     let period = Duration::from_secs(1) / RATE_HZ;
     let buffered = context.info().buffering;
     let mut last_values = context.values_fingerprint();
+    let mut last_file = context.file().map(|file| file.status());
     let first = context.stats();
     let mut last_shown = shown(&first);
     let mut last_produced = first.produced;
@@ -139,6 +140,10 @@ fn watch(context: &EditorContext, egui: &OnceLock<egui::Context>, history: &Mute
         let values = context.values_fingerprint();
         changed |= values != last_values;
         last_values = values;
+        // A file loading, loaded or refused (the file row says so).
+        let file = context.file().map(|file| file.status());
+        changed |= file != last_file;
+        last_file = file;
         if changed && let Some(egui) = egui.get() {
             // Not `request_repaint`: egui draws twice for each of those (to
             // let layouts settle); a frame a change is what a meter needs.

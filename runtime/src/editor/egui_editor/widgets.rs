@@ -24,6 +24,9 @@ pub const CELL: egui::Vec2 = egui::Vec2::new(104.0, 124.0);
 /// The accent the controls are drawn in.
 pub(super) const ACCENT: Color32 = Color32::from_rgb(0x3f, 0xc1, 0xb0);
 
+/// About the widest a character of a segment's text is (logical px).
+const SEGMENT_CHAR_WIDTH: f32 = 8.0;
+
 /// Normalized change per logical pixel of drag, and with Shift held.
 const DRAG_SPEED: f64 = 1.0 / 200.0;
 const FINE_DRAG_SPEED: f64 = DRAG_SPEED / 10.0;
@@ -34,12 +37,12 @@ const KNOB_DIAMETER: f32 = 56.0;
 const ARC_START: f32 = std::f32::consts::PI * 0.25;
 const ARC_SWEEP: f32 = std::f32::consts::PI * 1.5;
 
-/// A control fitting `param`: a knob when continuous, a switch when on/off,
-/// a choice when stepped.
+/// A control fitting `param`: a knob when continuous, a switch when on/off
+/// (one step without value names), a choice when stepped.
 pub fn param_control(ui: &mut Ui, param: &Param<'_>) -> Response {
     match param.steps() {
         0 => knob(ui, param),
-        1 => switch(ui, param),
+        1 if param.spec().value_names.is_empty() => switch(ui, param),
         _ => choice(ui, param),
     }
 }
@@ -164,19 +167,20 @@ pub(super) fn switch_button(ui: &mut Ui, param: &Param<'_>) -> Response {
     response.on_hover_text(format!("{}: {}", param.spec().title, param.text()))
 }
 
-/// A stepped parameter: a segmented control for up to four short options
-/// (their text three characters or less), a menu otherwise.
+/// A stepped parameter: a segmented control for up to four options short
+/// enough to fit their segment, a menu otherwise.
 pub fn choice(ui: &mut Ui, param: &Param<'_>) -> Response {
     let options: Vec<(u32, String)> =
         (0..=param.steps()).map(|step| (step, param.text_of(param.step_normalized(step)))).collect();
     let current = param.step();
     ui.vertical_centered(|ui| {
         title(ui, param);
-        let segmented = options.len() <= 4 && options.iter().all(|(_, text)| text.chars().count() <= 3);
+        let width = (CELL.x - 8.0) / options.len() as f32 - 2.0;
+        let fits = |text: &str| text.chars().count() as f32 * SEGMENT_CHAR_WIDTH <= width - 8.0;
+        let segmented = options.len() <= 4 && options.iter().all(|(_, text)| fits(text));
         let response = if segmented {
             ui.horizontal(|ui| {
                 ui.spacing_mut().item_spacing.x = 2.0;
-                let width = (CELL.x - 8.0) / options.len() as f32 - 2.0;
                 for (step, text) in &options {
                     let selected = *step == current;
                     let button = egui::Button::selectable(selected, text.as_str()).min_size(vec2(width, 24.0));
@@ -199,8 +203,7 @@ pub fn choice(ui: &mut Ui, param: &Param<'_>) -> Response {
                 })
                 .response
         };
-        ui.add_space(4.0);
-        ui.label(RichText::new(param.text()).monospace());
+        // No value text below: the selected segment or the menu shows it.
         response
     })
     .inner
