@@ -19,7 +19,7 @@
 //! --bench session` runs the full sessions (a few minutes) and prints the
 //! tables as Markdown; `cargo test --benches` runs short smoke sessions.
 //! Neither writes a tracked file: the picture goes to `target/bench/`, and a
-//! person refreshes `docs/lead-under-stalls.svg` by copying it from there.
+//! person refreshes `docs/book/src/images/lead-under-stalls.svg` by copying it from there.
 
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
@@ -512,7 +512,7 @@ fn main() {
     std::fs::write(&path, svg).expect("the trace can be written");
     println!(
         "### Lead trace\n\nWritten to `{}` ({} underruns, worst lead {:.1} ms). The README shows \
-         `docs/lead-under-stalls.svg`: copy the file there to refresh it.",
+         `docs/book/src/images/lead-under-stalls.svg`: copy the file there to refresh it.",
         path.display(),
         traced.underruns(),
         traced.stats[0].worst_lead as f64 * 1000.0 / RATE

@@ -254,7 +254,7 @@ cargo run -p generator -- process --plugin "{name}" --param gain=-6 input.wav ou
 
 `cargo run -p generator -- --help` lists every command (`install` copies the
 bundles into `~/.vst3` and `~/.clap`). The generator and the runtime are those
-of `{checkout}`, with its documentation in `docs/command-line.md` and its
+of `{checkout}`, with its documentation in `docs/book/src/command-line.md` and its
 README.
 "#,
         checkout = checkout.display()

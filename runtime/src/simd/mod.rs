@@ -1,7 +1,9 @@
 //! Sample kernels with runtime SIMD dispatch.
 //!
 //! Every kernel is dispatched through [`pulp::Arch`], which picks AVX-512, AVX2+FMA or
-//! SSE-level code on the running CPU from one stock build. Kernels with arithmetic
+//! SSE-level code on the running CPU from one stock build, except where the
+//! benches showed the reference faster ([`f32_to_f64`] below 256 samples or
+//! without AVX-512). Kernels with arithmetic
 //! are written with explicit vectors; the conversions and interleaving are plain
 //! loops placed inside the dispatched context, where LLVM vectorises them for the
 //! detected target. No kernel uses `unsafe`.
@@ -215,10 +217,25 @@ impl WithSimd for Deinterleave<'_, '_> {
     }
 }
 
+/// From how many samples widening is dispatched, with AVX-512 only.
+///
+/// The reference loop is already vectorised by the compiler (SSE2), and the
+/// dispatched one gains on it only with 512-bit vectors and blocks of 256 or
+/// more (measured 1.2-1.6x there; 0.6x at 64 samples, and 0.82-0.95x from 64
+/// to 1024 samples on an AVX2-only machine). Elsewhere the reference is the
+/// faster, so it runs.
+pub const WIDEN_DISPATCH_MIN: usize = 256;
+
 /// Widens `f32` samples to `f64` (exact).
 pub fn f32_to_f64(dst: &mut [f64], src: &[f32]) {
     debug_assert_eq!(dst.len(), src.len());
-    Arch::new().dispatch(Widen { dst, src });
+    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+    if src.len() >= WIDEN_DISPATCH_MIN
+        && let arch @ Arch::V4(_) = Arch::new()
+    {
+        return arch.dispatch(Widen { dst, src });
+    }
+    scalar::f32_to_f64(dst, src);
 }
 
 struct Widen<'a> {

@@ -24,7 +24,7 @@
 //! absorbs within its headroom. Inline, a direct head of [`plan::HEAD`] taps
 //! gives zero latency, followed by partitions from that size up. Both compute
 //! the same convolution; the buffered output is the inline one delayed by the
-//! engine's latency, within float rounding. `docs/convolver.md` has the
+//! engine's latency, within float rounding. `docs/book/src/convolver.md` has the
 //! figures.
 
 mod buffers;
