@@ -3,7 +3,7 @@
 //! channels), embedded in the plugin's library at build time.
 //!
 //! Two steps, both reported at the `ir` value's line and column:
-//! - [`read`], while parsing (no disk): the key belongs to a convolver, and
+//! - `read`, while parsing (no disk): the key belongs to a convolver, and
 //!   the path is relative and stays inside the folder (no `..` leading out,
 //!   no absolute path), so nothing plugins.toml says makes the generator
 //!   read outside its folder;

@@ -10,7 +10,7 @@
 //! - a [`FileSlot`]: a file the state names and the editor changes while the
 //!   plugin plays (a convolver's impulse response; `file_slot.rs`);
 //! - the tail reported to hosts (`tail.rs`);
-//! - [`Preset`]s, and the [`Editor`](crate::editor::Editor) a plugin opens.
+//! - [`Preset`]s, and the [`Editor`] a plugin opens.
 
 mod file_slot;
 pub(crate) mod params;
