@@ -17,7 +17,7 @@ use clap_sys::ext::gui::CLAP_WINDOW_API_X11;
 use clap_sys::process::CLAP_PROCESS_TAIL;
 use example_plugin::{BUFFERED, GAIN};
 use runtime::editor::EguiEditor;
-use support::leaks::{heap_in_use, thread_names, threads};
+use support::leaks::{interleaved_growth, thread_names, threads, wait_for_threads};
 use support::{bundles, clap_file};
 use x11_host::{HostWindow, Region, Screen};
 
@@ -227,8 +227,8 @@ fn the_size_follows_set_scale_and_a_scale_change_asks_the_host_to_resize() {
 }
 
 /// 200 create/open/destroy cycles while an audio thread processes: the same
-/// threads and X connections after, and no more heap than bare egui windows
-/// leave behind in the same run.
+/// threads and X connections after, and no more heap than 200 bare egui
+/// windows leave behind, measured in turns with them in the same run.
 #[test]
 fn two_hundred_open_close_cycles_with_audio_running_leave_nothing_behind() {
     let _serial = serial();
@@ -236,13 +236,19 @@ fn two_hundred_open_close_cycles_with_audio_running_leave_nothing_behind() {
         return;
     }
     const CYCLES: usize = 200;
+    /// Cycles measured at a time, editors and bare windows in turn.
+    const ROUND: usize = 25;
     let screen = Screen::open();
     let module = module();
     let instance = module.create();
     instance.start(RATE, BLOCK as u32);
     let (width, height) = natural();
     let parent = screen.host_window(width as u16, height as u16);
-    let bare_cycle = || drop(support::baseline_window::open(parent.id, width, height));
+    let bare_cycle = || {
+        let before = threads();
+        drop(support::baseline_window::open(parent.id, width, height));
+        wait_for_threads(before);
+    };
     let editor_cycle = |wait: bool| {
         let window = open(&screen, &instance);
         if wait {
@@ -256,15 +262,9 @@ fn two_hundred_open_close_cycles_with_audio_running_leave_nothing_behind() {
         editor_cycle(true);
     }
     let (threads_before, clients_before, names_before) = (threads(), screen.client_count(), thread_names());
-    let heap = heap_in_use();
-    for _ in 0..CYCLES {
-        bare_cycle();
-    }
-    let bare_growth = heap_in_use() as i64 - heap as i64;
     let running = AtomicBool::new(true);
-    let heap = heap_in_use();
     let audio = AudioSide(&instance);
-    std::thread::scope(|scope| {
+    let (editor_growth, bare_growth) = std::thread::scope(|scope| {
         scope.spawn(|| {
             let out = OutEvents::with_capacity(64);
             let audio = &audio;
@@ -274,12 +274,10 @@ fn two_hundred_open_close_cycles_with_audio_running_leave_nothing_behind() {
                 std::thread::sleep(Duration::from_millis(10));
             }
         });
-        for cycle in 0..CYCLES {
-            editor_cycle(cycle % 20 == 0);
-        }
+        let growth = interleaved_growth(CYCLES, ROUND, |_| bare_cycle(), |cycle| editor_cycle(cycle % ROUND == 0));
         running.store(false, Ordering::Relaxed);
+        growth
     });
-    let editor_growth = heap_in_use() as i64 - heap as i64;
     println!(
         "heap growth over {CYCLES} CLAP gui cycles: editors {editor_growth} bytes, bare egui windows {bare_growth} bytes"
     );

@@ -102,3 +102,46 @@ pub fn heap_in_use() -> usize {
     let info = unsafe { libc::mallinfo2() };
     info.uordblks + info.hblkhd
 }
+
+/// Heap growth of `editor` cycles against `bare` ones (windows of the same
+/// stack with none of our code), `cycles` of each, measured in alternating
+/// rounds of `round` cycles: `(editor, bare)` bytes. Freed memory the
+/// allocator hands back late (a closed window's threads, their caches) lands
+/// in whichever round is measured then; alternating the two kinds, and which
+/// goes first, splits it between them instead of crediting it all to the
+/// kind measured second.
+pub fn interleaved_growth(
+    cycles: usize,
+    round: usize,
+    mut bare: impl FnMut(usize),
+    mut editor: impl FnMut(usize),
+) -> (i64, i64) {
+    let (mut editor_growth, mut bare_growth) = (0_i64, 0_i64);
+    let measure = |run: &mut dyn FnMut(usize), first: usize, total: &mut i64| {
+        let before = heap_in_use() as i64;
+        (first..first + round).for_each(&mut *run);
+        *total += heap_in_use() as i64 - before;
+    };
+    for (index, first) in (0..cycles).step_by(round).enumerate() {
+        if index % 2 == 0 {
+            measure(&mut bare, first, &mut bare_growth);
+            measure(&mut editor, first, &mut editor_growth);
+        } else {
+            measure(&mut editor, first, &mut editor_growth);
+            measure(&mut bare, first, &mut bare_growth);
+        }
+    }
+    (editor_growth, bare_growth)
+}
+
+/// Waits until this process has `count` threads or fewer again: a bare egui
+/// window's thread ends some time after the window is dropped, and what it
+/// frees must be measured with the window that allocated it. Panics after
+/// ten seconds.
+pub fn wait_for_threads(count: usize) {
+    let started = std::time::Instant::now();
+    while threads() > count {
+        assert!(started.elapsed().as_secs() < 10, "{} threads, {count} expected: {:?}", threads(), thread_names());
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}

@@ -1,6 +1,7 @@
 //! The X side of a test host, on the X server `DISPLAY` names (Xvfb in the
 //! test command): the windows a host embeds editors in, screenshots of them,
-//! synthetic pointer and keyboard input (XTest, as a user's), and the
+//! synthetic pointer and keyboard input (XTest, as a user's), a DAW's
+//! windows found by title and closed as a window manager does, and the
 //! server's count of clients (X-Resource), to see that editors leave none
 //! behind.
 #![allow(dead_code)]
@@ -188,14 +189,6 @@ impl Screen {
     /// into whatever has the keyboard focus.
     pub fn type_line(&self, text: &str) {
         use x11rb::protocol::xproto::{KEY_PRESS_EVENT, KEY_RELEASE_EVENT};
-        let setup = self.conn.setup();
-        let (first, count) = (setup.min_keycode, setup.max_keycode - setup.min_keycode + 1);
-        let mapping = self.conn.get_keyboard_mapping(first, count).unwrap().reply().unwrap();
-        let per = usize::from(mapping.keysyms_per_keycode);
-        let keycode = |keysym: u32| -> u8 {
-            let index = mapping.keysyms.iter().position(|k| *k == keysym).expect("a key for the character");
-            first + (index / per) as u8
-        };
         let keysym = |c: char| -> u32 {
             match c {
                 '.' => 0x2e,
@@ -205,7 +198,7 @@ impl Screen {
             }
         };
         for c in text.chars().map(keysym).chain([0xff0d]) {
-            let code = keycode(c);
+            let code = self.keycode(c);
             self.fake(KEY_PRESS_EVENT, code, 0, 0);
             self.fake(KEY_RELEASE_EVENT, code, 0, 0);
             std::thread::sleep(Duration::from_millis(15));
@@ -238,6 +231,68 @@ impl Screen {
             .unwrap()
             .check()
             .unwrap();
+    }
+
+    /// `window`'s title (its `WM_NAME`), if it has one.
+    pub fn window_name(&self, window: u32) -> Option<String> {
+        let reply =
+            self.conn.get_property(false, window, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 1024).ok()?.reply().ok()?;
+        (!reply.value.is_empty()).then(|| String::from_utf8_lossy(&reply.value).into_owned())
+    }
+
+    /// Every window under `window`, depth first.
+    pub fn descendants(&self, window: u32) -> Vec<u32> {
+        let mut found = Vec::new();
+        let mut stack = self.children(window);
+        while let Some(next) = stack.pop() {
+            found.push(next);
+            stack.extend(self.children(next));
+        }
+        found
+    }
+
+    /// Whether `window` is shown (mapped, and its ancestors too); `None`
+    /// once it no longer exists.
+    pub fn is_viewable(&self, window: u32) -> Option<bool> {
+        use x11rb::protocol::xproto::MapState;
+        let attributes = self.conn.get_window_attributes(window).ok()?.reply().ok()?;
+        Some(attributes.map_state == MapState::VIEWABLE)
+    }
+
+    /// Asks `window` to close as a window manager's close button does
+    /// (`WM_DELETE_WINDOW` through `WM_PROTOCOLS`).
+    pub fn request_close(&self, window: u32) {
+        use x11rb::protocol::xproto::{ClientMessageEvent, EventMask};
+        let atom = |name: &str| self.conn.intern_atom(false, name.as_bytes()).unwrap().reply().unwrap().atom;
+        let (protocols, delete) = (atom("WM_PROTOCOLS"), atom("WM_DELETE_WINDOW"));
+        let event = ClientMessageEvent::new(32, window, protocols, [delete, x11rb::CURRENT_TIME, 0, 0, 0]);
+        self.conn.send_event(false, window, EventMask::NO_EVENT, event).unwrap().check().unwrap();
+        self.conn.sync().unwrap();
+    }
+
+    /// Presses `keysyms` together (a modifier first) and releases them, into
+    /// the window under the pointer (no window manager: focus follows it).
+    pub fn key_chord(&self, keysyms: &[u32]) {
+        use x11rb::protocol::xproto::{KEY_PRESS_EVENT, KEY_RELEASE_EVENT};
+        let codes: Vec<u8> = keysyms.iter().map(|&keysym| self.keycode(keysym)).collect();
+        for &code in &codes {
+            self.fake(KEY_PRESS_EVENT, code, 0, 0);
+            pause();
+        }
+        for &code in codes.iter().rev() {
+            self.fake(KEY_RELEASE_EVENT, code, 0, 0);
+        }
+        pause();
+    }
+
+    /// The key that types `keysym`.
+    fn keycode(&self, keysym: u32) -> u8 {
+        let setup = self.conn.setup();
+        let (first, count) = (setup.min_keycode, setup.max_keycode - setup.min_keycode + 1);
+        let mapping = self.conn.get_keyboard_mapping(first, count).unwrap().reply().unwrap();
+        let per = usize::from(mapping.keysyms_per_keycode);
+        let index = mapping.keysyms.iter().position(|k| *k == keysym).expect("a key for the keysym");
+        first + (index / per) as u8
     }
 
     /// Resizes `window` (a host resizing its editor window).

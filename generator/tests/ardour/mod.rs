@@ -37,6 +37,7 @@
 #![allow(dead_code)]
 
 pub mod compare;
+pub mod gui;
 pub mod session_xml;
 pub mod smf;
 pub mod wav;
@@ -730,9 +731,6 @@ struct Prepared {
     seconds: f64,
 }
 
-/// Runs an Ardour tool in the render's folder `dir`, with HOME and the XDG
-/// folders inside it (the user's ~/.vst3 and Ardour settings are never read
-/// or written) and the private VST3 folder as VST3_PATH.
 /// A "meter NAME|VALUE|LOWER|UPPER" line of `adapt.lua`, without "meter ".
 fn parse_meter(line: &str) -> Meter {
     let fields: Vec<&str> = line.split('|').collect();
@@ -757,6 +755,9 @@ fn tool(program: &Path) -> Command {
     command
 }
 
+/// Runs an Ardour tool in the render's folder `dir`, with HOME and the XDG
+/// folders inside it (the user's ~/.vst3 and Ardour settings are never read
+/// or written) and the private VST3 folder as VST3_PATH.
 fn tool_env(command: &mut Command, dir: &Path) {
     let home = dir.join("home");
     command

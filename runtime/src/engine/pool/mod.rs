@@ -226,8 +226,12 @@ impl Drop for Registration {
         {
             let mut jobs = shared.lock_jobs();
             jobs.retain(|job| !Arc::ptr_eq(job, &self.job));
-            let tick = jobs.iter().map(|job| job.tick().as_nanos() as u64).min().unwrap_or(u64::MAX);
-            shared.tick_nanos.store(tick, Ordering::Relaxed);
+            // The last one gone, the tick stays as it was until the pool
+            // stops: the threads multiply it, and must not see an
+            // unbounded one meanwhile.
+            if let Some(tick) = jobs.iter().map(|job| job.tick().as_nanos() as u64).min() {
+                shared.tick_nanos.store(tick, Ordering::Relaxed);
+            }
         }
         shared.generation.fetch_add(1, Ordering::Release);
         running.jobs -= 1;
