@@ -116,7 +116,7 @@ fn run(screen: &Screen, ardour: &Ardour, plugin: &Plugin, then: Then) {
     // At least the size plugins.toml gives it (or the generic editor's own):
     // the editor is resizable, and Ardour widens its window to its own
     // toolbar (WA Gain's 420 pixels become 438); and drawn.
-    let (natural_width, natural_height) = expected_size(plugin);
+    let (natural_width, natural_height) = e2e::editor_size(plugin);
     let (width, height) = screen.size(editor);
     if u32::from(width) < natural_width || u32::from(height) < natural_height {
         fail(&gui, format!("the editor is {width}x{height} in Ardour, smaller than {natural_width}x{natural_height}"));
@@ -182,12 +182,4 @@ fn quit(screen: &Screen, gui: &mut Gui) -> Result<(), String> {
         Some(line) => Err(format!("Ardour exited 0 but printed {line:?}")),
         None => Ok(()),
     }
-}
-
-/// The size a plugin's editor opens at, at scale 1 (as `generated_editors.rs`).
-fn expected_size(plugin: &Plugin) -> (u32, u32) {
-    plugin.editor.size.unwrap_or_else(|| {
-        let natural = runtime::editor::EguiEditor::generic_size(plugin.params.len(), plugin.buffering);
-        (natural.width, natural.height)
-    })
 }

@@ -26,14 +26,6 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The size a plugin's editor opens at, at scale 1.
-fn expected_size(plugin: &Plugin) -> (u32, u32) {
-    plugin.editor.size.unwrap_or_else(|| {
-        let natural = runtime::editor::EguiEditor::generic_size(plugin.params.len(), plugin.buffering);
-        (natural.width, natural.height)
-    })
-}
-
 /// The plugin's first continuous parameter: the one [`first_control`]
 /// drags.
 fn first_continuous(plugin: &Plugin) -> (usize, &generator::config::Param) {
@@ -55,7 +47,13 @@ fn first_control(plugin: &Plugin) -> ((i16, i16), (i16, i16)) {
             let (index, _) = first_continuous(plugin);
             assert!(index < 4, "{}: the knob is in the first row", plugin.name);
             let x = 60 + 104 * index as i16;
-            ((x, 96), (x, 36))
+            // A convolver's impulse-response row sits above the knobs.
+            let (with_row, without) = (e2e::editor_size(plugin).1, {
+                let natural = runtime::editor::EguiEditor::generic_size(plugin.params.len(), plugin.buffering);
+                natural.height
+            });
+            let y = 96 + (with_row - without) as i16;
+            ((x, y), (x, y - 60))
         }
     }
 }
@@ -86,7 +84,7 @@ fn every_generated_vst3_editor_opens_draws_and_edits_a_parameter() {
         let handler = ComponentHandler::new();
         ComponentHandler::install(&handler, &instance);
         let mut view: View = instance.create_view().unwrap_or_else(|| panic!("{} has an editor", plugin.name));
-        let (width, height) = expected_size(plugin);
+        let (width, height) = e2e::editor_size(plugin);
         assert_eq!(view.size(), (width as i32, height as i32), "{}: getSize", plugin.name);
         let window = screen.host_window(width as u16, height as u16);
         assert_eq!(view.attach(window.id), vst3::Steinberg::kResultOk, "{}", plugin.name);
@@ -114,7 +112,7 @@ fn every_generated_clap_editor_opens_draws_and_edits_a_parameter() {
         let instance = module.create();
         let gui = instance.gui().unwrap_or_else(|| panic!("{} has clap.gui", plugin.name));
         assert!(gui.create());
-        let (width, height) = expected_size(plugin);
+        let (width, height) = e2e::editor_size(plugin);
         assert_eq!(gui.size(), Some((width, height)), "{}: get_size", plugin.name);
         let window = screen.host_window(width as u16, height as u16);
         assert!(gui.set_parent(window.id) && gui.show(), "{}", plugin.name);
@@ -249,7 +247,7 @@ fn the_generic_editors_preset_menu_loads_a_preset_the_host_hears() {
     let handler = ComponentHandler::new();
     ComponentHandler::install(&handler, &instance);
     let mut view: View = instance.create_view().unwrap();
-    let (width, height) = expected_size(plugin);
+    let (width, height) = e2e::editor_size(plugin);
     let window = screen.host_window(width as u16, height as u16);
     assert_eq!(view.attach(window.id), vst3::Steinberg::kResultOk);
     let closed = screen.wait_for_frame(window.id);

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{Ardour, Job, WorkDir, on_path, tool_env};
+use super::tools::{WorkDir, describe, on_path, tool_env};
+use super::{Ardour, Job};
 
 /// How Ardour is set to close a plugin's window (its "Plugin GUI behavior"
 /// preference).
@@ -88,7 +89,7 @@ impl Gui {
     pub fn running(&mut self) -> Result<(), String> {
         match self.child.try_wait().unwrap() {
             None => Ok(()),
-            Some(status) => Err(format!("Ardour ended ({}):\n{}", super::describe(&status), self.log())),
+            Some(status) => Err(format!("Ardour ended ({}):\n{}", describe(&status), self.log())),
         }
     }
 

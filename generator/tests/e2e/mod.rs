@@ -94,6 +94,22 @@ pub fn clap_file(bundles: &Path, plugin: &Plugin) -> PathBuf {
     bundles.join(format!("{}.clap", plugin.name))
 }
 
+/// The size a plugin's editor opens at, at scale 1: the plugins.toml
+/// size, or the generic editor's natural size for its parameters, with the
+/// impulse response's row on top for a convolver.
+pub fn editor_size(plugin: &Plugin) -> (u32, u32) {
+    use runtime::editor::EguiEditor;
+    plugin.editor.size.unwrap_or_else(|| {
+        let (params, buffered) = (plugin.params.len(), plugin.buffering);
+        let natural = if plugin.dsp == Dsp::Convolver {
+            EguiEditor::generic_size_with_file(params, buffered)
+        } else {
+            EguiEditor::generic_size(params, buffered)
+        };
+        (natural.width, natural.height)
+    })
+}
+
 /// The latency a plugin must report at `rate`: L, or 0 without buffering.
 pub fn latency_samples(plugin: &Plugin, rate: f64) -> usize {
     if plugin.buffering { (plugin.latency_ms * rate / 1000.0).round() as usize } else { 0 }
