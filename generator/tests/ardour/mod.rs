@@ -36,6 +36,7 @@
 
 #![allow(dead_code)]
 
+mod aborted_exports;
 pub mod compare;
 pub mod gui;
 pub mod session_xml;
@@ -46,13 +47,13 @@ pub mod wav;
 use std::io::Write;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::ExitStatus;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+pub use aborted_exports::judge_export;
 use session_xml::Content;
-use tools::{Ran, WorkDir, backdate_files, copy_dir, describe, on_path, run, tool, tool_env};
+use tools::{Ran, WorkDir, backdate_files, copy_dir, on_path, run, tool, tool_env};
 
 /// The session rate: Ardour's Dummy backend runs at the rate the session asks.
 pub const RATE: u32 = 48_000;
@@ -378,7 +379,7 @@ impl Ardour {
         let done = exported.stdout.contains("* Done.");
         let (read, died) = judge_export(&exported.status, done, wav::read(&out), job.channels, job.frames)
             .unwrap_or_else(|e| panic!("{}: {e}\n{}", job.plugin, exported.log()));
-        self.aborted_after_writing(&format!("export of {}", job.plugin), &died);
+        let (read, died) = self.confirmed(read, died, &mut export, dir, job);
         let total = prepared.started.elapsed().as_secs_f64();
         let seconds = (prepared.seconds, total - prepared.seconds);
         prepared.work.succeeded();
@@ -741,46 +742,5 @@ fn parse_meter(line: &str) -> Meter {
             Meter { name: name.to_string(), value, lower, upper }
         }
         _ => panic!("adapt.lua printed a meter line it should not: {line:?}"),
-    }
-}
-
-/// Accepts an export when the tool that exported (`ardour7-export`, or
-/// `ardour7-lua` running `adapt.lua`) succeeded and wrote `channels` ×
-/// `frames` of 32-bit float at [`RATE`]. Ardour 7.3's exporter sometimes
-/// aborts (SIGABRT, "double free") while tearing down after it finished: that
-/// is accepted, and said in the second value, only when the file is complete
-/// (header and data sizes agree, every frame there: the writer closed it
-/// after the last frame). Mostly the tool has said it was `done` ("* Done.",
-/// "exported") by then, but not always: the teardown runs on another thread
-/// while `ardour7-export` sleeps in its progress loop (60 exports of one
-/// session beside two busy loops: 5 such aborts, 2 of them before "Done",
-/// the file complete every time). Any other failure, another signal or exit
-/// code, a short or unreadable file, is an error.
-pub fn judge_export(
-    status: &ExitStatus,
-    done: bool,
-    file: Result<wav::Wav, String>,
-    channels: usize,
-    frames: usize,
-) -> Result<(wav::Wav, Option<String>), String> {
-    use std::os::unix::process::ExitStatusExt;
-    const SIGABRT: i32 = 6;
-    let file = file.map_err(|e| format!("the export wrote no complete file ({e}), {}", describe(status)))?;
-    if file.rate != RATE || file.channels.len() != channels || file.channels.iter().any(|c| c.len() != frames) {
-        return Err(format!(
-            "the export wrote {} channels of {} frames at {} Hz, expected {channels} × {frames} at {RATE} Hz ({})",
-            file.channels.len(),
-            file.channels.first().map_or(0, Vec::len),
-            file.rate,
-            describe(status)
-        ));
-    }
-    if status.success() {
-        Ok((file, None))
-    } else if status.signal() == Some(SIGABRT) {
-        let when = if done { "after it said it was done" } else { "before it said it was done" };
-        Ok((file, Some(format!("{}, {when}", describe(status)))))
-    } else {
-        Err(format!("the export failed ({}) after writing {frames} frames", describe(status)))
     }
 }

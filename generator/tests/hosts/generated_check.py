@@ -24,6 +24,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "example-plugin/tests/hosts"))
 from signals import check_equal, delayed  # noqa: E402
 
+from convolver_tolerance import check_within  # noqa: E402
+
 import dawdreamer  # noqa: E402
 import minihost  # noqa: E402
 import pedalboard  # noqa: E402
@@ -55,19 +57,7 @@ def check_sound(entry, name, got, want):
     if tolerance is None:
         check_equal(name, got, want)
         return
-    if got.shape != want.shape:
-        raise AssertionError(f"{name}: shape {got.shape}, expected {want.shape}")
-    for c in range(want.shape[0]):
-        error = got[c].astype(np.float64) - want[c]
-        norm = np.sqrt(np.sum(want[c].astype(np.float64) ** 2))
-        relative = np.sqrt(np.sum(error**2)) / norm if norm > 0 else np.sqrt(np.sum(error**2))
-        peak = max(1.0, float(np.abs(want[c]).max()))
-        worst = int(np.argmax(np.abs(error)))
-        if relative > tolerance["relative_rms"] or abs(error[worst]) > tolerance["max_error"] * peak:
-            raise AssertionError(
-                f"{name}: channel {c} is {relative:.2e} relative RMS from the model; worst frame {worst}: "
-                f"got {got[c, worst]}, expected {want[c, worst]}"
-            )
+    check_within(name, got, want, tolerance, "the model")
     print(f"ok: {name} (within the convolver's tolerance)")
 
 

@@ -14,28 +14,12 @@ import numpy as np
 import pedalboard
 from pedalboard.io import AudioFile
 
+from convolver_tolerance import check_within
+
 
 def read(path):
     with AudioFile(str(path)) as f:
         return f.read(f.frames), f.samplerate
-
-
-def close(name, got, want, tolerance):
-    """Within the tolerance of generator/tests/e2e/convolver.rs: relative RMS
-    error per channel, and the largest error relative to the peak (at least 1)."""
-    if got.shape != want.shape:
-        raise AssertionError(f"{name}: pedalboard gave {got.shape}, the command {want.shape}")
-    for c in range(want.shape[0]):
-        error = got[c].astype(np.float64) - want[c]
-        norm = np.sqrt(np.sum(want[c].astype(np.float64) ** 2))
-        relative = np.sqrt(np.sum(error**2)) / norm if norm > 0 else np.sqrt(np.sum(error**2))
-        peak = max(1.0, float(np.abs(want[c]).max()))
-        worst = int(np.argmax(np.abs(error)))
-        if relative > tolerance["relative_rms"] or abs(error[worst]) > tolerance["max_error"] * peak:
-            raise AssertionError(
-                f"{name}: channel {c} is {relative:.2e} relative RMS from the command's output; "
-                f"worst frame {worst}: pedalboard {got[c, worst]}, the command {want[c, worst]}"
-            )
 
 
 def main(manifest_path):
@@ -53,7 +37,7 @@ def main(manifest_path):
         if tolerance is not None:
             # A convolver: its partitions follow the host's largest block,
             # and pedalboard's blocks are not the command's.
-            close(entry["name"], got, want, tolerance)
+            check_within(entry["name"], got, want, tolerance, "the command's output")
             print(f"ok: {entry['name']} in pedalboard: the command's output, within the convolver's tolerance")
             continue
         if not np.array_equal(got, want):
