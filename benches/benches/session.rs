@@ -559,8 +559,18 @@ fn load_while_playing(full: bool) -> String {
         let requester = {
             let (slot, path) = (Arc::clone(&slot), path.clone());
             std::thread::spawn(move || {
+                // The session makes its convolver when it starts (generating
+                // WA Reverb's response first, which takes a while in a debug
+                // build): the load is asked for `load_at` after that.
+                let started = Instant::now();
+                let loader = loop {
+                    if let Some(loader) = slot.lock().unwrap().clone() {
+                        break loader;
+                    }
+                    assert!(started.elapsed() < Duration::from_secs(120), "the session made no convolver");
+                    std::thread::sleep(Duration::from_millis(1));
+                };
                 std::thread::sleep(load_at);
-                let loader = slot.lock().unwrap().clone().expect("the session made its convolver");
                 let asked = Instant::now();
                 let number = loader.load_file(path);
                 while loader.status().playing != number && asked.elapsed() < Duration::from_secs(30) {
