@@ -119,21 +119,9 @@ pub enum Insertion {
     InsertedAfterAudioOutputs,
     /// The same track with the instrument named at its creation: the same race.
     NamedWithAudioOutputs,
-    /// The Add Track dialog's track without the instrument, inserted
-    /// afterwards: deadlocks now and then in Ardour 7.3.
-    InsertedAfterMidiOutputs,
 }
 
 impl Insertion {
-    /// Every way, the harness's first.
-    pub const ALL: [Insertion; 5] = [
-        Insertion::AsAddTrackDialog,
-        Insertion::StrictIoAfter,
-        Insertion::InsertedAfterAudioOutputs,
-        Insertion::NamedWithAudioOutputs,
-        Insertion::InsertedAfterMidiOutputs,
-    ];
-
     /// Its name in `session.lua`.
     pub fn argument(self) -> &'static str {
         match self {
@@ -141,18 +129,7 @@ impl Insertion {
             Insertion::StrictIoAfter => "strict-io-after",
             Insertion::InsertedAfterAudioOutputs => "inserted-after-audio-outputs",
             Insertion::NamedWithAudioOutputs => "named-with-audio-outputs",
-            Insertion::InsertedAfterMidiOutputs => "inserted-after-midi-outputs",
         }
-    }
-
-    /// Whether Ardour 7.3 races on it.
-    pub fn races(self) -> bool {
-        matches!(
-            self,
-            Insertion::InsertedAfterAudioOutputs
-                | Insertion::NamedWithAudioOutputs
-                | Insertion::InsertedAfterMidiOutputs
-        )
     }
 }
 

@@ -21,8 +21,9 @@
 --   * "strict-io-after": the track created with CHANNELS audio outputs and
 --     strict I/O off, the instrument inserted (`add_processor_by_index`),
 --     then strict I/O turned on.
--- and three that race in Ardour 7.3, kept to measure what the two above
--- avoid (see the README's "Inserting an instrument in Ardour 7.3"):
+-- and two that race in Ardour 7.3, kept to show what the two above avoid
+-- (see the README's "Inserting an instrument in Ardour 7.3", which also
+-- describes a third order that deadlocks):
 --   * "inserted-after-audio-outputs": the track created with CHANNELS audio
 --     outputs and strict I/O, the instrument inserted afterwards. The strict
 --     I/O of the still instrument-less track drops its audio outputs but
@@ -32,18 +33,11 @@
 --     catches it and the process aborts.
 --   * "named-with-audio-outputs": the same track with the instrument named
 --     at its creation: the same churn, the same abort.
---   * "inserted-after-midi-outputs": the Add Track dialog's track without
---     an instrument, which is inserted afterwards. No port churn, but a
---     deadlock: the insertion, holding the process lock, queues the new
---     audio outputs for auto-connection and waits for the queue's lock,
---     while the auto-connect thread, connecting the new track, waits for the
---     process lock (both stacks seen in gdb).
 local WAYS = {
 	["add-track-dialog"] = { outputs = "midi", strict = true, named = true },
 	["strict-io-after"] = { outputs = "audio", strict = false, named = false },
 	["inserted-after-audio-outputs"] = { outputs = "audio", strict = true, named = false },
 	["named-with-audio-outputs"] = { outputs = "audio", strict = true, named = true },
-	["inserted-after-midi-outputs"] = { outputs = "midi", strict = true, named = false },
 }
 
 local dir, name, plugin, channels, kind = arg[1], arg[2], arg[3], tonumber(arg[4]), arg[5]
